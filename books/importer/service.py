@@ -1,0 +1,175 @@
+"""Writes a parsed book page to the database, in one transaction, updating in place."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from books.models import Author, Blurb, Book
+from reviews import counters
+from reviews.language import detect_language
+from reviews.models import ImportedReviewer, Review
+
+from .records import BookPage, ReviewRecord
+
+
+@dataclass
+class ImportSummary:
+    book: Book | None = None
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        def part(counter: Counter) -> str:
+            return ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items()) if n) or "nothing"
+
+        return f"created {part(self.created)}; updated {part(self.updated)}"
+
+
+def book_import_key(title: str, author_name: str) -> str:
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    return f"{norm(title)}|{norm(author_name)}"
+
+
+def _assign(obj, values: dict) -> bool:
+    """Set the attributes that differ; return whether any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _upsert(model, existing, values: dict, summary: ImportSummary, kind: str):
+    if existing is None:
+        summary.created[kind] += 1
+        return model.objects.create(**values)
+    if _assign(existing, values):
+        existing.save()
+        summary.updated[kind] += 1
+    return existing
+
+
+def _import_author(page: BookPage, summary: ImportSummary) -> Author | None:
+    record = page.author
+    if record is None:
+        return None
+    existing = Author.objects.filter(name__iexact=record.name).order_by("pk").first()
+    values = {"name": record.name}
+    # A page that leaves a part out does not erase what an earlier page said.
+    if record.bio:
+        values["bio"] = record.bio
+    if record.books_count is not None:
+        values["books_count_imported"] = record.books_count
+    if record.followers_count is not None:
+        values["followers_count_imported"] = record.followers_count
+    return _upsert(Author, existing, values, summary, "authors")
+
+
+def _reviewer_for(record: ReviewRecord, existing_review: Review | None) -> ImportedReviewer:
+    figures = {
+        "reviews_count": record.reviewer_reviews_count,
+        "followers_count": record.reviewer_followers_count,
+    }
+    if existing_review is not None:
+        return existing_review.imported_reviewer
+    if record.reviewer_name:
+        # The same name with the same figures is the same person seen on another page; the same
+        # name with other figures is somebody else.
+        same = ImportedReviewer.objects.filter(name=record.reviewer_name, **figures).first()
+        if same is not None:
+            return same
+    return ImportedReviewer(name=record.reviewer_name, **figures)
+
+
+def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> None:
+    existing = {
+        review.source_key: review
+        for review in Review.objects.filter(book=book)
+        .exclude(source_key="")
+        .select_related("imported_reviewer")
+    }
+    appeared = 0
+    for position, record in enumerate(page.reviews, start=1):
+        review = existing.get(record.source_key)
+        reviewer = _reviewer_for(record, review)
+        figures = {
+            "name": record.reviewer_name,
+            "reviews_count": record.reviewer_reviews_count,
+            "followers_count": record.reviewer_followers_count,
+        }
+        if reviewer.pk is None:
+            reviewer.save()
+            summary.created["reviewers"] += 1
+        elif _assign(reviewer, figures):
+            reviewer.save()
+            summary.updated["reviewers"] += 1
+        values = {
+            "book": book,
+            "imported_reviewer": reviewer,
+            "source_key": record.source_key,
+            "date": record.date,
+            "body": record.body,
+            "rating": record.rating,
+            "shelf": record.shelf,
+            "spoiler": record.spoiler,
+            "language": detect_language(record.body),
+            "position": position,
+        }
+        if review is None:
+            appeared += 1
+        _upsert(Review, review, values, summary, "reviews")
+    counters.visible_reviews_moved(book.pk, appeared)
+
+
+def import_page(page: BookPage, *, dry_run: bool = False) -> ImportSummary:
+    """Create or update the book a page describes, with its author, blurbs and reviews.
+
+    With ``dry_run`` everything is done and counted, then rolled back.
+    """
+    summary = ImportSummary(warnings=list(page.warnings))
+    with transaction.atomic():
+        author = _import_author(page, summary)
+        key = book_import_key(page.title, author.name if author else "")
+        book = Book.objects.filter(import_key=key).first()
+        values = {
+            "title": page.title,
+            "import_key": key,
+            "description": page.description,
+            "pages": page.pages,
+            "format": page.format,
+            "first_published": page.first_published,
+            "imported_currently_reading": page.currently_reading or 0,
+            "imported_want_to_read": page.want_to_read or 0,
+            "imported_reviews_unlisted": max((page.reviews_total or 0) - len(page.reviews), 0),
+        }
+        if page.ratings is not None:
+            values.update(
+                {f"imported_ratings_{stars}": n for stars, n in enumerate(page.ratings, start=1)}
+            )
+        book = _upsert(Book, book, values, summary, "books")
+        if author is not None and not book.authors.filter(pk=author.pk).exists():
+            book.authors.add(author)
+
+        blurbs = [(b.text, b.attribution) for b in page.blurbs]
+        if list(book.blurbs.values_list("text", "attribution")) != blurbs:
+            book.blurbs.all().delete()
+            Blurb.objects.bulk_create(
+                Blurb(book=book, text=text, attribution=attribution, position=i)
+                for i, (text, attribution) in enumerate(blurbs)
+            )
+            summary.updated["blurb lists"] += 1
+
+        _import_reviews(book, page, summary)
+        counters.refresh_rating_summary(book.pk)
+        book.refresh_from_db()
+        summary.book = book
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary

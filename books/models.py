@@ -1,0 +1,174 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+STARS = (1, 2, 3, 4, 5)
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=255, db_index=True)
+    bio = models.TextField(blank=True)
+    # The figures the source page states for the author ("102 books", "228 followers").
+    books_count_imported = models.PositiveIntegerField(null=True, blank=True)
+    followers_count_imported = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("books:author", kwargs={"pk": self.pk})
+
+
+class BookQuerySet(models.QuerySet):
+    def with_authors(self):
+        return self.prefetch_related(
+            models.Prefetch("authors", queryset=Author.objects.only("pk", "name"))
+        )
+
+    def featured(self):
+        return self.filter(featured=True)
+
+
+class Book(models.Model):
+    """A book and the figures its page shows.
+
+    Each figure has two parts: what the imported page stated (``imported_*``) and what this
+    site's readers did (the plain counters). ``books.counters`` is the only code that moves the
+    counters; ``ratings_total`` and ``average_rating`` are kept from both parts so that lists
+    can filter and sort on them with an index.
+    """
+
+    class Format(models.TextChoices):
+        PAPERBACK = "Paperback"
+        HARDCOVER = "Hardcover"
+        MASS_MARKET = "Mass Market Paperback"
+        KINDLE = "Kindle Edition"
+        EBOOK = "ebook"
+        AUDIOBOOK = "Audiobook"
+        AUDIO_CD = "Audio CD"
+
+    title = models.CharField(max_length=500)
+    series = models.CharField(max_length=255, blank=True)
+    authors = models.ManyToManyField(Author, related_name="books", blank=True)
+    description = models.TextField(blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    format = models.CharField(max_length=100, blank=True)  # free text: pages carry many formats
+    first_published = models.DateField(null=True, blank=True)
+    publisher = models.CharField(max_length=255, blank=True)
+    year_published = models.PositiveSmallIntegerField(null=True, blank=True)
+    isbn10 = models.CharField("ISBN-10", max_length=10, blank=True, db_index=True)
+    isbn13 = models.CharField("ISBN-13", max_length=13, blank=True, db_index=True)
+    goodreads_id = models.CharField(max_length=32, blank=True)
+    # Identifies a book imported from a page, so that a re-import updates it in place.
+    import_key = models.CharField(max_length=800, blank=True)
+    featured = models.BooleanField(default=False)
+
+    # What the imported page stated.
+    imported_ratings_1 = models.PositiveIntegerField(default=0)
+    imported_ratings_2 = models.PositiveIntegerField(default=0)
+    imported_ratings_3 = models.PositiveIntegerField(default=0)
+    imported_ratings_4 = models.PositiveIntegerField(default=0)
+    imported_ratings_5 = models.PositiveIntegerField(default=0)
+    imported_currently_reading = models.PositiveIntegerField(default=0)
+    imported_want_to_read = models.PositiveIntegerField(default=0)
+    # Reviews the page counts but does not show (its total minus the reviews it carries).
+    imported_reviews_unlisted = models.PositiveIntegerField(default=0)
+
+    # What this site's readers did: kept by books.counters.
+    ratings_1 = models.PositiveIntegerField(default=0)
+    ratings_2 = models.PositiveIntegerField(default=0)
+    ratings_3 = models.PositiveIntegerField(default=0)
+    ratings_4 = models.PositiveIntegerField(default=0)
+    ratings_5 = models.PositiveIntegerField(default=0)
+    currently_reading_count = models.PositiveIntegerField(default=0)
+    want_to_read_count = models.PositiveIntegerField(default=0)
+    read_count = models.PositiveIntegerField(default=0)
+    reviews_count = models.PositiveIntegerField(default=0)  # visible review rows
+
+    # Both parts together, for lists that filter and sort.
+    ratings_total = models.PositiveIntegerField(default=0)
+    average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="book_unique_import_key"
+            ),
+            models.UniqueConstraint(
+                fields=["goodreads_id"],
+                condition=~Q(goodreads_id=""),
+                name="book_unique_goodreads_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(average_rating__gte=0) & Q(average_rating__lte=5),
+                name="book_average_rating_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-average_rating", "-ratings_total"], name="book_rating_idx"),
+            models.Index(fields=["-ratings_total"], name="book_ratings_total_idx"),
+            models.Index(fields=["first_published"], name="book_first_published_idx"),
+            models.Index(fields=["-created_at"], name="book_created_idx"),
+            models.Index(fields=["featured"], name="book_featured_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("books:detail", kwargs={"pk": self.pk})
+
+    # Figures as a page shows them: the imported part plus this site's part.
+    def star_count(self, stars: int) -> int:
+        return getattr(self, f"imported_ratings_{stars}") + getattr(self, f"ratings_{stars}")
+
+    @property
+    def histogram(self) -> list[dict]:
+        """Rows from five stars down to one, each with its count and whole percentage."""
+        total = self.ratings_total
+        rows = []
+        for stars in reversed(STARS):
+            count = self.star_count(stars)
+            percent = round(count * 100 / total) if total else 0
+            rows.append({"stars": stars, "count": count, "percent": percent})
+        return rows
+
+    @property
+    def currently_reading_total(self) -> int:
+        return self.imported_currently_reading + self.currently_reading_count
+
+    @property
+    def want_to_read_total(self) -> int:
+        return self.imported_want_to_read + self.want_to_read_count
+
+    @property
+    def reviews_total(self) -> int:
+        return self.imported_reviews_unlisted + self.reviews_count
+
+
+class Blurb(models.Model):
+    """Quoted praise from a book's page, with who said it."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="blurbs")
+    text = models.TextField()
+    attribution = models.CharField(max_length=255, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["book", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.attribution}: {self.text[:60]}"

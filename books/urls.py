@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "books"
+
+urlpatterns = [
+    path("<int:pk>/", views.book_detail, name="detail"),
+    path("authors/<int:pk>/", views.author_detail, name="author"),
+]

@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from books.models import Book
+
+STARS_RANGE = Q(stars__gte=1) & Q(stars__lte=5)
+
+
+class ImportedReviewer(models.Model):
+    """Someone whose review came in with an imported page. Not an account: nobody logs in as it.
+
+    ``name`` is empty when the page lost it; such a reviewer is shown as anonymous.
+    """
+
+    name = models.CharField(max_length=255, blank=True, db_index=True)
+    reviews_count = models.PositiveIntegerField(null=True, blank=True)
+    followers_count = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.name or "Anonymous reader"
+
+    def get_absolute_url(self):
+        return reverse("reviews:reviewer", kwargs={"pk": self.pk})
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(hidden=False)
+
+    def with_authors(self):
+        """Reviews with what a listing shows of their writer, in one query."""
+        return self.select_related("user", "imported_reviewer")
+
+
+class Review(models.Model):
+    """A review of a book, by a reader of this site (``user``) or from an imported page."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    imported_reviewer = models.ForeignKey(
+        ImportedReviewer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    # Identifies an imported review within its book across re-imports; empty for readers'.
+    source_key = models.CharField(max_length=400, blank=True)
+    date = models.DateField()
+    body = models.TextField()
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    shelf = models.CharField(max_length=50, blank=True)  # the shelf word the page showed
+    spoiler = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, blank=True, db_index=True)
+    hidden = models.BooleanField(default=False)
+    likes_count = models.PositiveIntegerField(default=0)
+    # Order on the imported page; readers' reviews sort by date.
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(imported_reviewer__isnull=True))
+                | (Q(user__isnull=True) & Q(imported_reviewer__isnull=False)),
+                name="review_has_one_writer",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "book"],
+                condition=Q(user__isnull=False),
+                name="review_one_per_reader_and_book",
+            ),
+            models.UniqueConstraint(
+                fields=["book", "source_key"],
+                condition=~Q(source_key=""),
+                name="review_unique_source_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
+                name="review_rating_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["book", "hidden", "position", "-date"], name="review_book_idx"),
+            models.Index(fields=["book", "hidden", "-date"], name="review_book_date_idx"),
+            models.Index(fields=["book", "hidden", "-likes_count"], name="review_book_likes_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.writer_name} on {self.book}"
+
+    @property
+    def writer_name(self):
+        if self.user_id:
+            return self.user.username
+        return self.imported_reviewer.display_name
+
+    @property
+    def writer_url(self):
+        if self.user_id:
+            return self.user.get_absolute_url()
+        return self.imported_reviewer.get_absolute_url()
+
+
+class Rating(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings"
+    )
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="ratings")
+    stars = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "book"], name="rating_one_per_reader_and_book"),
+            models.CheckConstraint(condition=STARS_RANGE, name="rating_stars_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} rated {self.book}: {self.stars}"
+
+
+class ReaderShelf(models.Model):
+    """A shelf a reader named, beyond the three every reader has (e.g. "abandoned", "favourites").
+
+    An exclusive shelf takes the place of the three; a non-exclusive one is a tag.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_shelves"
+    )
+    name = models.CharField(max_length=100)
+    exclusive = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="reader_shelf_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ShelfEntry(models.Model):
+    class Shelf(models.TextChoices):
+        WANT_TO_READ = "want_to_read", "Want to read"
+        CURRENTLY_READING = "currently_reading", "Currently reading"
+        READ = "read", "Read"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelf_entries"
+    )
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="shelf_entries")
+    # Empty when the book sits on one of the reader's own exclusive shelves instead.
+    shelf = models.CharField(max_length=20, choices=Shelf.choices, blank=True)
+    own_shelves = models.ManyToManyField(ReaderShelf, blank=True, related_name="entries")
+    date_added = models.DateField(null=True, blank=True)
+    date_read = models.DateField(null=True, blank=True)
+    read_count = models.PositiveIntegerField(default=0)
+    owned_copies = models.PositiveIntegerField(default=0)
+    private_notes = models.TextField(blank=True)  # shown to nobody but the reader
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "shelf entries"
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "book"], name="shelf_one_per_reader_and_book"),
+            models.CheckConstraint(
+                condition=Q(shelf__in=["", "want_to_read", "currently_reading", "read"]),
+                name="shelf_entry_known_shelf",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "shelf"], name="shelf_entry_user_shelf_idx")]
+
+    def __str__(self):
+        return f"{self.user}: {self.book} ({self.get_shelf_display()})"
+
+
+class Like(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+    )
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "review"], name="like_one_per_reader_and_review"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} likes review {self.review_id}"

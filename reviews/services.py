@@ -1,0 +1,187 @@
+"""What readers do to books and reviews: each write with the counters it moves, in one
+transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from books.models import Book
+
+from . import counters
+from .language import detect_language
+from .models import Like, Rating, Review, ShelfEntry
+
+
+class ActionRefused(Exception):
+    """The reader may not do this (for example, like their own review)."""
+
+
+def _locked(model, **lookup):
+    return model.objects.select_for_update().filter(**lookup).first()
+
+
+def _create_or_lock(model, defaults: dict, **lookup):
+    """Create the row, or return the one a concurrent request created first (locked).
+
+    Returns ``(row, created)``.
+    """
+    row = _locked(model, **lookup)
+    if row is not None:
+        return row, False
+    try:
+        with transaction.atomic():
+            return model.objects.create(**lookup, **defaults), True
+    except IntegrityError:
+        row = _locked(model, **lookup)
+        if row is None:
+            raise
+        return row, False
+
+
+@transaction.atomic
+def rating_set(*, user, book: Book, stars: int) -> Rating:
+    if stars not in range(1, 6):
+        raise ValueError("A rating is a whole number of stars from 1 to 5.")
+    rating, created = _create_or_lock(Rating, {"stars": stars}, user=user, book=book)
+    old = None if created else rating.stars
+    if old != stars:
+        if not created:
+            rating.stars = stars
+            rating.save(update_fields=["stars", "updated_at"])
+        Review.objects.filter(user=user, book=book).update(rating=stars)
+        counters.rating_moved(book.pk, old=old, new=stars)
+    return rating
+
+
+@transaction.atomic
+def rating_remove(*, user, book: Book) -> bool:
+    rating = _locked(Rating, user=user, book=book)
+    if rating is None:
+        return False
+    rating.delete()
+    Review.objects.filter(user=user, book=book).update(rating=None)
+    counters.rating_moved(book.pk, old=rating.stars, new=None)
+    return True
+
+
+@transaction.atomic
+def shelf_set(*, user, book: Book, shelf: str) -> ShelfEntry:
+    if shelf not in ShelfEntry.Shelf.values:
+        raise ValueError(f"There is no shelf called {shelf!r}.")
+    today = timezone.localdate()
+    entry, created = _create_or_lock(
+        ShelfEntry, {"shelf": shelf, "date_added": today}, user=user, book=book
+    )
+    old = "" if created else entry.shelf
+    if created or old != shelf:
+        if not created:
+            entry.shelf = shelf
+        if shelf == ShelfEntry.Shelf.READ and entry.date_read is None:
+            entry.date_read = today
+            entry.read_count = max(entry.read_count, 1)
+        entry.save()
+        counters.shelf_moved(book.pk, old=old, new=shelf)
+    return entry
+
+
+@transaction.atomic
+def shelf_remove(*, user, book: Book) -> bool:
+    entry = _locked(ShelfEntry, user=user, book=book)
+    if entry is None:
+        return False
+    entry.delete()
+    counters.shelf_moved(book.pk, old=entry.shelf, new="")
+    return True
+
+
+@transaction.atomic
+def review_create(
+    *,
+    user,
+    book: Book,
+    body: str,
+    rating: int | None = None,
+    spoiler: bool = False,
+    date: datetime.date | None = None,
+) -> Review:
+    """A reader's review. A reader has one review per book: a second call edits the first."""
+    review, created = _create_or_lock(
+        Review,
+        {
+            "body": body,
+            "spoiler": spoiler,
+            "date": date or timezone.localdate(),
+            "language": detect_language(body),
+        },
+        user=user,
+        book=book,
+    )
+    if created:
+        counters.visible_reviews_moved(book.pk, +1)
+    else:
+        review = review_update(review=review, body=body, spoiler=spoiler)
+    if rating is not None:
+        rating_set(user=user, book=book, stars=rating)
+        review.rating = rating
+    return review
+
+
+@transaction.atomic
+def review_update(
+    *, review: Review, body: str, spoiler: bool, rating: int | None = None
+) -> Review:
+    review.body = body
+    review.spoiler = spoiler
+    review.language = detect_language(body)
+    review.save(update_fields=["body", "spoiler", "language", "updated_at"])
+    if rating is not None and review.user_id:
+        rating_set(user=review.user, book=review.book, stars=rating)
+        review.rating = rating
+    return review
+
+
+@transaction.atomic
+def review_delete(*, review: Review) -> None:
+    review = _locked(Review, pk=review.pk)
+    if review is None:
+        return
+    review.delete()
+    if not review.hidden:
+        counters.visible_reviews_moved(review.book_id, -1)
+
+
+@transaction.atomic
+def review_set_hidden(*, review: Review, hidden: bool) -> bool:
+    """Hide a review from every public page, or bring it back. Returns whether it changed."""
+    review = _locked(Review, pk=review.pk)
+    if review is None or review.hidden == hidden:
+        return False
+    review.hidden = hidden
+    review.save(update_fields=["hidden", "updated_at"])
+    counters.visible_reviews_moved(review.book_id, -1 if hidden else +1)
+    return True
+
+
+@transaction.atomic
+def like_add(*, user, review: Review) -> bool:
+    if review.user_id == user.pk:
+        raise ActionRefused("You cannot like your own review.")
+    if review.hidden:
+        raise ActionRefused("This review is not available.")
+    _like, created = _create_or_lock(Like, {}, user=user, review=review)
+    if created:
+        counters.likes_moved(review.pk, +1)
+    return created
+
+
+@transaction.atomic
+def like_remove(*, user, review: Review) -> bool:
+    like = _locked(Like, user=user, review=review)
+    if like is None:
+        return False
+    like.delete()
+    counters.likes_moved(review.pk, -1)
+    return True

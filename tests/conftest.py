@@ -1,0 +1,49 @@
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from books.importer.parser import load_page
+from books.importer.service import import_page
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCE_PAGE = FIXTURES / "memoirs_of_a_revolutionary.txt"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth keeps its rate limits in the cache; no test may inherit another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def source_text() -> str:
+    return SOURCE_PAGE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def source_book(db):
+    """The shipped source page, imported."""
+    return import_page(load_page(SOURCE_PAGE)).book
+
+
+@pytest.fixture
+def reader(db, django_user_model):
+    return django_user_model.objects.create_user(
+        username="ada", email="ada@example.org", password="a-long-passphrase-1"
+    )
+
+
+@pytest.fixture
+def other_reader(db, django_user_model):
+    return django_user_model.objects.create_user(
+        username="grace", email="grace@example.org", password="a-long-passphrase-2"
+    )
+
+
+@pytest.fixture
+def reader_client(client, reader):
+    client.force_login(reader)
+    return client
