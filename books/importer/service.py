@@ -158,13 +158,14 @@ def import_page(page: BookPage, *, dry_run: bool = False) -> ImportSummary:
             book.authors.add(author)
 
         blurbs = [(b.text, b.attribution) for b in page.blurbs]
-        if list(book.blurbs.values_list("text", "attribution")) != blurbs:
+        stored = list(book.blurbs.values_list("text", "attribution"))
+        if stored != blurbs:
             book.blurbs.all().delete()
             Blurb.objects.bulk_create(
                 Blurb(book=book, text=text, attribution=attribution, position=i)
                 for i, (text, attribution) in enumerate(blurbs)
             )
-            summary.updated["blurb lists"] += 1
+            (summary.updated if stored else summary.created)["blurbs"] += len(blurbs)
 
         _import_reviews(book, page, summary)
         counters.refresh_rating_summary(book.pk)

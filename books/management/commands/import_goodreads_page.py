@@ -28,7 +28,7 @@ class Command(BaseCommand):
             help="Refuse a page that ends before its closing 'Displaying ... reviews' line.",
         )
 
-    def handle(self, *paths, dry_run=False, strict=False, verbosity=1, **options):
+    def handle(self, *args, paths, dry_run=False, strict=False, verbosity=1, **options):
         pages = []
         for path in paths:
             try:

@@ -1,0 +1,776 @@
+"""Parse a Goodreads book page that was copied from a browser as plain text.
+
+The input is what "select all, copy" gives on a Goodreads book page, saved as UTF-8 text. The
+parser reads, in this order, whichever of these parts the page has:
+
+* the title (the first line that is not page chrome such as "Rate this book");
+* blurbs: paragraphs like ``“Quoted praise.”—Attribution`` (straight quotes and ``-``/``–``
+  dashes are accepted too);
+* the description, up to the details lines;
+* details: ``446 pages, Paperback`` (or only ``320 pages``, or only a known format such as
+  ``Kindle Edition``), ``First published January 1, 1951`` (a bare year is read as January 1;
+  a ``Published March 3, 2005 by X`` line is used when there is no "First published" line),
+  ``86 people are currently reading`` and ``5,234 people want to read``;
+* the author box after "About the author": name, a stats line such as ``102 books228 followers``
+  and the biography;
+* the rating histogram (``5 stars`` / ``486 (59%)`` ... ``1 star`` / ``10 (1%)``);
+* ``Displaying 1 - 30 of 97 reviews`` (the total) and the reviews between that line and the
+  closing copy of it. Each review is an optional ``Profile Image for NAME.`` line, a reviewer
+  stats line (``157 reviews1,038 followers``), an optional shelf line (``Read``), optionally a
+  rating line, then the date line and the review text.
+
+Counts may be written ``1097``, ``1,097`` or ``21.8k``. Chrome lines (navigation, prompts,
+"Profile Image for" alt texts) never end up in any text field.
+
+When the page stops before the closing "Displaying ... reviews" line, the last review may be cut
+off: it is dropped, the result is marked incomplete and a warning says so; with ``strict=True``
+this is an error instead. Every problem is reported as :class:`PageError`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from books.importer.records import AuthorRecord, Blurb, BookPage, PageError, ReviewRecord
+
+__all__ = ["MAX_PAGE_BYTES", "PageError", "load_page", "parse_page"]
+
+#: Largest file :func:`load_page` reads. A copied book page is a few hundred kilobytes at most
+#: (the shipped example is under 70 kB); anything far bigger is not a copied page.
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+
+# --- line patterns -------------------------------------------------------------------------
+
+_COUNT = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?[kKmM]|\d+"
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_DATE = r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
+
+LINE_SPLIT_RE = re.compile(r"\r\n|\r|\n")
+CREATE_ACCOUNT_RE = re.compile(r"^Create a free account")
+PROFILE_RE = re.compile(r"^Profile Image for\s*(?P<name>.*)$")
+DISPLAYING_RE = re.compile(
+    rf"^Displaying\s+\d[\d,]*\s*[-–]\s*\d[\d,]*\s+of\s+(?P<total>{_COUNT})\s+reviews?$"
+)
+REVIEWER_STATS_RE = re.compile(
+    rf"^(?P<reviews>{_COUNT})\s*reviews?(?:\s*(?P<followers>{_COUNT})\s*followers?)?$"
+)
+AUTHOR_STATS_RE = re.compile(
+    rf"^(?:(?P<books>{_COUNT})\s*books?)?\s*(?:(?P<followers>{_COUNT})\s*followers?)?$"
+)
+REVIEW_DATE_RE = re.compile(rf"^{_DATE}$")
+SHELF_RE = re.compile(
+    r"^(?:Read|Currently [Rr]eading|Want to [Rr]ead|Did not finish|DNF|Abandoned)$"
+)
+RATING_RE = re.compile(r"^(?:Rated it|Rating)\s+(?P<stars>[1-5])(?:\s+out of 5|\s+stars?)$")
+SPOILER_LINE = "This entire review has been hidden because of spoilers."
+
+PAGES_FORMAT_RE = re.compile(rf"^(?P<pages>{_COUNT})\s+pages?(?:\s*,\s*(?P<format>.+))?$")
+FIRST_PUBLISHED_RE = re.compile(
+    r"^First published\s+(?:(?P<month>[A-Za-z]+)\.?\s+(?:(?P<day>\d{1,2}),?\s+)?)?(?P<year>\d{4})$"
+)
+PUBLISHED_RE = re.compile(
+    r"^Published\s+(?:(?P<month>[A-Za-z]+)\.?\s+(?:(?P<day>\d{1,2}),?\s+)?)?(?P<year>\d{4})"
+    r"(?:\s+by\s+.+)?$"
+)
+CURRENTLY_READING_RE = re.compile(
+    rf"^(?P<count>{_COUNT})\s+(?:people are|person is)\s+currently reading$"
+)
+WANT_TO_READ_RE = re.compile(rf"^(?P<count>{_COUNT})\s+(?:people want|person wants)\s+to read$")
+
+STAR_LABEL_RE = re.compile(r"^(?P<stars>[1-5])\s+stars?$")
+STAR_COUNT_RE = re.compile(rf"^(?P<count>{_COUNT})\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)$")
+
+BLURB_RE = re.compile(
+    r'^[“"](?P<text>.+)[”"]\s*(?:—|–|―|--?)\s*(?P<attribution>[^“”"\n]{1,200})$', re.DOTALL
+)
+HTML_START_RE = re.compile(r"^<[!A-Za-z/?]")
+
+# Formats Goodreads shows; a details line holding only one of these names the format.
+KNOWN_FORMATS = frozenset(
+    {
+        "paperback",
+        "hardcover",
+        "kindle edition",
+        "ebook",
+        "mass market paperback",
+        "audiobook",
+        "audio cd",
+        "audible audio",
+        "library binding",
+        "board book",
+        "nook",
+        "leather bound",
+        "spiral-bound",
+        "unknown binding",
+    }
+)
+
+GOODREADS_RATING_WORDS = {
+    "did not like it": 1,
+    "it was ok": 2,
+    "liked it": 3,
+    "really liked it": 4,
+    "it was amazing": 5,
+}
+
+CHROME_LINES = frozenset(
+    {
+        "Jump to ratings and reviews",
+        "Rate this book",
+        "Ratings & Reviews",
+        "What do you think?",
+        "Friends & Following",
+        "Can't find what you're looking for?",
+        "Can’t find what you’re looking for?",
+        "Loading interface...",
+        "Loading interface…",
+        "Community Reviews",
+        "About the author",
+    }
+)
+
+MAX_TITLE_LENGTH = 300
+
+
+# --- lines ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int  # 1-based line number in the source text
+    text: str  # the line without its line ending and trailing whitespace
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A line quoted for an error message, shortened when long."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _is_chrome(line: _Line) -> bool:
+    text = line.stripped
+    return (
+        text in CHROME_LINES
+        or bool(CREATE_ACCOUNT_RE.match(text))
+        or bool(PROFILE_RE.match(text))
+        or bool(DISPLAYING_RE.match(text))
+    )
+
+
+def _split_lines(text: str) -> list[_Line]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return [_Line(number, raw.rstrip()) for number, raw in enumerate(LINE_SPLIT_RE.split(text), 1)]
+
+
+def _next_filled(lines: list[_Line], index: int, stop: int | None = None) -> int:
+    """Index of the first non-blank line at or after ``index`` (``stop`` when there is none)."""
+    end = len(lines) if stop is None else stop
+    while index < end and lines[index].blank:
+        index += 1
+    return index
+
+
+def _paragraphs(lines: list[_Line]) -> list[str]:
+    """Non-chrome lines grouped into paragraphs at blank lines; lines joined by newlines."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line.blank:
+            if current:
+                paragraphs.append("\n".join(current))
+                current = []
+        elif not _is_chrome(line):
+            current.append(line.text)
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def _count(text: str | None, line: _Line) -> int | None:
+    """``1,097`` / ``1111`` / ``21.8k`` as an int; None when the count is absent."""
+    if text is None:
+        return None
+    multiplier = 1
+    if text[-1] in "kKmM":
+        multiplier = 1000 if text[-1] in "kK" else 1_000_000
+        text = text[:-1]
+    value = Decimal(text.replace(",", "")) * multiplier
+    if value != value.to_integral_value():
+        raise PageError(f"count {text!r} is not a whole number", line.number)
+    return int(value)
+
+
+def _date(month: str | None, day: str | None, year: str, line: _Line) -> datetime.date:
+    month_number = 1
+    if month is not None:
+        found = _MONTHS.get(month.lower())
+        if found is None:
+            raise PageError(f"unknown month {month!r} in {_shown(line.stripped)}", line.number)
+        month_number = found
+    try:
+        return datetime.date(int(year), month_number, int(day) if day else 1)
+    except ValueError:
+        raise PageError(f"impossible date in {_shown(line.stripped)}", line.number) from None
+
+
+def _review_date(line: _Line) -> datetime.date | None:
+    match = REVIEW_DATE_RE.match(line.stripped)
+    if match is None or match["month"].lower() not in _MONTHS:
+        return None
+    return _date(match["month"], match["day"], match["year"], line)
+
+
+def _reviewer_name(alt_text: str) -> str:
+    """The alt text of the profile image is the name followed by one period."""
+    name = alt_text.strip()
+    if name.endswith("."):
+        name = name[:-1]
+    return name.strip()
+
+
+# --- page layout ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Layout:
+    """Indexes into the line list where the parts of the page start."""
+
+    title: int
+    front_end: int  # first review header or first "Displaying" line, else len(lines)
+    head_end: int  # end of title/blurbs/description/details
+    author: int | None  # the "About the author" line
+    author_end: int
+    histogram: int | None
+
+
+def _find_title(lines: list[_Line]) -> int:
+    for index, line in enumerate(lines):
+        if line.blank or _is_chrome(line):
+            continue
+        text = line.stripped
+        if HTML_START_RE.match(text):
+            raise PageError(
+                "this looks like an HTML file; copy the page text from the browser instead",
+                line.number,
+            )
+        if len(text) > MAX_TITLE_LENGTH:
+            raise PageError(
+                f"not a book page: the first line is {len(text)} characters long, "
+                "too long to be a title",
+                line.number,
+            )
+        if any(
+            pattern.match(text)
+            for pattern in (PAGES_FORMAT_RE, FIRST_PUBLISHED_RE, STAR_LABEL_RE, REVIEWER_STATS_RE)
+        ):
+            raise PageError(f"the page has no title: it starts with {_shown(text)}", line.number)
+        return index
+    raise PageError("the page is empty")
+
+
+def _is_histogram_start(lines: list[_Line], index: int, stop: int) -> bool:
+    if not STAR_LABEL_RE.match(lines[index].stripped):
+        return False
+    following = _next_filled(lines, index + 1, stop)
+    return following < stop and bool(STAR_COUNT_RE.match(lines[following].stripped))
+
+
+def _find_layout(lines: list[_Line]) -> _Layout:
+    title = _find_title(lines)
+    front_end = len(lines)
+    for index in range(title + 1, len(lines)):
+        if DISPLAYING_RE.match(lines[index].stripped) or _read_header(lines, index) is not None:
+            front_end = index
+            break
+
+    author: int | None = None
+    histogram: int | None = None
+    section_marks: list[int] = []  # "Ratings & Reviews" and "Community Reviews"
+    for index in range(title + 1, front_end):
+        text = lines[index].stripped
+        if text == "About the author" and author is None:
+            author = index
+        elif text in ("Ratings & Reviews", "Community Reviews"):
+            section_marks.append(index)
+        elif histogram is None and _is_histogram_start(lines, index, front_end):
+            histogram = index
+
+    boundaries = [*section_marks, front_end]
+    if histogram is not None:
+        boundaries.append(histogram)
+    head_end = min([*boundaries, author if author is not None else front_end])
+    author_end = front_end
+    if author is not None:
+        author_end = min(mark for mark in boundaries if mark > author)
+    return _Layout(title, front_end, head_end, author, author_end, histogram)
+
+
+# --- head: blurbs, description, details ----------------------------------------------------
+
+_DETAIL_PATTERNS = (
+    PAGES_FORMAT_RE,
+    FIRST_PUBLISHED_RE,
+    PUBLISHED_RE,
+    CURRENTLY_READING_RE,
+    WANT_TO_READ_RE,
+)
+
+
+def _is_detail_line(line: _Line) -> bool:
+    text = line.stripped
+    return text.lower() in KNOWN_FORMATS or any(p.match(text) for p in _DETAIL_PATTERNS)
+
+
+@dataclass
+class _Details:
+    pages: int | None = None
+    format: str = ""
+    first_published: datetime.date | None = None
+    published: datetime.date | None = None
+    currently_reading: int | None = None
+    want_to_read: int | None = None
+    seen_format_line: bool = False
+
+
+def _read_details(lines: list[_Line]) -> _Details:
+    details = _Details()
+    for line in lines:
+        text = line.stripped
+        if not details.seen_format_line and (match := PAGES_FORMAT_RE.match(text)):
+            details.pages = _count(match["pages"], line)
+            details.format = (match["format"] or "").strip()
+            details.seen_format_line = True
+        elif not details.seen_format_line and text.lower() in KNOWN_FORMATS:
+            details.format = text
+            details.seen_format_line = True
+        elif details.first_published is None and (match := FIRST_PUBLISHED_RE.match(text)):
+            details.first_published = _date(match["month"], match["day"], match["year"], line)
+        elif details.published is None and (match := PUBLISHED_RE.match(text)):
+            details.published = _date(match["month"], match["day"], match["year"], line)
+        elif details.currently_reading is None and (match := CURRENTLY_READING_RE.match(text)):
+            details.currently_reading = _count(match["count"], line)
+        elif details.want_to_read is None and (match := WANT_TO_READ_RE.match(text)):
+            details.want_to_read = _count(match["count"], line)
+    return details
+
+
+def _split_blurbs(paragraphs: list[str]) -> tuple[tuple[Blurb, ...], list[str]]:
+    """Leading paragraphs that are quoted praise with an attribution, and the rest."""
+    blurbs: list[Blurb] = []
+    for position, paragraph in enumerate(paragraphs):
+        match = BLURB_RE.match(paragraph)
+        if match is None:
+            return tuple(blurbs), paragraphs[position:]
+        blurbs.append(Blurb(match["text"].strip(), match["attribution"].strip()))
+    return tuple(blurbs), []
+
+
+# --- author box ----------------------------------------------------------------------------
+
+
+def _read_author(lines: list[_Line], warnings: list[str]) -> AuthorRecord | None:
+    """The lines after "About the author": name, optional stats line, then the biography."""
+    name_index = next(
+        (i for i, line in enumerate(lines) if not line.blank and not _is_chrome(line)), None
+    )
+    if name_index is None:
+        warnings.append("the 'About the author' box is empty")
+        return None
+    name_line = lines[name_index]
+    if AUTHOR_STATS_RE.match(name_line.stripped) or _is_detail_line(name_line):
+        warnings.append(f"the 'About the author' box (line {name_line.number}) has no name")
+        return None
+    bio_start = name_index + 1
+    books = followers = None
+    stats_index = _next_filled(lines, bio_start)
+    if stats_index < len(lines):
+        stats_line = lines[stats_index]
+        match = AUTHOR_STATS_RE.match(stats_line.stripped)
+        if match and (match["books"] or match["followers"]):
+            books = _count(match["books"], stats_line)
+            followers = _count(match["followers"], stats_line)
+            bio_start = stats_index + 1
+    bio = "\n\n".join(_paragraphs(lines[bio_start:]))
+    return AuthorRecord(name_line.stripped, books, followers, bio)
+
+
+# --- histogram -----------------------------------------------------------------------------
+
+
+class _Truncated(Exception):
+    """The text ended inside a part of the page."""
+
+
+def _read_histogram(lines: list[_Line], start: int) -> tuple[int, int, int, int, int]:
+    counts: dict[int, int] = {}
+    index = start
+    for stars in (5, 4, 3, 2, 1):
+        index = _next_filled(lines, index)
+        if index >= len(lines):
+            raise _Truncated
+        label = lines[index]
+        match = STAR_LABEL_RE.match(label.stripped)
+        if match is None or int(match["stars"]) != stars:
+            expected = f"{stars} star" + ("s" if stars > 1 else "")
+            raise PageError(
+                f"rating histogram: expected {expected!r}, found {_shown(label.stripped)}",
+                label.number,
+            )
+        index = _next_filled(lines, index + 1)
+        if index >= len(lines):
+            raise _Truncated
+        count_line = lines[index]
+        count_match = STAR_COUNT_RE.match(count_line.stripped)
+        if count_match is None:
+            raise PageError(
+                f"rating histogram: expected a count such as '486 (59%)' after "
+                f"{_shown(label.stripped)}, found {_shown(count_line.stripped)}",
+                count_line.number,
+            )
+        counts[stars] = _count(count_match["count"], count_line) or 0
+        index += 1
+    return (counts[1], counts[2], counts[3], counts[4], counts[5])
+
+
+# --- reviews -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    line: int  # line number of the first header line
+    name: str
+    reviews_count: int | None
+    followers_count: int | None
+    shelf: str
+    rating: int | None
+    date: datetime.date | None  # None only when the text ends inside the header
+    body_start: int
+
+
+def _header_extra(line: _Line) -> tuple[str, int | None] | None:
+    """A shelf or rating line between the stats line and the date: (shelf, rating)."""
+    text = line.stripped
+    if SHELF_RE.match(text):
+        return text, None
+    if match := RATING_RE.match(text):
+        return "", int(match["stars"])
+    if text.lower() in GOODREADS_RATING_WORDS:
+        return "", GOODREADS_RATING_WORDS[text.lower()]
+    return None
+
+
+def _read_header(lines: list[_Line], start: int) -> _Header | None:
+    """The review header starting at ``start``, or None when no review starts there.
+
+    A header is ``Profile Image for NAME.`` and/or a reviewer stats line, optional shelf or
+    rating lines, then a date line. Without the profile line, a stats line only counts when
+    the date follows, so prose such as "23 reviews" on its own line is not split off.
+    """
+    first = lines[start]
+    profile = PROFILE_RE.match(first.stripped)
+    index = start
+    name = ""
+    if profile:
+        name = _reviewer_name(profile["name"])
+        index = _next_filled(lines, start + 1)
+    reviews_count = followers_count = None
+    if index < len(lines) and (stats := REVIEWER_STATS_RE.match(lines[index].stripped)):
+        reviews_count = _count(stats["reviews"], lines[index])
+        followers_count = _count(stats["followers"], lines[index])
+        index = _next_filled(lines, index + 1)
+    elif not profile:
+        return None
+    shelf, rating = "", None
+    while index < len(lines) and (extra := _header_extra(lines[index])) is not None:
+        shelf = shelf or extra[0]
+        rating = rating if rating is not None else extra[1]
+        index = _next_filled(lines, index + 1)
+    if index < len(lines):
+        date = _review_date(lines[index])
+        if date is not None:
+            return _Header(
+                first.number, name, reviews_count, followers_count, shelf, rating, date, index + 1
+            )
+    if not profile:
+        return None
+    if index >= len(lines):
+        return _Header(
+            first.number, name, reviews_count, followers_count, shelf, rating, None, index
+        )
+    raise PageError(
+        f"review by {name or 'an unnamed reviewer'} has no date line; "
+        f"found {_shown(lines[index].stripped)}",
+        lines[index].number,
+    )
+
+
+def _review_body(lines: list[_Line]) -> tuple[str, bool]:
+    """The review text with paragraphs kept, and whether it was hidden as a spoiler."""
+    kept = [line.text for line in lines if line.blank or not _is_chrome(line)]
+    while kept and not kept[-1].strip():
+        kept.pop()
+    spoiler = bool(kept) and kept[-1].strip() == SPOILER_LINE
+    if spoiler:
+        kept.pop()
+    text: list[str] = []
+    for raw in kept:
+        if raw.strip():
+            text.append(raw)
+        elif text and text[-1]:
+            text.append("")
+    while text and not text[-1]:
+        text.pop()
+    return "\n".join(text), spoiler
+
+
+@dataclass
+class _Reviews:
+    records: list[ReviewRecord]
+    total: int | None
+    closed: bool  # a "Displaying" line follows the last review
+    cut_line: int | None  # the line of the dropped last review
+
+
+def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
+    headers: list[_Header] = []
+    bodies: list[list[_Line]] = []
+    total: int | None = None
+    open_review = False
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        if displaying := DISPLAYING_RE.match(line.stripped):
+            total = _count(displaying["total"], line)
+            open_review = False
+            index += 1
+            continue
+        header = _read_header(lines, index)
+        if header is not None:
+            headers.append(header)
+            bodies.append([])
+            open_review = True
+            index = header.body_start
+            continue
+        if open_review:
+            bodies[-1].append(line)
+        index += 1
+
+    cut_line = None
+    if open_review:
+        cut_line = headers[-1].line
+        headers.pop()
+        bodies.pop()
+    records = []
+    for header, body_lines in zip(headers, bodies, strict=True):
+        if header.date is None:  # only possible for the header the text ended in
+            continue
+        body, spoiler = _review_body(body_lines)
+        records.append(
+            ReviewRecord(
+                reviewer_name=header.name,
+                reviewer_reviews_count=header.reviews_count,
+                reviewer_followers_count=header.followers_count,
+                date=header.date,
+                body=body,
+                rating=header.rating,
+                shelf=header.shelf,
+                spoiler=spoiler,
+                line=header.line,
+            )
+        )
+    return _Reviews(records, total, not open_review, cut_line)
+
+
+def _duplicate_key_warnings(reviews: list[ReviewRecord]) -> list[str]:
+    seen: dict[str, int] = {}
+    warnings = []
+    for review in reviews:
+        if review.source_key in seen:
+            warnings.append(
+                f"reviews at lines {seen[review.source_key]} and {review.line} have the same "
+                f"reviewer and date ({review.source_key})"
+            )
+        else:
+            seen[review.source_key] = review.line
+    return warnings
+
+
+# --- entry points --------------------------------------------------------------------------
+
+
+def _incomplete(message: str, line: int | None, strict: bool, warnings: list[str]) -> None:
+    if strict:
+        raise PageError(message, line)
+    warnings.append(message)
+
+
+def parse_page(text: str, *, strict: bool = False) -> BookPage:
+    """Read a book page from its copied text.
+
+    Raises :class:`PageError` when the text is not a book page. With ``strict=True`` a page
+    that ends early (the last review or the histogram may be cut off) is refused as well;
+    otherwise such a page is returned with ``complete=False`` and a warning.
+    """
+    if not isinstance(text, str):
+        raise PageError(f"expected the page text as str, got {type(text).__name__}")
+    lines = _split_lines(text)
+    if all(line.blank for line in lines):
+        raise PageError("the page is empty")
+    layout = _find_layout(lines)
+    warnings: list[str] = []
+    complete = True
+
+    head = lines[layout.title + 1 : layout.head_end]
+    details_at = next((i for i, line in enumerate(head) if _is_detail_line(line)), len(head))
+    blurbs, description = _split_blurbs(_paragraphs(head[:details_at]))
+    details = _read_details(head[details_at:])
+
+    author = None
+    if layout.author is not None:
+        author = _read_author(lines[layout.author + 1 : layout.author_end], warnings)
+
+    ratings = None
+    if layout.histogram is not None:
+        try:
+            ratings = _read_histogram(lines, layout.histogram)
+        except _Truncated:
+            complete = False
+            _incomplete(
+                f"page ends inside the rating histogram (line {lines[layout.histogram].number}); "
+                "the ratings were dropped",
+                lines[layout.histogram].number,
+                strict,
+                warnings,
+            )
+
+    reviews = _read_reviews(lines, layout.front_end)
+    if reviews.cut_line is not None:
+        complete = False
+        _incomplete(
+            "page ends before its closing 'Displaying … reviews' line; the last review "
+            f"(line {reviews.cut_line}) was dropped as possibly cut off",
+            reviews.cut_line,
+            strict,
+            warnings,
+        )
+    warnings.extend(_duplicate_key_warnings(reviews.records))
+
+    title_line = lines[layout.title]
+    has_section = (
+        details.seen_format_line
+        or details.first_published is not None
+        or layout.histogram is not None
+        or layout.author is not None
+        or reviews.total is not None
+        or reviews.records
+        or reviews.cut_line is not None
+    )
+    if not has_section:
+        raise PageError(
+            f"not a book page: found a title ({_shown(title_line.stripped)}) but none of "
+            "a page count/format line, a 'First published' line, the rating histogram, "
+            "an 'About the author' box or reviews",
+            title_line.number,
+        )
+
+    return BookPage(
+        title=title_line.stripped,
+        blurbs=blurbs,
+        description="\n\n".join(description),
+        pages=details.pages,
+        format=details.format,
+        first_published=details.first_published or details.published,
+        currently_reading=details.currently_reading,
+        want_to_read=details.want_to_read,
+        author=author,
+        ratings=ratings,
+        reviews_total=reviews.total,
+        reviews=tuple(reviews.records),
+        complete=complete,
+        warnings=tuple(warnings),
+    )
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul != -1:
+        line = data.count(b"\n", 0, nul) + 1
+        raise PageError(f"{path} is a binary file (NUL byte at byte {nul})", line)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise PageError(
+            f"{path} is not UTF-8 text: byte 0x{data[error.start]:02x} at byte {error.start} "
+            f"({error.reason})",
+            line,
+        ) from None
+
+
+def load_page(path: str | os.PathLike[str], *, strict: bool = False) -> BookPage:
+    """Read a copied book page from a UTF-8 text file and parse it.
+
+    Refuses with :class:`PageError` a missing path, a directory, an empty file, a file larger
+    than :data:`MAX_PAGE_BYTES`, binary content and bytes that are not UTF-8. A leading byte
+    order mark and ``\\r\\n`` line endings are accepted.
+    """
+    file = Path(path)
+    try:
+        if not file.exists():
+            raise PageError(f"{file} does not exist")
+        if file.is_dir():
+            raise PageError(f"{file} is a directory, not a page file")
+        if not file.is_file():
+            raise PageError(f"{file} is not a regular file")
+        size = file.stat().st_size
+        if size == 0:
+            raise PageError(f"{file} is empty")
+        if size > MAX_PAGE_BYTES:
+            raise PageError(
+                f"{file} is {size} bytes; pages larger than {MAX_PAGE_BYTES} bytes are refused"
+            )
+        with file.open("rb") as handle:
+            data = handle.read(MAX_PAGE_BYTES + 1)
+    except OSError as error:
+        raise PageError(f"cannot read {file}: {error.strerror or error}") from None
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageError(f"{file} is larger than {MAX_PAGE_BYTES} bytes")
+    return parse_page(_decode(data, file), strict=strict)
