@@ -5,6 +5,25 @@ from django.db.models import Q
 from django.urls import reverse
 
 STARS = (1, 2, 3, 4, 5)
+# A search looks for each of its first few words on its own.
+SEARCH_MAX_WORDS = 10
+
+
+def search_words(query: str) -> list[str]:
+    return query.split()[:SEARCH_MAX_WORDS]
+
+
+class AuthorQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Authors whose name holds every word of ``query``."""
+        condition = Q()
+        for word in search_words(query):
+            condition &= Q(name__icontains=word)
+        return self.filter(condition)
+
+    def with_books_count(self):
+        """Each author with ``books_count``: how many of their books this site has."""
+        return self.annotate(books_count=models.Count("books"))
 
 
 class Author(models.Model):
@@ -15,6 +34,8 @@ class Author(models.Model):
     followers_count_imported = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -34,6 +55,37 @@ class BookQuerySet(models.QuerySet):
 
     def featured(self):
         return self.filter(featured=True)
+
+    def with_reader_state(self, user):
+        """Books with the reader's own stars (``reader_stars``) and shelf (``reader_shelf``).
+
+        Both are None for a visitor, or for a book the reader has not rated or shelved.
+        """
+        if not user.is_authenticated:
+            return self.annotate(
+                reader_stars=models.Value(None, output_field=models.PositiveSmallIntegerField()),
+                reader_shelf=models.Value(None, output_field=models.CharField()),
+            )
+        return self.annotate(
+            own_rating=models.FilteredRelation("ratings", condition=Q(ratings__user=user)),
+            own_entry=models.FilteredRelation(
+                "shelf_entries", condition=Q(shelf_entries__user=user)
+            ),
+            reader_stars=models.F("own_rating__stars"),
+            reader_shelf=models.F("own_entry__shelf"),
+        )
+
+    def search(self, query: str):
+        """Books whose title, description or an author's name holds every word of ``query``."""
+        by_author = self.model.authors.through.objects.values("book_id")
+        condition = Q()
+        for word in search_words(query):
+            condition &= (
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(pk__in=by_author.filter(author__name__icontains=word))
+            )
+        return self.filter(condition)
 
 
 class Book(models.Model):
@@ -142,7 +194,7 @@ class Book(models.Model):
         rows = []
         for stars in reversed(STARS):
             count = self.star_count(stars)
-            percent = round(count * 100 / total) if total else 0
+            percent = count * 100 // total if total else 0  # whole percent, as the page shows
             rows.append({"stars": stars, "count": count, "percent": percent})
         return rows
 

@@ -58,7 +58,9 @@ def refresh_rating_summary(book_id: int) -> None:
     total, average = rating_summary(
         row[f"imported_ratings_{s}"] + row[f"ratings_{s}"] for s in STARS
     )
-    Book.objects.filter(pk=book_id).update(ratings_total=total, average_rating=average)
+    Book.objects.filter(pk=book_id).exclude(ratings_total=total, average_rating=average).update(
+        ratings_total=total, average_rating=average
+    )
 
 
 def rating_moved(book_id: int, *, old: int | None, new: int | None) -> None:

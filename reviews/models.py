@@ -26,12 +26,12 @@ class ImportedReviewer(models.Model):
     def __str__(self):
         return self.display_name
 
+    def get_absolute_url(self):
+        return reverse("reviews:reviewer", kwargs={"pk": self.pk})
+
     @property
     def display_name(self):
         return self.name or "Anonymous reader"
-
-    def get_absolute_url(self):
-        return reverse("reviews:reviewer", kwargs={"pk": self.pk})
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -211,7 +211,9 @@ class Like(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "review"], name="like_one_per_reader_and_review"),
+            models.UniqueConstraint(
+                fields=["user", "review"], name="like_one_per_reader_and_review"
+            ),
         ]
 
     def __str__(self):

@@ -111,8 +111,8 @@ def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> None:
             reviewer.save()
             summary.updated["reviewers"] += 1
         values = {
-            "book": book,
-            "imported_reviewer": reviewer,
+            "book_id": book.pk,
+            "imported_reviewer_id": reviewer.pk,
             "source_key": record.source_key,
             "date": record.date,
             "body": record.body,
