@@ -1,8 +1,86 @@
 from django.contrib.auth import get_user_model
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.db.models.query import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
+
+from books.models import Author
+from reviews.models import Rating, ShelfEntry
+
+# How many of the latest books, ratings and reviews each part of a profile lists.
+PROFILE_LIST_LIMIT = 30
+
+
+def _rank_newest_first(limit_field: str, *, partition_by=None):
+    return Window(
+        RowNumber(),
+        partition_by=partition_by,
+        order_by=[F(limit_field).desc(), F("pk").desc()],
+    )
 
 
 def profile(request, username):
+    """A reader's shelves, ratings and reviews, as anyone may see them.
+
+    Private notes on shelf entries are loaded for the reader themself only.
+    """
     reader = get_object_or_404(get_user_model(), username=username, is_active=True)
-    reviews = reader.reviews.visible().select_related("book")
-    return render(request, "accounts/profile.html", {"reader": reader, "reviews": reviews})
+    is_owner = request.user.pk == reader.pk
+
+    shelves = ShelfEntry.Shelf
+    shelf_counts = reader.shelf_entries.aggregate(
+        **{shelf: Count("pk", filter=Q(shelf=shelf)) for shelf in shelves.values}
+    )
+    entries = (
+        reader.shelf_entries.exclude(shelf="")
+        .select_related("book")
+        .annotate(
+            reader_stars=Subquery(
+                Rating.objects.filter(user=reader, book=OuterRef("book")).values("stars")[:1]
+            ),
+            rank=_rank_newest_first("updated_at", partition_by=F("shelf")),
+        )
+        .filter(rank__lte=PROFILE_LIST_LIMIT)
+        .order_by("-updated_at", "-pk")
+    )
+    if not is_owner:
+        entries = entries.defer("private_notes")
+    entries = list(entries)
+
+    ratings = list(
+        reader.ratings.select_related("book")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-updated_at", "-pk")[:PROFILE_LIST_LIMIT]
+    )
+    reviews = list(
+        reader.reviews.visible()
+        .select_related("book")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-date", "-pk")[:PROFILE_LIST_LIMIT]
+    )
+    prefetch_related_objects(
+        [row.book for row in (*entries, *ratings, *reviews)],
+        Prefetch("authors", queryset=Author.objects.only("pk", "name")),
+    )
+
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "reader": reader,
+            "is_owner": is_owner,
+            "shelves": [
+                {
+                    "value": value,
+                    "label": label,
+                    "count": shelf_counts[value],
+                    "entries": [entry for entry in entries if entry.shelf == value],
+                }
+                for value, label in shelves.choices
+            ],
+            "ratings": ratings,
+            "ratings_total": ratings[0].total if ratings else 0,
+            "reviews": reviews,
+            "reviews_total": reviews[0].total if reviews else 0,
+        },
+    )

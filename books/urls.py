@@ -5,6 +5,8 @@ from . import views
 app_name = "books"
 
 urlpatterns = [
+    path("", views.book_list, name="list"),
+    path("search/", views.search, name="search"),
     path("<int:pk>/", views.book_detail, name="detail"),
     path("authors/<int:pk>/", views.author_detail, name="author"),
 ]

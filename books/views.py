@@ -3,34 +3,136 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from reviews.models import Review
+from reviews.filters import BookReviewFilter
+from reviews.forms import ReviewForm
+from reviews.models import Like, Review, ShelfEntry
 
-from .models import Author, Book
+from .filters import SEARCH_MAX_LENGTH, BookFilter
+from .models import STARS, Author, Book
+
+# How many books each part of the home page shows.
+HOME_FEATURED = 6
+HOME_POPULAR = 10
+HOME_RECENT = 10
+# How many matching authors the search page lists.
+SEARCH_AUTHORS_SHOWN = 30
+
+
+def _page(request, queryset, per_page):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _query_string_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def home(request):
-    books = Book.objects.with_authors().order_by("-featured", "-ratings_total", "title")[:30]
-    return render(request, "books/home.html", {"books": books})
+    """Featured books, then the most rated, then the newest arrivals: each book shown once."""
+    books = Book.objects.with_authors()
+    featured = list(books.featured().order_by("-ratings_total", "title", "pk")[:HOME_FEATURED])
+    shown = [book.pk for book in featured]
+    by_ratings = books.order_by("-ratings_total", "-average_rating", "title", "pk")
+    popular = list(by_ratings.exclude(pk__in=shown)[:HOME_POPULAR])
+    shown += [book.pk for book in popular]
+    recent = list(books.exclude(pk__in=shown).order_by("-created_at", "-pk")[:HOME_RECENT])
+    return render(
+        request,
+        "books/home.html",
+        {"featured": featured, "popular": popular, "recent": recent},
+    )
+
+
+def book_list(request):
+    book_filter = BookFilter(request.GET, queryset=Book.objects.with_authors())
+    page_obj = _page(request, book_filter.qs, settings.BOOKS_PER_PAGE)
+    return render(
+        request,
+        "books/book_list.html",
+        {
+            "filter": book_filter,
+            "page_obj": page_obj,
+            "books": page_obj.object_list,
+            "query_string": _query_string_without_page(request),
+        },
+    )
+
+
+def search(request):
+    """Books and authors matching the header's search box."""
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    context = {"search_query": query, "page_obj": None, "books": [], "authors": []}
+    if query:
+        books = (
+            Book.objects.search(query)
+            .with_authors()
+            .order_by("-ratings_total", "-average_rating", "title", "pk")
+        )
+        page_obj = _page(request, books, settings.BOOKS_PER_PAGE)
+        context.update(
+            page_obj=page_obj,
+            books=page_obj.object_list,
+            authors=Author.objects.search(query).with_books_count()[:SEARCH_AUTHORS_SHOWN],
+            query_string=_query_string_without_page(request),
+        )
+    return render(request, "books/search_results.html", context)
 
 
 def book_detail(request, pk):
     book = get_object_or_404(
-        Book.objects.prefetch_related(
+        Book.objects.with_reader_state(request.user).prefetch_related(
             Prefetch("authors", queryset=Author.objects.order_by("pk")), "blurbs"
         ),
         pk=pk,
     )
-    reviews = book.reviews.visible().with_authors()
-    paginator = Paginator(reviews, settings.REVIEWS_PER_PAGE)
+    review_filter = BookReviewFilter(
+        request.GET, queryset=book.reviews.visible().with_authors(), request=request
+    )
+    paginator = Paginator(review_filter.qs, settings.REVIEWS_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
+    reviews = list(page_obj.object_list)
+
+    liked_ids: set[int] = set()
+    own_review = None
+    review_form = None
+    if request.user.is_authenticated:
+        if reviews:
+            liked_ids = set(
+                Like.objects.filter(
+                    user=request.user, review_id__in=[review.pk for review in reviews]
+                ).values_list("review_id", flat=True)
+            )
+        own_review = Review.objects.filter(book=book, user=request.user).first()
+        if own_review is None:
+            review_form = ReviewForm(initial={"rating": book.reader_stars})
     return render(
         request,
         "books/book_detail.html",
-        {"book": book, "page_obj": page_obj, "reviews": page_obj.object_list},
+        {
+            "book": book,
+            "review_filter": review_filter,
+            "page_obj": page_obj,
+            "reviews": reviews,
+            "reviews_shown_total": (
+                paginator.count if review_filter.is_narrowed else book.reviews_total
+            ),
+            "query_string": _query_string_without_page(request),
+            "liked_ids": liked_ids,
+            "own_review": own_review,
+            "review_form": review_form,
+            "shelves": ShelfEntry.Shelf.choices,
+            "star_choices": STARS,
+        },
     )
 
 
 def author_detail(request, pk):
-    author = get_object_or_404(Author, pk=pk)
-    books = author.books.order_by("-ratings_total", "title")
-    return render(request, "books/author_detail.html", {"author": author, "books": books})
+    author = get_object_or_404(Author.objects.with_books_count(), pk=pk)
+    books = author.books.with_authors().order_by("-ratings_total", "-average_rating", "title", "pk")
+    page_obj = _page(request, books, settings.BOOKS_PER_PAGE)
+    return render(
+        request,
+        "books/author_detail.html",
+        {"author": author, "page_obj": page_obj, "books": page_obj.object_list},
+    )

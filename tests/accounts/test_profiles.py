@@ -1,0 +1,212 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from books.models import Author, Book
+from reviews import services
+from reviews.models import ImportedReviewer, Review, ShelfEntry
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Lent to my sister; ask for it back"
+
+
+def make_book(title, *authors):
+    book = Book.objects.create(title=title)
+    book.authors.set(authors)
+    return book
+
+
+def shelf_section(text, shelf):
+    pattern = rf'<section class="shelf" id="shelf-{shelf}".*?</section>'
+    return re.search(pattern, text, re.S).group(0)
+
+
+@pytest.fixture
+def shelved(reader):
+    """The reader's three shelves, a rating and a review, with a private note on one entry."""
+    author = Author.objects.create(name="Victor Serge")
+    books = {
+        "want": make_book("Unforgiving Years", author),
+        "reading": make_book("Conquered City", author),
+        "read": make_book("Memoirs of a Revolutionary", author),
+        "read_too": make_book("Midnight in the Century", author),
+    }
+    services.shelf_set(user=reader, book=books["want"], shelf="want_to_read")
+    services.shelf_set(user=reader, book=books["reading"], shelf="currently_reading")
+    services.shelf_set(user=reader, book=books["read"], shelf="read")
+    services.shelf_set(user=reader, book=books["read_too"], shelf="read")
+    services.rating_set(user=reader, book=books["read"], stars=4)
+    services.review_create(user=reader, book=books["read_too"], body="Bleak and beautiful.")
+    ShelfEntry.objects.filter(user=reader, book=books["read"]).update(private_notes=SECRET)
+    return books
+
+
+def test_profile_shows_shelves_with_counts_books_and_ratings(client, reader, shelved):
+    response = client.get(reader.get_absolute_url())
+
+    assert response.status_code == 200
+    text = response.text
+    counts = dict(re.findall(r'<span class="count" data-shelf="(\w+)">(\d+)</span>', text))
+    assert counts == {"want_to_read": "1", "currently_reading": "1", "read": "2"}
+    assert "Unforgiving Years" in shelf_section(text, "want_to_read")
+    assert "Conquered City" in shelf_section(text, "currently_reading")
+    read = shelf_section(text, "read")
+    assert "Midnight in the Century" in read
+    assert "Victor Serge" in read
+    rows = re.findall(r'<li class="shelf-row">.*?</li>', read, re.S)
+    assert [("Memoirs" in row, "4★" in row) for row in rows if "★" in row] == [(True, True)]
+
+
+def test_profile_lists_ratings_and_reviews_linking_to_the_books(client, reader, shelved):
+    text = client.get(reader.get_absolute_url()).text
+
+    ratings = re.search(r'<section class="reader-ratings".*?</section>', text, re.S).group(0)
+    assert f'href="{shelved["read"].get_absolute_url()}"' in ratings
+    assert "4★" in ratings
+    reviews = re.search(r'<section class="reader-reviews".*?</section>', text, re.S).group(0)
+    assert f'href="{shelved["read_too"].get_absolute_url()}"' in reviews
+    assert "Bleak and beautiful." in reviews
+
+
+def test_hidden_reviews_stay_off_the_profile(client, reader, shelved):
+    review = Review.objects.get(user=reader)
+    services.review_set_hidden(review=review, hidden=True)
+
+    text = client.get(reader.get_absolute_url()).text
+
+    assert "Bleak and beautiful." not in text
+    assert "No reviews yet." in text
+
+
+def test_private_notes_are_shown_to_the_owner_only(client, reader, other_reader, shelved):
+    assert SECRET not in client.get(reader.get_absolute_url()).text
+
+    client.force_login(other_reader)
+    assert SECRET not in client.get(reader.get_absolute_url()).text
+
+    client.force_login(reader)
+    assert SECRET in client.get(reader.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("username", ["nobody", "ada"])
+def test_unknown_or_inactive_readers_are_404(client, reader, username):
+    reader.is_active = False
+    reader.save()
+
+    assert client.get(reverse("accounts:profile", kwargs={"username": username})).status_code == 404
+
+
+def test_long_shelves_show_the_full_count_and_the_latest_books(client, reader):
+    for n in range(35):
+        services.shelf_set(user=reader, book=make_book(f"Read {n:02}"), shelf="read")
+
+    response = client.get(reader.get_absolute_url())
+
+    read = shelf_section(response.text, "read")
+    assert read.count('class="shelf-row"') == 30
+    assert "(35)" in read
+    assert "The 30 most recent of 35." in read
+
+
+def test_profile_queries_do_not_grow_with_rows(
+    client, reader, other_reader, django_assert_max_num_queries
+):
+    author = Author.objects.create(name="Writer")
+    co_author = Author.objects.create(name="Helper")
+    shelves = [value for value, _label in ShelfEntry.Shelf.choices]
+
+    def add(count, start):
+        for n in range(start, start + count):
+            book = make_book(f"Book {n:02}", author, co_author)
+            services.shelf_set(user=reader, book=book, shelf=shelves[n % 3])
+            services.rating_set(user=reader, book=book, stars=1 + n % 5)
+            services.review_create(user=reader, book=book, body=f"Thoughts on book {n}.")
+
+    def queries_for_profile():
+        with django_assert_max_num_queries(12) as captured:
+            response = client.get(reader.get_absolute_url())
+        context = response.context
+        rows = response.text.count('class="shelf-row"')
+        return len(captured), rows, len(context["ratings"]), len(context["reviews"])
+
+    client.force_login(other_reader)
+    add(5, 0)
+    few = queries_for_profile()
+    add(30, 5)
+    many = queries_for_profile()
+
+    assert few[1:] == (5, 5, 5)
+    assert many[1:] == (35, 30, 30)
+    assert few[0] == many[0]
+
+
+# The profile of a reviewer whose reviews came with an imported page.
+
+
+def test_imported_reviewer_profile(client, source_book):
+    reviewer = (
+        ImportedReviewer.objects.exclude(name="")
+        .filter(reviews_count__isnull=False, followers_count__isnull=False)
+        .first()
+    )
+
+    response = client.get(reviewer.get_absolute_url())
+
+    assert response.status_code == 200
+    text = response.text
+    assert f"<h1>{reviewer.name}</h1>" in text
+    figures = re.search(r'<p class="reviewer-figures">(.*?)</p>', text, re.S).group(1)
+    assert " ".join(figures.split()).count("·") == 1
+    assert f"{reviewer.reviews_count:,} review" in figures
+    assert f"{reviewer.followers_count:,} follower" in figures
+    review = reviewer.reviews.get()
+    assert f'href="{source_book.get_absolute_url()}"' in text
+    assert f'id="review-{review.pk}"' in text
+
+
+def test_anonymous_imported_reviewer(client, source_book):
+    reviewer = ImportedReviewer.objects.create(name="")
+    Review.objects.create(
+        book=source_book, imported_reviewer=reviewer, body="Unsigned.", date=datetime.date.today()
+    )
+
+    text = client.get(reviewer.get_absolute_url()).text
+
+    assert "<h1>Anonymous reader</h1>" in text
+    assert 'class="reviewer-figures"' not in text
+    assert "Unsigned." in text
+
+
+def test_unknown_reviewer_is_404(client, db):
+    assert client.get(reverse("reviews:reviewer", kwargs={"pk": 999})).status_code == 404
+
+
+def test_reviewer_page_queries_do_not_grow_with_rows(reader_client, django_assert_max_num_queries):
+    reviewer = ImportedReviewer.objects.create(name="Busy Reader", reviews_count=900)
+    author = Author.objects.create(name="Writer")
+
+    def add(count, start):
+        for n in range(start, start + count):
+            Review.objects.create(
+                book=make_book(f"Book {n:02}", author),
+                imported_reviewer=reviewer,
+                body=f"Review {n}.",
+                date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n),
+            )
+
+    def queries_for_page():
+        with django_assert_max_num_queries(12) as captured:
+            response = reader_client.get(reviewer.get_absolute_url())
+        assert "Writer" in response.text
+        return len(captured), len(response.context["reviews"])
+
+    add(5, 0)
+    few = queries_for_page()
+    add(30, 5)
+    many = queries_for_page()
+
+    assert (few[1], many[1]) == (5, 30)
+    assert few[0] == many[0]

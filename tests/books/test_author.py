@@ -1,0 +1,96 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from books.models import Author, Book
+from reviews import counters
+
+pytestmark = pytest.mark.django_db
+
+
+def make_book(title, *, authors=(), stars=(0, 0, 0, 0, 0)):
+    book = Book.objects.create(
+        title=title, **{f"imported_ratings_{n}": count for n, count in enumerate(stars, 1)}
+    )
+    book.authors.set(authors)
+    counters.refresh_rating_summary(book.pk)
+    book.refresh_from_db()
+    return book
+
+
+def test_the_imported_author_page(client, source_book):
+    author = source_book.authors.get()
+
+    response = client.get(author.get_absolute_url())
+
+    assert response.status_code == 200
+    text = response.text
+    assert f"<h1>{author.name}</h1>" in text
+    assert f"{author.books_count_imported} books" in text
+    assert f"{author.followers_count_imported} followers" in text
+    first_paragraph = author.bio.split("\n\n")[0].strip()
+    assert f"<p>{first_paragraph[:40]}" in text.replace("&#x27;", "'")
+    assert source_book.title in text
+    assert f'<span class="average">{source_book.average_rating}</span>' in text
+    assert f"{source_book.ratings_total} ratings" in text
+
+
+def test_bio_paragraphs_and_escaping(client):
+    author = Author.objects.create(name="Ann <Writer>", bio="First part.\n\nSecond <i>part</i>.")
+
+    text = client.get(author.get_absolute_url()).text
+
+    assert "<p>First part.</p>" in text
+    assert "<p>Second &lt;i&gt;part&lt;/i&gt;.</p>" in text
+    assert "<h1>Ann &lt;Writer&gt;</h1>" in text
+
+
+def test_without_imported_figures_the_books_here_are_counted(client):
+    author = Author.objects.create(name="Ann Writer")
+    make_book("One", authors=[author])
+    make_book("Two", authors=[author])
+    make_book("Someone else's")
+
+    response = client.get(author.get_absolute_url())
+
+    assert re.search(r'<span class="books-count">2 books</span>', response.text)
+    assert "follower" not in response.text
+    assert [book.title for book in response.context["books"]] == ["One", "Two"]
+
+
+def test_books_come_most_rated_first(client):
+    author = Author.objects.create(name="Ann Writer")
+    make_book("Little read", authors=[author], stars=(0, 0, 0, 0, 1))
+    make_book("Much read", authors=[author], stars=(0, 0, 9, 0, 0))
+
+    response = client.get(author.get_absolute_url())
+
+    assert [book.title for book in response.context["books"]] == ["Much read", "Little read"]
+
+
+def test_unknown_author_is_404(client):
+    assert client.get(reverse("books:author", kwargs={"pk": 999})).status_code == 404
+
+
+def test_author_page_queries_do_not_grow_with_rows(reader_client, django_assert_max_num_queries):
+    author = Author.objects.create(name="Prolific", bio="Wrote a lot.")
+    co_author = Author.objects.create(name="Helper")
+
+    def add_books(count, start):
+        for n in range(start, start + count):
+            make_book(f"Book {n:02}", authors=[author, co_author], stars=(0, 0, n, 0, 0))
+
+    def queries_for_page():
+        with django_assert_max_num_queries(12) as captured:
+            response = reader_client.get(author.get_absolute_url())
+        assert "Helper" in response.text
+        return len(captured), len(response.context["books"])
+
+    add_books(5, 0)
+    few = queries_for_page()
+    add_books(25, 5)
+    many = queries_for_page()
+
+    assert (few[1], many[1]) == (5, 30)
+    assert few[0] == many[0]
