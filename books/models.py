@@ -1,8 +1,11 @@
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+from . import search
 
 STARS = (1, 2, 3, 4, 5)
 # A search looks for each of its first few words on its own.
@@ -15,7 +18,11 @@ def search_words(query: str) -> list[str]:
 
 class AuthorQuerySet(models.QuerySet):
     def search(self, query: str):
-        """Authors whose name holds every word of ``query``."""
+        """Authors whose name holds every word of ``query`` (full-text on PostgreSQL)."""
+        if search.uses_full_text(self):
+            return self.annotate(search_document=search.author_vector()).filter(
+                search_document=search.search_query(query)
+            )
         condition = Q()
         for word in search_words(query):
             condition &= Q(name__icontains=word)
@@ -76,8 +83,27 @@ class BookQuerySet(models.QuerySet):
         )
 
     def search(self, query: str):
-        """Books whose title, description or an author's name holds every word of ``query``."""
+        """Books whose title, description or an author's name holds every word of ``query``.
+
+        Each book carries ``search_rank``: on PostgreSQL the full-text rank (title words weigh
+        more than description words), elsewhere 0, so callers can order by it either way.
+        """
         by_author = self.model.authors.through.objects.values("book_id")
+        if search.uses_full_text(self):
+            query = search.search_query(query)
+            authors = Author.objects.annotate(search_document=search.author_vector()).filter(
+                search_document=query
+            )
+            # Each side is answered from its own GIN index; their union picks the rows.
+            by_text = (
+                Book.objects.annotate(search_document=search.book_vector())
+                .filter(search_document=query)
+                .values("pk")
+            )
+            matches = by_text.union(by_author.filter(author__in=authors).values("book_id"))
+            return self.filter(pk__in=matches).annotate(
+                search_rank=SearchRank(search.book_vector(), query)
+            )
         condition = Q()
         for word in search_words(query):
             condition &= (
@@ -85,7 +111,9 @@ class BookQuerySet(models.QuerySet):
                 | Q(description__icontains=word)
                 | Q(pk__in=by_author.filter(author__name__icontains=word))
             )
-        return self.filter(condition)
+        return self.filter(condition).annotate(
+            search_rank=models.Value(0.0, output_field=models.FloatField())
+        )
 
 
 class Book(models.Model):

@@ -67,7 +67,7 @@ def search(request):
         books = (
             Book.objects.search(query)
             .with_authors()
-            .order_by("-ratings_total", "-average_rating", "title", "pk")
+            .order_by("-search_rank", "-ratings_total", "-average_rating", "title", "pk")
         )
         page_obj = _page(request, books, settings.BOOKS_PER_PAGE)
         context.update(

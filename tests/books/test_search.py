@@ -38,7 +38,8 @@ def test_finds_books_and_authors_with_their_books_on_this_site(client):
     response = client.get(SEARCH_URL, {"q": "serge"})
 
     assert response.status_code == 200
-    assert [book.title for book in response.context["books"]] == [
+    # Which comes first depends on the database's ranking (tests/books/test_full_text_search.py).
+    assert sorted(book.title for book in response.context["books"]) == [
         "Memoirs of a Revolutionary",
         "The Course Is Set on Hope",
         "Unforgiving Years",

@@ -1,0 +1,99 @@
+"""Book and review search: PostgreSQL full-text (indexed, ranked) or the plain fallback.
+
+The suite runs on both databases; each test checks what the database it runs on promises.
+"""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from books.models import Author, Book
+from reviews import services
+
+
+@pytest.fixture
+def shelf(db):
+    serge = Author.objects.create(name="Victor Serge")
+    orwell = Author.objects.create(name="George Orwell")
+    memoirs = Book.objects.create(
+        title="Memoirs of a Revolutionary",
+        description="A life among anarchists and Bolsheviks.",
+        ratings_total=10,
+    )
+    memoirs.authors.add(serge)
+    catalonia = Book.objects.create(
+        title="Homage to Catalonia",
+        description="Orwell remembers the revolutionary militias of Barcelona.",
+        ratings_total=500,
+    )
+    catalonia.authors.add(orwell)
+    unrelated = Book.objects.create(title="The Cheese Monger", description="Curds.")
+    return {"memoirs": memoirs, "catalonia": catalonia, "unrelated": unrelated}
+
+
+def titles(response):
+    return [book.title for book in response.context["books"]]
+
+
+def postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_search_finds_title_description_and_author_words(client, shelf):
+    url = reverse("books:search")
+    found = titles(client.get(url, {"q": "revolutionary"}))
+    assert set(found) == {"Memoirs of a Revolutionary", "Homage to Catalonia"}
+    assert titles(client.get(url, {"q": "Serge"})) == ["Memoirs of a Revolutionary"]
+    assert titles(client.get(url, {"q": "zeppelin"})) == []
+
+
+@pytest.mark.django_db
+def test_ranking_or_fallback_order(client, shelf):
+    found = titles(client.get(reverse("books:search"), {"q": "revolutionary"}))
+    if postgres():
+        # A title match outranks a description match, whatever the popularity.
+        assert found == ["Memoirs of a Revolutionary", "Homage to Catalonia"]
+    else:
+        # Without ranking, the more rated book comes first.
+        assert found == ["Homage to Catalonia", "Memoirs of a Revolutionary"]
+
+
+@pytest.mark.django_db
+def test_stemming_on_postgres_substrings_elsewhere(client, shelf):
+    found = titles(client.get(reverse("books:search"), {"q": "revolutionaries"}))
+    if postgres():
+        assert set(found) == {"Memoirs of a Revolutionary", "Homage to Catalonia"}
+    else:
+        assert found == []
+        assert titles(client.get(reverse("books:search"), {"q": "revolution"}))
+
+
+@pytest.mark.django_db
+def test_review_search_on_the_book_page(client, shelf, reader, other_reader):
+    book = shelf["memoirs"]
+    services.review_create(user=reader, book=book, body="The purges are told with restraint.")
+    services.review_create(user=other_reader, book=book, body="A story of exile and prisons.")
+    response = client.get(reverse("books:detail", kwargs={"pk": book.pk}), {"q": "prison"})
+    bodies = [review.body for review in response.context["reviews"]]
+    assert bodies == ["A story of exile and prisons."]
+
+
+@pytest.mark.django_db
+def test_gin_indexes_exist_and_serve_the_search(shelf):
+    with connection.cursor() as cursor:
+        if not postgres():
+            cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE '%search_idx'")
+            assert cursor.fetchall() == []
+            return
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%search_idx'"
+        )
+        found = dict(cursor.fetchall())
+        assert set(found) == {"book_search_idx", "author_search_idx", "review_search_idx"}
+        assert all("USING gin" in definition for definition in found.values())
+        queryset = Book.objects.search("revolutionary")
+        cursor.execute("SET enable_seqscan = off")
+        plan = queryset.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "book_search_idx" in plan
