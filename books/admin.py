@@ -1,0 +1,229 @@
+from django.contrib import admin, messages
+from django.db.models import Count, F, Prefetch
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from config.admin import ChangedFieldsOnlyMixin
+from reviews import counters
+
+from .models import Author, Blurb, Book
+from .services import authors_merge, books_merge, books_set_featured
+
+COUNTER_FIELDS = (*counters.BOOK_COUNTERS, "ratings_total", "average_rating")
+
+
+def merge_selected(modeladmin, request, queryset, *, merge, describe):
+    """Ask which of the selected rows to keep, then fold the others into it.
+
+    The first request shows the rows with the oldest one chosen; the confirmation posts back
+    with ``post=yes`` and ``keep=<pk>``.
+    """
+    opts = modeladmin.model._meta
+    rows = list(queryset.order_by("pk"))
+    if len(rows) < 2:
+        modeladmin.message_user(
+            request, f"Select at least two {opts.verbose_name_plural} to merge.", messages.WARNING
+        )
+        return None
+    keep_pk = request.POST.get("keep", "")
+    error = ""
+    if request.POST.get("post") == "yes":
+        keep = next((row for row in rows if str(row.pk) == keep_pk), None)
+        if keep is not None:
+            duplicates = [row for row in rows if row.pk != keep.pk]
+            names = ", ".join(f"“{row}” (#{row.pk})" for row in duplicates)
+            modeladmin.log_deletions(request, queryset.exclude(pk=keep.pk))
+            keep = merge(keep=keep, duplicates=duplicates)
+            modeladmin.log_change(request, keep, f"Merged {names} into this one.")
+            modeladmin.message_user(
+                request, f"Merged {names} into “{keep}” (#{keep.pk}).", messages.SUCCESS
+            )
+            return None
+        error = f"Choose the {opts.verbose_name} to keep."
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"Merge {opts.verbose_name_plural}",
+        "subtitle": None,
+        "opts": opts,
+        "rows": [(row, describe(row)) for row in rows],
+        "keep_pk": keep_pk or str(rows[0].pk),
+        "action": request.POST.get("action", ""),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "error": error,
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "admin/merge_confirmation.html", context)
+
+
+class BlurbInline(admin.TabularInline):
+    model = Blurb
+    extra = 0
+    fields = ("position", "text", "attribution")
+
+
+@admin.register(Author)
+class AuthorAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "books_on_site",
+        "books_count_imported",
+        "followers_count_imported",
+        "created_at",
+    )
+    search_fields = ("name",)
+    ordering = ("name", "pk")
+    readonly_fields = ("created_at", "updated_at")
+    actions = ("merge_authors",)
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(books_on_site_count=Count("books"))
+
+    @admin.display(description="books here", ordering="books_on_site_count")
+    def books_on_site(self, author):
+        return author.books_on_site_count
+
+    @admin.action(
+        description="Merge the selected authors into one", permissions=("change", "delete")
+    )
+    def merge_authors(self, request, queryset):
+        return merge_selected(
+            self,
+            request,
+            queryset,
+            merge=authors_merge,
+            describe=lambda author: f"{author.books_on_site_count} book(s) here",
+        )
+
+
+@admin.register(Book)
+class BookAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "author_names",
+        "format",
+        "year",
+        "ratings_total",
+        "average_rating",
+        "reviews_total_column",
+        "featured",
+    )
+    list_filter = ("featured", "format")
+    search_fields = ("title", "authors__name", "isbn10", "isbn13")
+    ordering = ("title", "pk")
+    autocomplete_fields = ("authors",)
+    inlines = (BlurbInline,)
+    readonly_fields = (*COUNTER_FIELDS, "created_at", "updated_at")
+    actions = ("feature", "unfeature", "recompute_figures", "merge_books")
+    show_full_result_count = False
+    fieldsets = (
+        (
+            None,
+            {"fields": ("title", "series", "authors", "description", "featured")},
+        ),
+        (
+            "Edition",
+            {
+                "fields": (
+                    "pages",
+                    "format",
+                    "first_published",
+                    "publisher",
+                    "year_published",
+                    "isbn10",
+                    "isbn13",
+                    "goodreads_id",
+                    "import_key",
+                )
+            },
+        ),
+        (
+            "What the imported page stated",
+            {
+                "fields": (
+                    *counters.IMPORTED_STAR_FIELDS,
+                    "imported_currently_reading",
+                    "imported_want_to_read",
+                    "imported_reviews_unlisted",
+                )
+            },
+        ),
+        (
+            "What readers here did (counted from their rows; see “Recompute figures”)",
+            {"fields": (*COUNTER_FIELDS, "created_at", "updated_at")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("authors", queryset=Author.objects.only("pk", "name").order_by("pk"))
+            )
+            .annotate(reviews_total_value=F("imported_reviews_unlisted") + F("reviews_count"))
+        )
+
+    @admin.display(description="authors")
+    def author_names(self, book):
+        return ", ".join(author.name for author in book.authors.all())
+
+    @admin.display(description="year", ordering="first_published")
+    def year(self, book):
+        if book.year_published:
+            return book.year_published
+        return book.first_published.year if book.first_published else None
+
+    @admin.display(description="reviews", ordering="reviews_total_value")
+    def reviews_total_column(self, book):
+        url = reverse("admin:reviews_review_changelist")
+        return format_html(
+            '<a href="{}?book__id__exact={}">{}</a>', url, book.pk, book.reviews_total
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if set(form.changed_data) & set(counters.IMPORTED_STAR_FIELDS):
+            counters.refresh_rating_summary(obj.pk)
+
+    @admin.action(description="Feature on the home page", permissions=("change",))
+    def feature(self, request, queryset):
+        changed = books_set_featured(books=queryset, featured=True)
+        self.message_user(request, f"{changed} book(s) now featured on the home page.")
+
+    @admin.action(description="Stop featuring on the home page", permissions=("change",))
+    def unfeature(self, request, queryset):
+        changed = books_set_featured(books=queryset, featured=False)
+        self.message_user(request, f"{changed} book(s) no longer featured.")
+
+    @admin.action(description="Recompute figures from the rows", permissions=("change",))
+    def recompute_figures(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        drift = counters.recount(book_ids=ids)
+        if not drift:
+            self.message_user(request, f"Figures of {len(ids)} book(s) already matched their rows.")
+            return
+        shown = "; ".join(str(item) for item in drift[:10])
+        more = f"; and {len(drift) - 10} more" if len(drift) > 10 else ""
+        self.message_user(
+            request,
+            f"Fixed {len(drift)} drifted figure(s) on {len(ids)} book(s): {shown}{more}.",
+            messages.WARNING,
+        )
+
+    @admin.action(
+        description="Merge the selected duplicate books into one",
+        permissions=("change", "delete"),
+    )
+    def merge_books(self, request, queryset):
+        def describe(book):
+            authors = ", ".join(author.name for author in book.authors.all()) or "no author"
+            return (
+                f"by {authors}; {book.format or 'no format'}; "
+                f"{book.ratings_total} ratings, {book.reviews_total} reviews; "
+                f"{Truncator(book.description).words(12) or 'no description'}"
+            )
+
+        return merge_selected(self, request, queryset, merge=books_merge, describe=describe)

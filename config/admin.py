@@ -1,0 +1,63 @@
+"""The admin site: Django's, with its sign-in held to the same limits as the site's."""
+
+from allauth.account.adapter import get_adapter
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import FieldDoesNotExist
+from django.views.decorators.debug import sensitive_variables
+
+
+class RateLimitedAdminAuthenticationForm(AdminAuthenticationForm):
+    """Checks the password through allauth, so that failed attempts count against the same
+    per-account and per-address limits (``ACCOUNT_RATE_LIMITS["login_failed"]``) as the site's
+    sign-in page: once they are spent, even the right password is refused for a while."""
+
+    @sensitive_variables()
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = get_adapter(self.request).authenticate(
+                self.request, username=username, password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class ShelfmarkAdminSite(admin.AdminSite):
+    site_header = "Shelfmark administration"
+    site_title = "Shelfmark admin"
+    index_title = "Curate books, authors, reviews and readers"
+    login_form = RateLimitedAdminAuthenticationForm
+
+
+class ChangedFieldsOnlyMixin:
+    """Saves only the fields the admin's form changed.
+
+    Counters move while an admin has a page open (a reader rates the book, likes the review);
+    saving the whole row would write their old values back.
+    """
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        names = [
+            name
+            for name in form.changed_data
+            if (field := _concrete_field(obj, name)) is not None and not field.many_to_many
+        ]
+        if names:
+            if _concrete_field(obj, "updated_at") is not None:
+                names.append("updated_at")
+            obj.save(update_fields=names)
+
+
+def _concrete_field(obj, name):
+    try:
+        field = obj._meta.get_field(name)
+    except FieldDoesNotExist:  # a form-only field
+        return None
+    return field if getattr(field, "concrete", False) else None

@@ -1,0 +1,246 @@
+"""Readers' rows (ratings, shelf entries, likes) are shown, never edited: they move only through
+``reviews.services``, which keeps the figures, and deleting one goes through it too."""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count
+from django.utils.text import Truncator
+
+from config.admin import ChangedFieldsOnlyMixin
+
+from . import counters, services
+from .models import ImportedReviewer, Like, Rating, ReaderShelf, Review, ShelfEntry
+
+
+class ReadOnlyRowsMixin:
+    """Rows readers make: admins look at them and may delete them, nothing else."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        self.delete_row(obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_row(obj)
+
+
+class WriterFilter(admin.SimpleListFilter):
+    title = "writer"
+    parameter_name = "writer"
+
+    def lookups(self, request, model_admin):
+        return (("reader", "A reader here"), ("imported", "From an imported page"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "reader":
+            return queryset.filter(user__isnull=False)
+        if self.value() == "imported":
+            return queryset.filter(imported_reviewer__isnull=False)
+        return queryset
+
+
+@admin.register(Review)
+class ReviewAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "book",
+        "reviewer",
+        "date",
+        "rating",
+        "language",
+        "likes_count",
+        "spoiler",
+        "hidden",
+        "excerpt",
+    )
+    list_display_links = ("excerpt",)
+    list_filter = ("hidden", "spoiler", WriterFilter, "language")
+    list_select_related = ("book", "user", "imported_reviewer")
+    search_fields = ("book__title", "user__username", "imported_reviewer__name", "body")
+    ordering = ("-date", "-pk")
+    autocomplete_fields = ("book", "user", "imported_reviewer")
+    fields = (
+        "book",
+        "user",
+        "imported_reviewer",
+        "date",
+        "rating",
+        "shelf",
+        "body",
+        "spoiler",
+        "language",
+        "hidden",
+        "likes_count",
+        "source_key",
+        "position",
+        "created_at",
+        "updated_at",
+    )
+    # Who wrote it about what, and the figures, are not the admin's to change: hiding goes
+    # through the actions (it moves the book's review total), the rating through the reader's.
+    readonly_fields = (
+        "book",
+        "user",
+        "imported_reviewer",
+        "date",
+        "rating",
+        "shelf",
+        "hidden",
+        "likes_count",
+        "source_key",
+        "position",
+        "created_at",
+        "updated_at",
+    )
+    actions = ("hide", "unhide", "mark_spoiler", "unmark_spoiler")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="reviewer", ordering="user__username")
+    def reviewer(self, review):
+        return review.writer_name
+
+    @admin.display(description="review")
+    def excerpt(self, review):
+        return Truncator(review.body).chars(80)
+
+    def delete_model(self, request, obj):
+        services.review_delete(review=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for review in queryset:
+            services.review_delete(review=review)
+
+    def _set_hidden(self, request, queryset, *, hidden: bool):
+        with transaction.atomic():
+            changed = sum(
+                services.review_set_hidden(review=review, hidden=hidden) for review in queryset
+            )
+        verb = "hidden" if hidden else "shown again"
+        self.message_user(request, f"{changed} review(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Hide from every public page", permissions=("change",))
+    def hide(self, request, queryset):
+        self._set_hidden(request, queryset, hidden=True)
+
+    @admin.action(description="Show again (unhide)", permissions=("change",))
+    def unhide(self, request, queryset):
+        self._set_hidden(request, queryset, hidden=False)
+
+    @admin.action(description="Mark as containing spoilers", permissions=("change",))
+    def mark_spoiler(self, request, queryset):
+        changed = queryset.filter(spoiler=False).update(spoiler=True)
+        self.message_user(request, f"{changed} review(s) marked as spoilers.")
+
+    @admin.action(description="Unmark spoilers", permissions=("change",))
+    def unmark_spoiler(self, request, queryset):
+        changed = queryset.filter(spoiler=True).update(spoiler=False)
+        self.message_user(request, f"{changed} review(s) no longer marked as spoilers.")
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
+    list_display = ("book", "user", "stars", "updated_at")
+    list_filter = ("stars",)
+    list_select_related = ("book", "user")
+    search_fields = ("book__title", "user__username")
+    ordering = ("-updated_at", "-pk")
+    show_full_result_count = False
+
+    def delete_row(self, rating):
+        services.rating_remove(user=rating.user, book=rating.book)
+
+
+@admin.register(ShelfEntry)
+class ShelfEntryAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
+    list_display = ("book", "user", "shelf", "date_added", "date_read", "updated_at")
+    list_filter = ("shelf",)
+    list_select_related = ("book", "user")
+    search_fields = ("book__title", "user__username")
+    ordering = ("-updated_at", "-pk")
+    # A reader's private notes are shown to nobody but the reader.
+    exclude = ("private_notes",)
+    show_full_result_count = False
+
+    def delete_row(self, entry):
+        services.shelf_remove(user=entry.user, book=entry.book)
+
+
+@admin.register(Like)
+class LikeAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
+    list_display = ("user", "liked_review", "review_book", "created_at")
+    list_select_related = ("user", "review__book", "review__user", "review__imported_reviewer")
+    search_fields = ("user__username", "review__book__title")
+    ordering = ("-created_at", "-pk")
+    show_full_result_count = False
+
+    @admin.display(description="review by")
+    def liked_review(self, like):
+        return like.review.writer_name
+
+    @admin.display(description="book", ordering="review__book__title")
+    def review_book(self, like):
+        return like.review.book
+
+    def delete_row(self, like):
+        services.like_remove(user=like.user, review=like.review)
+
+
+@admin.register(ImportedReviewer)
+class ImportedReviewerAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
+    """People whose reviews came with imported pages; their figures are what the page said."""
+
+    list_display = ("__str__", "reviews_here", "reviews_count", "followers_count", "created_at")
+    search_fields = ("name",)
+    ordering = ("name", "pk")
+    readonly_fields = ("created_at", "updated_at")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(reviews_here_count=Count("reviews"))
+
+    @admin.display(description="reviews here", ordering="reviews_here_count")
+    def reviews_here(self, reviewer):
+        return reviewer.reviews_here_count
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, ImportedReviewer.objects.filter(pk=obj.pk))
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        # Their reviews go with them: the books they were on count their reviews again.
+        book_ids = set(
+            Review.objects.filter(imported_reviewer__in=queryset).values_list("book_id", flat=True)
+        )
+        queryset.delete()
+        counters.recount(book_ids=book_ids)
+
+
+@admin.register(ReaderShelf)
+class ReaderShelfAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "exclusive", "books", "created_at")
+    list_filter = ("exclusive",)
+    list_select_related = ("user",)
+    search_fields = ("name", "user__username")
+    ordering = ("user__username", "name")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(books_count=Count("entries"))
+
+    @admin.display(description="books", ordering="books_count")
+    def books(self, shelf):
+        return shelf.books_count

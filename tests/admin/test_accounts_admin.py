@@ -1,0 +1,64 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from reviews import counters, services
+
+from .conftest import (
+    assert_changelist_queries_constant,
+    change_url,
+    changelist,
+    result_rows,
+    run_action,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reader_changelist_searches_and_counts(admin_client, source_book, reader, other_reader):
+    services.rating_set(user=reader, book=source_book, stars=4)
+    services.review_create(user=reader, book=source_book, body="Worth it.")
+    User = get_user_model()
+
+    response = admin_client.get(changelist(User), {"q": "ada"})
+
+    assert result_rows(response) == 1
+    page = response.content.decode()
+    assert '<td class="field-ratings">1</td>' in page
+    assert '<td class="field-reviews">1</td>' in page
+    assert result_rows(admin_client.get(changelist(User), {"q": "grace@example.org"})) == 1
+
+
+def test_reader_form_shows_the_bio(admin_client, reader):
+    reader.bio = "Reads on the night train."
+    reader.save()
+
+    page = admin_client.get(change_url(reader)).content.decode()
+
+    assert "Reads on the night train." in page
+
+
+def test_reader_changelist_queries_do_not_grow_with_rows(admin_client, make_readers):
+    assert_changelist_queries_constant(admin_client, get_user_model(), make_readers)
+
+
+def test_deleting_a_reader_recounts_what_they_touched(
+    admin_client, client, source_book, reader, other_reader
+):
+    review = services.review_create(user=other_reader, book=source_book, body="Moving.")
+    services.rating_set(user=reader, book=source_book, stars=5)
+    services.shelf_set(user=reader, book=source_book, shelf="currently_reading")
+    services.review_create(user=reader, book=source_book, body="Mine.")
+    services.like_add(user=reader, review=review)
+
+    run_action(admin_client, get_user_model(), "delete_selected", [reader], post="yes")
+
+    assert not get_user_model().objects.filter(pk=reader.pk).exists()
+    assert counters.recount(fix=False) == []
+    source_book.refresh_from_db()
+    assert (source_book.ratings_total, source_book.reviews_total) == (811, 98)
+    assert source_book.currently_reading_count == 0
+    review.refresh_from_db()
+    assert review.likes_count == 0
+    page = client.get(reverse("books:detail", kwargs={"pk": source_book.pk})).content.decode()
+    assert "811 ratings · 98 reviews" in " ".join(page.split())
