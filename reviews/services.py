@@ -12,7 +12,7 @@ from books.models import Book
 
 from . import counters
 from .language import detect_language
-from .models import Like, Rating, Review, ShelfEntry
+from .models import Like, Rating, ReaderShelf, Review, ShelfEntry
 
 
 class ActionRefused(Exception):
@@ -51,8 +51,9 @@ def rating_set(*, user, book: Book, stars: int) -> Rating:
         if not created:
             rating.stars = stars
             rating.save(update_fields=["stars", "updated_at"])
-        Review.objects.filter(user=user, book=book).update(rating=stars)
         counters.rating_moved(book.pk, old=old, new=stars)
+    # The reader's review shows their rating, even one given before the review was written.
+    Review.objects.filter(user=user, book=book).exclude(rating=stars).update(rating=stars)
     return rating
 
 
@@ -88,6 +89,25 @@ def shelf_set(*, user, book: Book, shelf: str) -> ShelfEntry:
 
 
 @transaction.atomic
+def shelf_set_own(*, user, book: Book, reader_shelf: ReaderShelf) -> ShelfEntry:
+    """Put a book on one of the reader's own exclusive shelves, in place of the three."""
+    if reader_shelf.user_id != user.pk or not reader_shelf.exclusive:
+        raise ValueError(f"{reader_shelf.name!r} is not an exclusive shelf of this reader.")
+    entry, _created = _create_or_lock(
+        ShelfEntry, {"shelf": "", "date_added": timezone.localdate()}, user=user, book=book
+    )
+    old = entry.shelf
+    if old:
+        entry.shelf = ""
+        entry.save(update_fields=["shelf", "updated_at"])
+        counters.shelf_moved(book.pk, old=old, new="")
+    others = entry.own_shelves.filter(exclusive=True).exclude(pk=reader_shelf.pk)
+    entry.own_shelves.remove(*others)
+    entry.own_shelves.add(reader_shelf)
+    return entry
+
+
+@transaction.atomic
 def shelf_remove(*, user, book: Book) -> bool:
     entry = _locked(ShelfEntry, user=user, book=book)
     if entry is None:
@@ -108,6 +128,7 @@ def review_create(
     date: datetime.date | None = None,
 ) -> Review:
     """A reader's review. A reader has one review per book: a second call edits the first."""
+    current = Rating.objects.filter(user=user, book=book).values_list("stars", flat=True)
     review, created = _create_or_lock(
         Review,
         {
@@ -115,6 +136,7 @@ def review_create(
             "spoiler": spoiler,
             "date": date or timezone.localdate(),
             "language": detect_language(body),
+            "rating": current.first(),
         },
         user=user,
         book=book,
@@ -130,9 +152,7 @@ def review_create(
 
 
 @transaction.atomic
-def review_update(
-    *, review: Review, body: str, spoiler: bool, rating: int | None = None
-) -> Review:
+def review_update(*, review: Review, body: str, spoiler: bool, rating: int | None = None) -> Review:
     review.body = body
     review.spoiler = spoiler
     review.language = detect_language(body)

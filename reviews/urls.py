@@ -5,5 +5,14 @@ from . import views
 app_name = "reviews"
 
 urlpatterns = [
+    path("books/<int:pk>/rating/", views.book_rate, name="rate"),
+    path("books/<int:pk>/rating/remove/", views.book_unrate, name="unrate"),
+    path("books/<int:pk>/shelf/", views.book_shelve, name="shelve"),
+    path("books/<int:pk>/shelf/remove/", views.book_unshelve, name="unshelve"),
+    path("books/<int:pk>/reviews/new/", views.review_create, name="review-create"),
+    path("reviews/<int:pk>/edit/", views.review_edit, name="review-edit"),
+    path("reviews/<int:pk>/delete/", views.review_delete, name="review-delete"),
+    path("reviews/<int:pk>/like/", views.review_like, name="like"),
+    path("reviews/<int:pk>/unlike/", views.review_unlike, name="unlike"),
     path("reviewers/<int:pk>/", views.reviewer_detail, name="reviewer"),
 ]

@@ -1,11 +1,230 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import ImportedReviewer
+from books.models import Author, Book
+
+from . import services
+from .forms import RatingForm, ReviewForm, ShelfForm
+from .models import ImportedReviewer, Review, ShelfEntry
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def _safe_next(request) -> str:
+    """The ``next`` URL the reader's form carried, if it points back into this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def _back(request, fallback: str, fragment: str = ""):
+    """Send the reader back where they posted from (a safe ``next``), else to ``fallback``."""
+    url = _safe_next(request) or fallback
+    if fragment and "#" not in url:
+        url = f"{url}#{fragment}"
+    return HttpResponseSeeOther(url)
+
+
+def _book_url(book_id: int) -> str:
+    return reverse("books:detail", kwargs={"pk": book_id})
+
+
+def _stars(n: int) -> str:
+    return f"{n} star{'s' if n != 1 else ''}"
+
+
+@login_required
+@require_POST
+def book_rate(request, pk):
+    book = get_object_or_404(Book, pk=pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        stars = form.cleaned_data["stars"]
+        services.rating_set(user=request.user, book=book, stars=stars)
+        messages.success(request, f"You rated this book {_stars(stars)}.")
+    else:
+        messages.error(request, "A rating is 1 to 5 stars. Your rating was not changed.")
+    return _back(request, book.get_absolute_url(), "your-reading")
+
+
+@login_required
+@require_POST
+def book_unrate(request, pk):
+    book = get_object_or_404(Book, pk=pk)
+    if services.rating_remove(user=request.user, book=book):
+        messages.success(request, "Your rating was removed.")
+    else:
+        messages.info(request, "You had not rated this book.")
+    return _back(request, book.get_absolute_url(), "your-reading")
+
+
+@login_required
+@require_POST
+def book_shelve(request, pk):
+    book = get_object_or_404(Book, pk=pk)
+    form = ShelfForm(request.POST)
+    if form.is_valid():
+        shelf = ShelfEntry.Shelf(form.cleaned_data["shelf"])
+        services.shelf_set(user=request.user, book=book, shelf=shelf)
+        messages.success(request, f"This book is on your “{shelf.label}” shelf.")
+    else:
+        messages.error(request, "There is no such shelf. Your shelves were not changed.")
+    return _back(request, book.get_absolute_url(), "your-reading")
+
+
+@login_required
+@require_POST
+def book_unshelve(request, pk):
+    book = get_object_or_404(Book, pk=pk)
+    if services.shelf_remove(user=request.user, book=book):
+        messages.success(request, "This book was taken off your shelves.")
+    else:
+        messages.info(request, "This book was not on your shelves.")
+    return _back(request, book.get_absolute_url(), "your-reading")
+
+
+def _save_rating(request, *, book, rating: int | None) -> None:
+    """The review form shows the reader's rating: what it sends back is their rating now.
+
+    "No rating" takes the rating away; a form without the field leaves it as it was.
+    """
+    user = request.user
+    if "rating" not in request.POST:
+        return
+    if rating is None:
+        services.rating_remove(user=user, book=book)
+    else:
+        services.rating_set(user=user, book=book, stars=rating)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_create(request, pk):
+    """Write a review. A reader has one review per book: writing again updates it."""
+    book = get_object_or_404(Book.objects.with_reader_state(request.user), pk=pk)
+    existing = Review.objects.filter(book=book, user=request.user).first()
+    if existing is not None and request.method == "GET":
+        return HttpResponseRedirect(reverse("reviews:review-edit", kwargs={"pk": existing.pk}))
+    form = ReviewForm(request.POST or None, initial={"rating": book.reader_stars})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            review = services.review_create(
+                user=request.user, book=book, body=data["body"], spoiler=data["spoiler"]
+            )
+            _save_rating(request, book=book, rating=data["rating"])
+        if existing is None:
+            messages.success(request, "Your review was posted.")
+        else:
+            messages.success(
+                request, "You had already reviewed this book: your review was updated."
+            )
+        return _back(request, book.get_absolute_url(), f"review-{review.pk}")
+    return render(
+        request,
+        "reviews/review_form.html",
+        {"book": book, "form": form, "review": None, "next": _safe_next(request)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request, pk):
+    review = get_object_or_404(Review.objects.select_related("book"), pk=pk, user=request.user)
+    form = ReviewForm(
+        request.POST or None,
+        initial={"body": review.body, "rating": review.rating, "spoiler": review.spoiler},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            services.review_update(review=review, body=data["body"], spoiler=data["spoiler"])
+            _save_rating(request, book=review.book, rating=data["rating"])
+        messages.success(request, "Your review was updated.")
+        return _back(request, review.book.get_absolute_url(), f"review-{review.pk}")
+    return render(
+        request,
+        "reviews/review_form.html",
+        {"book": review.book, "form": form, "review": review, "next": _safe_next(request)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_delete(request, pk):
+    review = get_object_or_404(Review.objects.select_related("book"), pk=pk, user=request.user)
+    if request.method == "POST":
+        services.review_delete(review=review)
+        messages.success(request, "Your review was deleted.")
+        return _back(request, review.book.get_absolute_url(), "your-reading")
+    return render(
+        request,
+        "reviews/review_confirm_delete.html",
+        {"book": review.book, "review": review, "next": _safe_next(request)},
+    )
+
+
+def _like_response(request, review: Review, *, liked: bool, note: str, refused: bool = False):
+    """JSON for the page's script (which asks for it), else a redirect back to the review."""
+    if request.headers.get("accept") == "application/json":
+        review.refresh_from_db(fields=["likes_count"])
+        return JsonResponse(
+            {"liked": liked, "likes_count": review.likes_count, "message": note},
+            status=403 if refused else 200,
+        )
+    if refused:
+        messages.error(request, note)
+    else:
+        messages.success(request, note)
+    return _back(request, _book_url(review.book_id), f"review-{review.pk}")
+
+
+@login_required
+@require_POST
+def review_like(request, pk):
+    review = get_object_or_404(Review.objects.visible(), pk=pk)
+    try:
+        services.like_add(user=request.user, review=review)
+    except services.ActionRefused as refusal:
+        return _like_response(request, review, liked=False, note=str(refusal), refused=True)
+    return _like_response(request, review, liked=True, note="You liked this review.")
+
+
+@login_required
+@require_POST
+def review_unlike(request, pk):
+    review = get_object_or_404(Review.objects.visible(), pk=pk)
+    services.like_remove(user=request.user, review=review)
+    return _like_response(request, review, liked=False, note="You no longer like this review.")
 
 
 def reviewer_detail(request, pk):
     reviewer = get_object_or_404(ImportedReviewer, pk=pk)
-    reviews = reviewer.reviews.visible().select_related("book")
+    reviews = (
+        reviewer.reviews.visible()
+        .select_related("book")
+        .prefetch_related(Prefetch("book__authors", queryset=Author.objects.only("pk", "name")))
+        .order_by("-date", "-pk")
+    )
+    page_obj = Paginator(reviews, settings.REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "reviews/reviewer_detail.html", {"reviewer": reviewer, "reviews": reviews}
+        request,
+        "reviews/reviewer_detail.html",
+        {"reviewer": reviewer, "page_obj": page_obj, "reviews": page_obj.object_list},
     )
