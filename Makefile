@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py createcachetable
 
 run: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py import_goodreads_page $(SOURCE_PAGE)

@@ -15,6 +15,7 @@ from books.models import Author, Book
 from . import services
 from .forms import RatingForm, ReviewForm, ShelfForm
 from .models import ImportedReviewer, Review, ShelfEntry
+from .ratelimit import limit_reader_actions
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -49,6 +50,7 @@ def _stars(n: int) -> str:
 
 @login_required
 @require_POST
+@limit_reader_actions("rate")
 def book_rate(request, pk):
     book = get_object_or_404(Book, pk=pk)
     form = RatingForm(request.POST)
@@ -63,6 +65,7 @@ def book_rate(request, pk):
 
 @login_required
 @require_POST
+@limit_reader_actions("rate")
 def book_unrate(request, pk):
     book = get_object_or_404(Book, pk=pk)
     if services.rating_remove(user=request.user, book=book):
@@ -74,6 +77,7 @@ def book_unrate(request, pk):
 
 @login_required
 @require_POST
+@limit_reader_actions("shelve")
 def book_shelve(request, pk):
     book = get_object_or_404(Book, pk=pk)
     form = ShelfForm(request.POST)
@@ -88,6 +92,7 @@ def book_shelve(request, pk):
 
 @login_required
 @require_POST
+@limit_reader_actions("shelve")
 def book_unshelve(request, pk):
     book = get_object_or_404(Book, pk=pk)
     if services.shelf_remove(user=request.user, book=book):
@@ -113,6 +118,7 @@ def _save_rating(request, *, book, rating: int | None) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_reader_actions("review")
 def review_create(request, pk):
     """Write a review. A reader has one review per book: writing again updates it."""
     book = get_object_or_404(Book.objects.with_reader_state(request.user), pk=pk)
@@ -144,6 +150,7 @@ def review_create(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_reader_actions("review")
 def review_edit(request, pk):
     review = get_object_or_404(Review.objects.select_related("book"), pk=pk, user=request.user)
     form = ReviewForm(
@@ -167,6 +174,7 @@ def review_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_reader_actions("review")
 def review_delete(request, pk):
     review = get_object_or_404(Review.objects.select_related("book"), pk=pk, user=request.user)
     if request.method == "POST":
@@ -197,6 +205,7 @@ def _like_response(request, review: Review, *, liked: bool, note: str, refused: 
 
 @login_required
 @require_POST
+@limit_reader_actions("like")
 def review_like(request, pk):
     review = get_object_or_404(Review.objects.visible(), pk=pk)
     try:
@@ -208,6 +217,7 @@ def review_like(request, pk):
 
 @login_required
 @require_POST
+@limit_reader_actions("like")
 def review_unlike(request, pk):
     review = get_object_or_404(Review.objects.visible(), pk=pk)
     services.like_remove(user=request.user, review=review)

@@ -155,6 +155,13 @@ CHROME_LINES = frozenset(
 )
 
 MAX_TITLE_LENGTH = 300
+#: Largest figure read from a page (people, pages, ratings, followers). The most-rated books
+#: have some ten million ratings; five star counts this large still add up to a figure the
+#: database stores.
+MAX_COUNT = 400_000_000
+#: Longest author or reviewer name, and longest format, the database stores.
+MAX_NAME_LENGTH = 255
+MAX_FORMAT_LENGTH = 100
 
 
 # --- lines ---------------------------------------------------------------------------------
@@ -226,6 +233,7 @@ def _count(text: str | None, line: _Line) -> int | None:
     """``1,097`` / ``1111`` / ``21.8k`` as an int; None when the count is absent."""
     if text is None:
         return None
+    written = text
     multiplier = 1
     if text[-1] in "kKmM":
         multiplier = 1000 if text[-1] in "kK" else 1_000_000
@@ -233,7 +241,17 @@ def _count(text: str | None, line: _Line) -> int | None:
     value = Decimal(text.replace(",", "")) * multiplier
     if value != value.to_integral_value():
         raise PageError(f"count {text!r} is not a whole number", line.number)
+    if value > MAX_COUNT:
+        raise PageError(f"count {_shown(written)} is too large for a book page", line.number)
     return int(value)
+
+
+def _short(text: str, what: str, line: _Line, limit: int = MAX_NAME_LENGTH) -> str:
+    if len(text) > limit:
+        raise PageError(
+            f"{what} is {len(text)} characters long, too long (at most {limit})", line.number
+        )
+    return text
 
 
 def _date(month: str | None, day: str | None, year: str, line: _Line) -> datetime.date:
@@ -374,7 +392,9 @@ def _read_details(lines: list[_Line]) -> _Details:
         text = line.stripped
         if not details.seen_format_line and (match := PAGES_FORMAT_RE.match(text)):
             details.pages = _count(match["pages"], line)
-            details.format = (match["format"] or "").strip()
+            details.format = _short(
+                (match["format"] or "").strip(), "the format", line, MAX_FORMAT_LENGTH
+            )
             details.seen_format_line = True
         elif not details.seen_format_line and text.lower() in KNOWN_FORMATS:
             details.format = text
@@ -427,7 +447,8 @@ def _read_author(lines: list[_Line], warnings: list[str]) -> AuthorRecord | None
             followers = _count(match["followers"], stats_line)
             bio_start = stats_index + 1
     bio = "\n\n".join(_paragraphs(lines[bio_start:]))
-    return AuthorRecord(name_line.stripped, books, followers, bio)
+    name = _short(name_line.stripped, "the author's name", name_line)
+    return AuthorRecord(name, books, followers, bio)
 
 
 # --- histogram -----------------------------------------------------------------------------
@@ -507,7 +528,7 @@ def _read_header(lines: list[_Line], start: int) -> _Header | None:
     index = start
     name = ""
     if profile:
-        name = _reviewer_name(profile["name"])
+        name = _short(_reviewer_name(profile["name"]), "the reviewer's name", first)
         index = _next_filled(lines, start + 1)
     reviews_count = followers_count = None
     if index < len(lines) and (stats := REVIEWER_STATS_RE.match(lines[index].stripped)):
