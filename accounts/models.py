@@ -13,3 +13,54 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:profile", kwargs={"username": self.username})
+
+
+class LibraryImport(models.Model):
+    """A Goodreads library export a reader uploaded, and how importing it went.
+
+    The file's text is kept here so that a background worker can read it; ``report`` holds the
+    outcome once the import has finished (see ``accounts.library.service.ImportReport``).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="library_imports")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file_name = models.CharField(max_length=255, blank=True)
+    csv_text = models.TextField()
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="library_import_user_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rows_done__lte=models.F("rows_total")),
+                name="library_import_done_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.file_name or 'library'} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("accounts:library-import-detail", kwargs={"pk": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent_done(self) -> int:
+        return round(self.rows_done * 100 / self.rows_total) if self.rows_total else 0

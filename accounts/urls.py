@@ -1,9 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import library_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("readers/<str:username>/", views.profile, name="profile"),
+    path("library/", library_views.library, name="library"),
+    path("library/import/", library_views.library_import, name="library-import"),
+    path(
+        "library/imports/<int:pk>/",
+        library_views.library_import_detail,
+        name="library-import-detail",
+    ),
+    path("library/export.csv", library_views.library_export, name="library-export"),
 ]

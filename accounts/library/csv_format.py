@@ -1,0 +1,474 @@
+"""Goodreads library exports: reading and writing their CSV, with no database code.
+
+A Goodreads export has one row per book in 24 columns (``COLUMNS``). ``parse_library`` reads a
+whole file into ``LibraryRow`` records plus a ``RowError`` for each problem found, numbered as a
+spreadsheet numbers rows (the header is row 1, the first book row 2). A bad row is reported
+and left out; the other rows still count. A file that is not a Goodreads export at all (empty,
+binary, not UTF-8, without the columns that make one) raises ``LibraryFileError`` instead.
+
+``write_library`` turns records back into the same 24 columns, in the forms Goodreads writes:
+ISBNs quoted for spreadsheets (``="0307377334"``), dates as ``YYYY/MM/DD``, line breaks in
+reviews as ``<br/>``, the series back in the title ("Harrow the Ninth (The Locked Tomb, #2)").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+COLUMNS = (
+    "Book Id",
+    "Title",
+    "Author",
+    "Author l-f",
+    "Additional Authors",
+    "ISBN",
+    "ISBN13",
+    "My Rating",
+    "Average Rating",
+    "Publisher",
+    "Binding",
+    "Number of Pages",
+    "Year Published",
+    "Original Publication Year",
+    "Date Read",
+    "Date Added",
+    "Bookshelves",
+    "Bookshelves with positions",
+    "Exclusive Shelf",
+    "My Review",
+    "Spoiler",
+    "Private Notes",
+    "Read Count",
+    "Owned Copies",
+)
+# Without these a file is not a library export. Older exports lack some of the other columns
+# (and carry a few more); what is missing reads as empty.
+REQUIRED_COLUMNS = ("Book Id", "Title", "Author", "My Rating", "Exclusive Shelf")
+
+# The three shelves every reader has, by their Goodreads names.
+STANDARD_SHELVES = ("read", "currently-reading", "to-read")
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# The longest values the database keeps (the max_length of the model fields they go to).
+MAX_LENGTHS = {
+    "title": 500,
+    "series": 255,
+    "author": 255,
+    "publisher": 255,
+    "binding": 100,
+    "shelf": 100,
+    "goodreads_id": 32,
+}
+# Beyond these a number is a slip of the keyboard.
+MAX_PAGES = 100_000
+MAX_COUNT = 10_000
+
+DATE_FORMAT = "%Y/%m/%d"
+_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+# "Harrow the Ninth (The Locked Tomb, #2)": a last parenthesis with a number sign in it.
+_SERIES = re.compile(r"(?P<title>.*?\S)\s+\((?P<series>[^()]*#[^()]*)\)")
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ISBN10 = re.compile(r"\d{9}[\dX]")
+_ISBN13 = re.compile(r"\d{13}")
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"", "false", "no", "0"}
+
+
+class LibraryFileError(ValueError):
+    """The file is not a Goodreads library export; nothing in it was read."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self):
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LibraryRow:
+    """One book of a reader's library, as a Goodreads export describes it."""
+
+    goodreads_id: str
+    title: str  # without its series
+    series: str  # "The Locked Tomb, #2", or ""
+    author: str
+    additional_authors: tuple[str, ...] = ()
+    isbn10: str = ""
+    isbn13: str = ""
+    rating: int = 0  # 0: not rated
+    average_rating: str = ""  # the site's figure; never read back
+    publisher: str = ""
+    binding: str = ""
+    pages: int | None = None
+    year_published: int | None = None
+    original_year: int | None = None
+    date_read: datetime.date | None = None
+    date_added: datetime.date | None = None
+    exclusive_shelf: str = "to-read"
+    shelves: tuple[str, ...] = ()  # the non-exclusive ones
+    review: str = ""  # plain text, line breaks as "\n"
+    spoiler: bool = False
+    private_notes: str = ""
+    read_count: int = 0
+    owned_copies: int = 0
+    row: int = 0  # where it was read from; 0 for a row about to be written
+
+    @property
+    def full_title(self) -> str:
+        return join_title(self.title, self.series)
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return (self.author, *self.additional_authors) if self.author else ()
+
+
+@dataclass(frozen=True)
+class ParsedLibrary:
+    rows: tuple[LibraryRow, ...]
+    errors: tuple[RowError, ...]
+    rows_total: int  # book rows in the file, good and bad
+
+
+# Titles, names and the plain forms of values.
+
+
+def normalize_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """``("Harrow the Ninth", "The Locked Tomb, #2")`` from "Harrow the Ninth (The Locked
+    Tomb, #2)"; a title without a series comes back whole with ``""``."""
+    title = normalize_space(title)
+    match = _SERIES.fullmatch(title)
+    if match is None:
+        return title, ""
+    return match["title"], match["series"]
+
+
+def join_title(title: str, series: str) -> str:
+    return f"{title} ({series})" if series else title
+
+
+def name_last_first(name: str) -> str:
+    """ "Muir, Tamsyn" from "Tamsyn Muir", the way Goodreads writes it: the last word first
+    ("Jr., Kurt Vonnegut"), a single name twice ("Voltaire, Voltaire")."""
+    words = name.split()
+    if not words:
+        return ""
+    return f"{words[-1]}, {' '.join(words[:-1]) or words[-1]}"
+
+
+def name_from_last_first(value: str) -> str:
+    """The reverse of ``name_last_first``, for a row whose Author column is empty."""
+    last, comma, first = (normalize_space(part) for part in value.partition(","))
+    if not comma or not first or first == last:
+        return last
+    # "Jr., Kurt Vonnegut" turns back into "Kurt Vonnegut Jr." by the same rule.
+    return f"{first} {last}"
+
+
+def unquote_isbn(value: str) -> str:
+    """The ISBN in ``="0307377334"`` (spreadsheet quoting), without hyphens or spaces."""
+    value = value.strip()
+    if value.startswith("=") and len(value) >= 3 and value[1] == value[-1] == '"':
+        value = value[2:-1]
+    return re.sub(r"[\s-]", "", value).upper()
+
+
+def quote_isbn(isbn: str) -> str:
+    return f'="{isbn}"'
+
+
+def review_from_goodreads(text: str) -> str:
+    return _LINE_BREAK.sub("\n", text)
+
+
+def review_to_goodreads(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>")
+
+
+def format_date(value: datetime.date | None) -> str:
+    return value.strftime(DATE_FORMAT) if value else ""
+
+
+# Reading.
+
+
+def decode_upload(data: bytes) -> str:
+    """The text of an uploaded file, or ``LibraryFileError`` saying why there is none."""
+    if len(data) > MAX_FILE_BYTES:
+        raise LibraryFileError(
+            f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
+            "a Goodreads export of even a very large library is smaller."
+        )
+    if not data.strip():
+        raise LibraryFileError("The file is empty.")
+    if b"\x00" in data:
+        raise LibraryFileError("This is not a CSV file: it holds binary data.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LibraryFileError(
+            "This is not a Goodreads export: the file is not UTF-8 text."
+        ) from None
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with its row number; the header is row 1."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise LibraryFileError(
+                f"This is not a readable CSV file (row {number + 1}: {error})."
+            ) from None
+        number += 1
+        yield number, record
+
+
+def parse_library(text: str) -> ParsedLibrary:
+    """Every row of an export, read and checked; nothing is written anywhere."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        raise LibraryFileError("This is not a CSV file: it holds binary data.")
+    if not text.strip():
+        raise LibraryFileError("The file is empty.")
+    records = _records(text)
+    header: list[str] = []
+    for _number, record in records:
+        if any(cell.strip() for cell in record):
+            header = [cell.strip() for cell in record]
+            break
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise LibraryFileError(
+            "This is not a Goodreads library export: it has no "
+            + ", ".join(f"“{column}”" for column in missing)
+            + " column. Export your library from Goodreads (My Books, then Import and export) "
+            "and upload the CSV file it gives you."
+        )
+    index = {column: header.index(column) for column in COLUMNS if column in header}
+    rows: list[LibraryRow] = []
+    errors: list[RowError] = []
+    total = 0
+    for number, record in records:
+        if not any(cell.strip() for cell in record):
+            continue
+        total += 1
+        if len(record) != len(header):
+            errors.append(
+                RowError(number, f"{len(record)} fields where the header has {len(header)}")
+            )
+            continue
+        values = {column: record[i] for column, i in index.items()}
+        row, problems = _parse_row(number, values)
+        errors.extend(RowError(number, problem) for problem in problems)
+        if row is not None:
+            rows.append(row)
+    if not total:
+        raise LibraryFileError("The export has a header but no books.")
+    return ParsedLibrary(rows=tuple(rows), errors=tuple(errors), rows_total=total)
+
+
+class _RowReader:
+    """Reads one row's values, collecting what is wrong with them."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+        self.problems: list[str] = []
+
+    def text(self, column: str, *, limit_key: str | None = None, normalize=True) -> str:
+        value = self.values.get(column, "")
+        value = normalize_space(value) if normalize else value
+        limit = MAX_LENGTHS.get(limit_key or "")
+        if limit and len(value) > limit:
+            self.problems.append(f"{column} is longer than {limit} characters")
+        return value
+
+    def whole_number(self, column: str, *, low: int | None = 0, high: int | None = None):
+        raw = self.values.get(column, "").strip()
+        if not raw:
+            return None
+        try:
+            number = int(raw)
+        except ValueError:
+            self.problems.append(f"{column} {raw} is not a whole number")
+            return None
+        if (low is not None and number < low) or (high is not None and number > high):
+            bounds = f"{low}-{high}" if high is not None else f"{low} or more"
+            self.problems.append(f"{column} {raw} is not {bounds}")
+            return None
+        return number
+
+    def date(self, column: str) -> datetime.date | None:
+        raw = self.values.get(column, "").strip()
+        if not raw:
+            return None
+        match = _DATE.fullmatch(raw)
+        try:
+            if match is None:
+                raise ValueError
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            self.problems.append(f"{column} {raw} is not a date (YYYY/MM/DD)")
+            return None
+
+    def isbn(self, column: str, pattern: re.Pattern, length: int) -> str:
+        raw = self.values.get(column, "")
+        isbn = unquote_isbn(raw)
+        if isbn and not pattern.fullmatch(isbn):
+            self.problems.append(f"{column} {raw.strip()} is not an ISBN of {length} characters")
+            return ""
+        return isbn
+
+    def flag(self, column: str) -> bool:
+        raw = self.values.get(column, "").strip().casefold()
+        if raw in _TRUE:
+            return True
+        if raw not in _FALSE:
+            self.problems.append(f"{column} {raw} is neither true nor false")
+        return False
+
+
+def _parse_row(number: int, values: dict[str, str]) -> tuple[LibraryRow | None, list[str]]:
+    read = _RowReader(values)
+    goodreads_id = read.text("Book Id", limit_key="goodreads_id")
+    if goodreads_id and not goodreads_id.isdigit():
+        read.problems.append(f"Book Id {goodreads_id} is not a Goodreads book number")
+    title, series = split_title(read.text("Title", normalize=False))
+    if not title:
+        read.problems.append("no Title")
+    if len(title) > MAX_LENGTHS["title"]:
+        read.problems.append(f"Title is longer than {MAX_LENGTHS['title']} characters")
+    if len(series) > MAX_LENGTHS["series"]:
+        read.problems.append(
+            f"the series in the Title is longer than {MAX_LENGTHS['series']} characters"
+        )
+    author = read.text("Author") or name_from_last_first(values.get("Author l-f", ""))
+    if len(author) > MAX_LENGTHS["author"]:
+        read.problems.append(f"Author is longer than {MAX_LENGTHS['author']} characters")
+    additional = tuple(
+        name
+        for name in (
+            normalize_space(part) for part in values.get("Additional Authors", "").split(",")
+        )
+        if name
+    )
+    if any(len(name) > MAX_LENGTHS["author"] for name in additional):
+        read.problems.append(
+            f"an Additional Author is longer than {MAX_LENGTHS['author']} characters"
+        )
+    rating_raw = values.get("My Rating", "").strip()
+    rating = 0
+    if rating_raw:
+        if rating_raw in {"0", "1", "2", "3", "4", "5"}:
+            rating = int(rating_raw)
+        else:
+            read.problems.append(f"My Rating {rating_raw} is not 0-5")
+    exclusive = read.text("Exclusive Shelf", limit_key="shelf")
+    if not exclusive:
+        read.problems.append("no Exclusive Shelf")
+    shelves = []
+    for name in (normalize_space(part) for part in values.get("Bookshelves", "").split(",")):
+        if name and name != exclusive and name not in STANDARD_SHELVES and name not in shelves:
+            if len(name) > MAX_LENGTHS["shelf"]:
+                read.problems.append(
+                    f"the shelf {name[:40]}… is longer than {MAX_LENGTHS['shelf']} characters"
+                )
+            shelves.append(name)
+    row = LibraryRow(
+        goodreads_id=goodreads_id,
+        title=title,
+        series=series,
+        author=author,
+        additional_authors=additional,
+        isbn10=read.isbn("ISBN", _ISBN10, 10),
+        isbn13=read.isbn("ISBN13", _ISBN13, 13),
+        rating=rating,
+        average_rating=values.get("Average Rating", "").strip(),
+        publisher=read.text("Publisher", limit_key="publisher"),
+        binding=read.text("Binding", limit_key="binding"),
+        pages=read.whole_number("Number of Pages", high=MAX_PAGES),
+        year_published=read.whole_number("Year Published", low=-9999, high=9999),
+        original_year=read.whole_number("Original Publication Year", low=-9999, high=9999),
+        date_read=read.date("Date Read"),
+        date_added=read.date("Date Added"),
+        exclusive_shelf=exclusive,
+        shelves=tuple(shelves),
+        review=review_from_goodreads(values.get("My Review", "")),
+        spoiler=read.flag("Spoiler"),
+        private_notes=values.get("Private Notes", ""),
+        read_count=read.whole_number("Read Count", high=MAX_COUNT) or 0,
+        owned_copies=read.whole_number("Owned Copies", high=MAX_COUNT) or 0,
+        row=number,
+    )
+    if read.problems:
+        return None, read.problems
+    return row, []
+
+
+# Writing.
+
+
+class _Echo:
+    """A file-like object that hands back what is written to it, for streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
+    """The CSV text of an export, a line (one book) at a time, header first."""
+    writer = csv.writer(_Echo(), lineterminator="\n")
+    yield writer.writerow(COLUMNS)
+    positions: Counter[str] = Counter()
+    for row in rows:
+        shelves = [row.exclusive_shelf] if row.exclusive_shelf != "read" else []
+        shelves += row.shelves
+        with_positions = []
+        for name in shelves:
+            positions[name] += 1
+            with_positions.append(f"{name} (#{positions[name]})")
+        yield writer.writerow(
+            (
+                row.goodreads_id,
+                row.full_title,
+                row.author,
+                name_last_first(row.author),
+                ", ".join(row.additional_authors),
+                quote_isbn(row.isbn10),
+                quote_isbn(row.isbn13),
+                row.rating,
+                row.average_rating,
+                row.publisher,
+                row.binding,
+                "" if row.pages is None else row.pages,
+                "" if row.year_published is None else row.year_published,
+                "" if row.original_year is None else row.original_year,
+                format_date(row.date_read),
+                format_date(row.date_added),
+                ", ".join(shelves),
+                ", ".join(with_positions),
+                row.exclusive_shelf,
+                review_to_goodreads(row.review),
+                "true" if row.spoiler else "",
+                row.private_notes,
+                row.read_count,
+                row.owned_copies,
+            )
+        )

@@ -1,0 +1,115 @@
+"""A reader's whole library: the list of it, a Goodreads import and a Goodreads export."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from books.models import Author
+from reviews.models import Rating, ReaderShelf, ShelfEntry
+
+from .library.csv_format import write_library
+from .library.forms import LibraryImportForm
+from .library.service import ImportReport, library_rows
+from .library.tasks import import_library
+from .models import LibraryImport
+
+LIBRARY_PER_PAGE = 50
+# How many earlier imports the library and import pages list.
+RECENT_IMPORTS = 5
+# How often (seconds) the page of an unfinished import reloads itself.
+PROGRESS_REFRESH_SECONDS = 2
+
+
+def _recent_imports(user):
+    return user.library_imports.defer("csv_text", "report")[:RECENT_IMPORTS]
+
+
+@login_required
+@require_GET
+def library(request):
+    """Every book on the reader's shelves, newest first, with what only they may see."""
+    user = request.user
+    entries = (
+        user.shelf_entries.select_related("book")
+        .prefetch_related(
+            "own_shelves",
+            Prefetch("book__authors", queryset=Author.objects.only("pk", "name")),
+        )
+        .annotate(
+            reader_stars=Subquery(
+                Rating.objects.filter(user=user, book=OuterRef("book")).values("stars")[:1]
+            )
+        )
+        .order_by("-date_added", "-pk")
+    )
+    page_obj = Paginator(entries, LIBRARY_PER_PAGE).get_page(request.GET.get("page"))
+    shelf_counts = dict(
+        user.shelf_entries.exclude(shelf="").values_list("shelf").annotate(n=Count("pk"))
+    )
+    shelves = [
+        {"label": label, "count": shelf_counts.get(value, 0)}
+        for value, label in ShelfEntry.Shelf.choices
+    ]
+    own_shelves = ReaderShelf.objects.filter(user=user).annotate(count=Count("entries"))
+    return render(
+        request,
+        "accounts/library_detail.html",
+        {
+            "page_obj": page_obj,
+            "entries": page_obj.object_list,
+            "shelves": shelves,
+            "own_shelves": own_shelves,
+            "imports": _recent_imports(user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def library_import(request):
+    """Upload a Goodreads export; the import runs as a task and its page shows how it goes."""
+    form = LibraryImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = LibraryImport.objects.create(
+            user=request.user,
+            file_name=form.cleaned_data["file"].name[:255],
+            csv_text=form.cleaned_data["text"],
+            rows_total=form.cleaned_data["library"].rows_total,
+        )
+        import_library.enqueue(job.pk)
+        return redirect(job, permanent=False)
+    return render(
+        request,
+        "accounts/library_import_form.html",
+        {"form": form, "imports": _recent_imports(request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def library_import_detail(request, pk):
+    """How an import is going, then what it did: counts and the bad rows."""
+    job = get_object_or_404(LibraryImport.objects.defer("csv_text"), pk=pk, user=request.user)
+    report = ImportReport.from_json(job.report) if job.status == job.Status.DONE else None
+    context = {
+        "job": job,
+        "report": report,
+        "failure": job.report.get("failure", ""),
+        "refresh_seconds": None if job.finished else PROGRESS_REFRESH_SECONDS,
+    }
+    return render(request, "accounts/library_import_detail.html", context)
+
+
+@login_required
+@require_GET
+def library_export(request):
+    """The reader's library as a Goodreads export (the same 24 columns), streamed."""
+    response = StreamingHttpResponse(
+        write_library(library_rows(request.user)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="goodreads_library_export.csv"'
+    return response

@@ -1,0 +1,203 @@
+"""Downloading a reader's library as a Goodreads export, and bringing it back."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.library.csv_format import COLUMNS
+from accounts.models import LibraryImport
+from books.models import Author, Book
+from reviews.models import ReaderShelf, ShelfEntry
+from reviews.services import rating_set, review_create, shelf_set, shelf_set_own
+from tests.conftest import FIXTURES
+
+EXPORT = FIXTURES / "goodreads_library_export.csv"
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def read_csv(text: str) -> tuple[list[str], list[dict]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    return reader.fieldnames, list(reader)
+
+
+def download(client) -> str:
+    response = client.get(reverse("accounts:library-export"))
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment;")
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def upload(client, text: str) -> LibraryImport:
+    response = client.post(
+        reverse("accounts:library-import"),
+        {"file": SimpleUploadedFile("export.csv", text.encode(), content_type="text/csv")},
+    )
+    assert response.status_code == 302
+    return LibraryImport.objects.latest("pk")
+
+
+def spaced(value: str) -> str:
+    return " ".join(value.split())
+
+
+# Compared exactly, as Goodreads wrote them.
+EXACT = (
+    "Book Id",
+    "ISBN",
+    "ISBN13",
+    "My Rating",
+    "Binding",
+    "Number of Pages",
+    "Year Published",
+    "Date Read",
+    "Date Added",
+    "Bookshelves",
+    "Exclusive Shelf",
+    "My Review",
+    "Spoiler",
+    "Private Notes",
+    "Read Count",
+    "Owned Copies",
+)
+# Names and titles come back with runs of spaces made single.
+SPACED = ("Title", "Author", "Author l-f", "Publisher")
+
+
+def each_author_once(record: dict) -> str:
+    """Additional Authors as the export writes them: each name once, the main author not
+    again (one row of the real export lists its author among the additional ones)."""
+    names = []
+    for name in (spaced(part) for part in record["Additional Authors"].split(",")):
+        if name and name != spaced(record["Author"]) and name not in names:
+            names.append(name)
+    return ", ".join(names)
+
+
+def test_an_imported_library_exports_as_it_came(reader_client):
+    original_text = EXPORT.read_text(encoding="utf-8")
+    original_columns, originals = read_csv(original_text)
+    upload(reader_client, original_text)
+
+    exported_text = download(reader_client)
+
+    columns, exported = read_csv(exported_text)
+    assert columns == original_columns == list(COLUMNS)
+    assert len(exported) == len(originals)
+    by_id = {row["Book Id"]: row for row in exported}
+    assert len(by_id) == len(exported)
+    for original in originals:
+        row = by_id[original["Book Id"]]
+        for column in EXACT:
+            assert row[column] == original[column], (original["Title"], column)
+        for column in SPACED:
+            assert row[column] == spaced(original[column]), (original["Title"], column)
+        assert row["Additional Authors"] == each_author_once(original), original["Title"]
+        # A year before the common era has no date to live in.
+        year = original["Original Publication Year"]
+        assert row["Original Publication Year"] == ("" if year.startswith("-") else year)
+        assert [p.split(" (#")[0] for p in row["Bookshelves with positions"].split(", ")] == [
+            p.split(" (#")[0] for p in original["Bookshelves with positions"].split(", ")
+        ]
+    # Spot checks in Goodreads' own forms.
+    harrow = by_id["53086262"]
+    assert (harrow["Title"], harrow["My Rating"], harrow["Date Read"]) == (
+        "Harrow the Ninth (The Locked Tomb, #2)",
+        "5",
+        "2022/10/31",
+    )
+    slaughterhouse = next(row for row in exported if row["Title"] == "Slaughterhouse-Five")
+    assert (slaughterhouse["ISBN"], slaughterhouse["Author l-f"]) == (
+        '="0440180295"',
+        "Jr., Kurt Vonnegut",
+    )
+
+    # And the export imports back here unchanged.
+    job = upload(reader_client, exported_text)
+    assert job.report == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": len(originals),
+        "books_created": 0,
+        "errors": [],
+    }
+
+
+def make_library(reader, size: int, offset: int = 0) -> None:
+    """``size`` books on every kind of shelf, rated, reviewed, tagged, with two authors."""
+    abandoned, _ = ReaderShelf.objects.get_or_create(user=reader, name="abandoned", exclusive=True)
+    tag, _ = ReaderShelf.objects.get_or_create(user=reader, name="favourites")
+    shelves = list(ShelfEntry.Shelf.values)
+    for n in range(offset, offset + size):
+        book = Book.objects.create(
+            title=f"Book {n}", goodreads_id=str(1000 + n), isbn13=f"{9780000000000 + n}"
+        )
+        book.authors.add(Author.objects.create(name=f"Writer {n}"))
+        book.authors.add(Author.objects.create(name=f"Translator {n}"))
+        if n % 4 == 3:
+            entry = shelf_set_own(user=reader, book=book, reader_shelf=abandoned)
+        else:
+            entry = shelf_set(user=reader, book=book, shelf=shelves[n % 3])
+        entry.own_shelves.add(tag)
+        entry.private_notes = f"note {n}"
+        entry.save()
+        rating_set(user=reader, book=book, stars=n % 5 + 1)
+        review_create(user=reader, book=book, body=f"Review {n}", spoiler=n % 2 == 0)
+
+
+def test_the_export_takes_a_fixed_number_of_queries(
+    reader_client, reader, django_assert_max_num_queries
+):
+    make_library(reader, 30)
+    with django_assert_max_num_queries(10) as few:
+        _, rows = read_csv(download(reader_client))
+    assert len(rows) == 30
+    make_library(reader, 60, offset=30)
+    with django_assert_max_num_queries(10) as many:
+        _, rows = read_csv(download(reader_client))
+    assert len(rows) == 90
+    assert len(many) == len(few)
+
+    row = next(r for r in rows if r["Book Id"] == "1003")
+    assert (row["Author"], row["Additional Authors"]) == ("Writer 3", "Translator 3")
+    assert (row["Exclusive Shelf"], row["Bookshelves"]) == ("abandoned", "abandoned, favourites")
+    assert (row["My Rating"], row["My Review"], row["Spoiler"]) == ("4", "Review 3", "")
+    assert row["Private Notes"] == "note 3"
+    assert row["Date Added"] == timezone.localdate().strftime("%Y/%m/%d")
+
+
+def test_a_book_rated_but_never_shelved_is_exported_as_read(reader_client, reader, source_book):
+    rating_set(user=reader, book=source_book, stars=4)
+    _, rows = read_csv(download(reader_client))
+    assert [(r["Title"], r["My Rating"], r["Exclusive Shelf"]) for r in rows] == [
+        ("Memoirs of a Revolutionary", "4", "read")
+    ]
+    assert rows[0]["Author"] == "Victor Serge"
+
+
+def test_each_reader_exports_their_own_library(reader_client, reader, other_reader):
+    make_library(reader, 2)
+    make_library(other_reader, 3, offset=10)
+    _, rows = read_csv(download(reader_client))
+    assert sorted(r["Book Id"] for r in rows) == ["1000", "1001"]
+
+
+def test_an_empty_library_exports_the_header(reader_client):
+    columns, rows = read_csv(download(reader_client))
+    assert (columns, rows) == (list(COLUMNS), [])
+
+
+def test_anonymous_readers_get_no_export(client, reader):
+    make_library(reader, 1)
+    response = client.get(reverse("accounts:library-export"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

@@ -1,0 +1,594 @@
+"""Importing a Goodreads library export through the pages a reader uses."""
+
+import csv
+import datetime
+import io
+from collections import Counter
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
+from django_tasks.backends.database.models import DBTaskResult
+
+from accounts.library import service
+from accounts.library.csv_format import COLUMNS
+from accounts.library.tasks import import_library
+from accounts.models import LibraryImport
+from books.models import Author, Book
+from reviews.counters import recount
+from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
+from reviews.services import rating_set
+from tests.conftest import FIXTURES
+
+EXPORT = FIXTURES / "goodreads_library_export.csv"
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = IMMEDIATE
+
+
+def export_records() -> list[dict]:
+    with EXPORT.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def csv_bytes(records: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue().encode()
+
+
+def upload(client, data: bytes, name="goodreads_library_export.csv"):
+    return client.post(
+        reverse("accounts:library-import"),
+        {"file": SimpleUploadedFile(name, data, content_type="text/csv")},
+    )
+
+
+def import_through_pages(client, data: bytes, name="goodreads_library_export.csv"):
+    """Upload, follow to the import's page; return that page and the finished import."""
+    response = upload(client, data, name)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = LibraryImport.objects.latest("pk")
+    assert response["Location"] == job.get_absolute_url()
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    job.refresh_from_db()
+    return page, job
+
+
+def book(goodreads_id: str) -> Book:
+    return Book.objects.prefetch_related("authors").get(goodreads_id=goodreads_id)
+
+
+def entry_of(reader, goodreads_id: str) -> ShelfEntry:
+    return ShelfEntry.objects.get(user=reader, book__goodreads_id=goodreads_id)
+
+
+def figures() -> list[dict]:
+    """Every counter a book page shows, for every book."""
+    return list(
+        Book.objects.order_by("pk").values(
+            "pk",
+            *(f"ratings_{s}" for s in range(1, 6)),
+            "read_count",
+            "currently_reading_count",
+            "want_to_read_count",
+            "reviews_count",
+            "ratings_total",
+            "average_rating",
+        )
+    )
+
+
+def library_snapshot(reader) -> dict:
+    return {
+        "books": Book.objects.count(),
+        "authors": Author.objects.count(),
+        "entries": list(
+            ShelfEntry.objects.filter(user=reader)
+            .order_by("pk")
+            .values(
+                "pk",
+                "book",
+                "shelf",
+                "date_added",
+                "date_read",
+                "read_count",
+                "owned_copies",
+                "private_notes",
+            )
+        ),
+        "own shelves": sorted(
+            ShelfEntry.own_shelves.through.objects.values_list("shelfentry", "readershelf")
+        ),
+        "ratings": list(Rating.objects.order_by("pk").values("pk", "book", "stars")),
+        "reviews": list(Review.objects.order_by("pk").values("pk", "book", "body", "rating")),
+        "figures": figures(),
+    }
+
+
+# The real export, end to end.
+
+
+def check_whole_library(reader, records, page, job):
+    """What the first import of the real export must have done."""
+    assert job.status == LibraryImport.Status.DONE
+    assert (job.rows_done, job.rows_total) == (len(records), len(records))
+    assert job.report["created"] == len(records) == 966
+    assert (job.report["updated"], job.report["unchanged"], job.report["errors"]) == (0, 0, [])
+    html = page.content.decode()
+    assert '<dd class="created">966</dd>' in html
+    assert 'http-equiv="refresh"' not in html
+
+    # Shelves: the counts the export holds, on the reader's shelves and in the book figures.
+    shelves = Counter(record["Exclusive Shelf"] for record in records)
+    assert shelves == {"read": 928, "currently-reading": 4, "to-read": 11, "abandoned": 23}
+    entries = ShelfEntry.objects.filter(user=reader)
+    assert entries.filter(shelf=ShelfEntry.Shelf.READ).count() == 928
+    assert entries.filter(shelf=ShelfEntry.Shelf.CURRENTLY_READING).count() == 4
+    assert entries.filter(shelf=ShelfEntry.Shelf.WANT_TO_READ).count() == 11
+    abandoned = ReaderShelf.objects.get(user=reader, name="abandoned")
+    assert abandoned.exclusive
+    assert abandoned.entries.count() == 23
+    assert set(abandoned.entries.values_list("shelf", flat=True)) == {""}
+    assert entries.count() == len(records)
+    totals = Book.objects.aggregate(
+        read=Sum("read_count"),
+        reading=Sum("currently_reading_count"),
+        to_read=Sum("want_to_read_count"),
+    )
+    assert totals == {"read": 928, "reading": 4, "to_read": 11}
+
+    # Ratings: 0 is unrated; the rest arrive star for star.
+    stars = Counter(int(record["My Rating"]) for record in records)
+    rated = Rating.objects.filter(user=reader)
+    assert rated.count() == len(records) - stars[0]
+    assert Counter(rated.values_list("stars", flat=True)) == {s: n for s, n in stars.items() if s}
+    assert [Book.objects.aggregate(n=Sum(f"ratings_{s}"))["n"] for s in range(1, 6)] == [
+        stars[s] for s in range(1, 6)
+    ]
+
+    # Reviews, with their line breaks and their writer's rating.
+    reviewed = [record for record in records if record["My Review"]]
+    assert Review.objects.filter(user=reader).count() == len(reviewed)
+    record = next(r for r in reviewed if "<br/>" in r["My Review"])
+    review = Review.objects.get(user=reader, book__goodreads_id=record["Book Id"])
+    assert review.body == record["My Review"].replace("<br/>", "\n")
+    assert review.rating == int(record["My Rating"])
+    assert not review.spoiler
+
+    # Dates: a read book without a date stays without one.
+    no_date = sum(1 for r in records if r["Exclusive Shelf"] == "read" and not r["Date Read"])
+    assert entries.filter(shelf=ShelfEntry.Shelf.READ, date_read=None).count() == no_date > 0
+
+    assert recount(fix=False) == []
+
+
+def check_hand_picked_rows(reader, records):
+    harrow = book("53086262")
+    assert (harrow.title, harrow.series) == ("Harrow the Ninth", "The Locked Tomb, #2")
+    assert (harrow.format, harrow.pages, harrow.publisher) == ("Kindle Edition", 538, "Tordotcom")
+    assert (harrow.year_published, harrow.first_published) == (2020, datetime.date(2020, 1, 1))
+    assert (harrow.isbn10, harrow.isbn13) == ("", "")
+    assert [a.name for a in harrow.authors.all()] == ["Tamsyn Muir"]
+    assert Rating.objects.get(user=reader, book=harrow).stars == 5
+    entry = entry_of(reader, "53086262")
+    assert entry.shelf == ShelfEntry.Shelf.READ
+    assert (entry.date_read, entry.date_added) == (datetime.date(2022, 10, 31),) * 2
+    assert (entry.read_count, entry.owned_copies) == (1, 0)
+
+    # An Excel-quoted ISBN and a "Jr., Kurt Vonnegut" author.
+    slaughterhouse = Book.objects.get(title="Slaughterhouse-Five")
+    assert (slaughterhouse.isbn10, slaughterhouse.isbn13) == ("0440180295", "9780440180296")
+    assert [a.name for a in slaughterhouse.authors.all()] == ["Kurt Vonnegut Jr."]
+    assert Author.objects.get(name="Kurt Vonnegut Jr.").books.count() == 3
+
+    # Repeated spaces in names, and additional authors.
+    assert Author.objects.filter(name="Michael Lewis").exists()
+    assert not Author.objects.filter(name__contains="  ").exists()
+    hurin = Book.objects.get(title="The Children of Húrin")
+    assert {a.name for a in hurin.authors.all()} == {
+        "J.R.R. Tolkien",
+        "Christopher Tolkien",
+        "Alan Lee",
+    }
+
+    # Two editions of one title stay two books.
+    assert sorted(
+        Book.objects.filter(title="Flowers for Algernon").values_list("goodreads_id", flat=True)
+    ) == ["18373", "18376"]
+
+    # A book read twice, a copy owned, a title with a parenthesis of its own.
+    assert entry_of(reader, "537052").date_read == datetime.date(2007, 1, 1)
+    for column, field in (("Read Count", "read_count"), ("Owned Copies", "owned_copies")):
+        counts = Counter(int(record[column]) for record in records)
+        assert len(counts) > 1
+        for number, rows in counts.items():
+            assert ShelfEntry.objects.filter(user=reader, **{field: number}).count() == rows
+    bob = Book.objects.get(series="Bobiverse, #1")
+    assert bob.title == "We Are Legion (We Are Bob)"
+
+
+def test_the_real_export_arrives_whole_and_again_changes_nothing(reader_client, reader):
+    records = export_records()
+    data = EXPORT.read_bytes()
+    page, job = import_through_pages(reader_client, data)
+    check_whole_library(reader, records, page, job)
+    check_hand_picked_rows(reader, records)
+    before = library_snapshot(reader)
+
+    page, job = import_through_pages(reader_client, data)
+
+    assert (job.report["created"], job.report["updated"]) == (0, 0)
+    assert job.report["unchanged"] == len(records)
+    assert job.report["books_created"] == 0
+    assert '<dd class="unchanged">966</dd>' in page.content.decode()
+    assert library_snapshot(reader) == before
+    assert recount(fix=False) == []
+
+
+def crafted_rows() -> list[dict]:
+    """A few real rows, with what the real export happens not to use."""
+    records = {record["Book Id"]: record for record in export_records()}
+    spoiler = {
+        **records["53086262"],
+        "My Review": "The twist in chapter three<br/>changes everything.",
+        "Spoiler": "true",
+    }
+    notes = {
+        **records["58875681"],
+        "Private Notes": "Lent to Sam, <b>ask back</b>",
+        "Bookshelves": "favourites, discworld",
+        "Bookshelves with positions": "favourites (#1), discworld (#3)",
+    }
+    tagged_abandoned = {
+        **records["11297839"],
+        "Bookshelves": "abandoned, favourites",
+    }
+    return [spoiler, notes, tagged_abandoned]
+
+
+def test_spoilers_tags_and_private_notes(reader_client, reader, other_reader):
+    import_through_pages(reader_client, csv_bytes(crafted_rows()))
+
+    review = Review.objects.get(user=reader, book__goodreads_id="53086262")
+    assert review.spoiler
+    assert review.body == "The twist in chapter three\nchanges everything."
+    assert review.rating == 5
+
+    entry = entry_of(reader, "58875681")
+    assert entry.private_notes == "Lent to Sam, <b>ask back</b>"
+    assert entry.shelf == ShelfEntry.Shelf.READ
+    assert sorted((s.name, s.exclusive) for s in entry.own_shelves.all()) == [
+        ("discworld", False),
+        ("favourites", False),
+    ]
+    zanzibar = entry_of(reader, "11297839")
+    assert zanzibar.shelf == ""
+    assert sorted((s.name, s.exclusive) for s in zanzibar.own_shelves.all()) == [
+        ("abandoned", True),
+        ("favourites", False),
+    ]
+
+    # The owner sees the notes (escaped) on their library page; nobody else sees them anywhere.
+    mine = reader_client.get(reverse("accounts:library")).content.decode()
+    assert "Lent to Sam, &lt;b&gt;ask back&lt;/b&gt;" in mine
+    other = Client()
+    other.force_login(other_reader)
+    pages = [
+        reverse("accounts:library"),
+        reverse("accounts:profile", kwargs={"username": reader.username}),
+        entry.book.get_absolute_url(),
+    ]
+    for url in pages:
+        response = other.get(url)
+        assert response.status_code == 200
+        assert "Lent to Sam" not in response.content.decode()
+
+
+def test_bad_rows_are_reported_and_the_rest_imported(reader_client, reader):
+    records = export_records()[:10]
+    records[3] = {**records[3], "My Rating": "7"}
+    records[5] = {**records[5], "Title": ""}
+    records[8] = {**records[8], "Date Added": "31/12/2020"}
+    page, job = import_through_pages(reader_client, csv_bytes(records))
+
+    html = page.content.decode()
+    assert "row 5: My Rating 7 is not 0-5" in html
+    assert "row 7: no Title" in html
+    assert "row 10: Date Added 31/12/2020 is not a date (YYYY/MM/DD)" in html
+    assert '<dd class="bad-rows">3</dd>' in html
+    assert (job.report["created"], job.rows_done, job.rows_total) == (7, 10, 10)
+    good = [r["Book Id"] for i, r in enumerate(records) if i not in {3, 5, 8}]
+    assert sorted(
+        ShelfEntry.objects.filter(user=reader).values_list("book__goodreads_id", flat=True)
+    ) == sorted(good)
+    assert not Book.objects.filter(goodreads_id__in=[records[i]["Book Id"] for i in (3, 5, 8)])
+    assert recount(fix=False) == []
+
+
+def test_the_same_book_twice_in_one_file_is_a_bad_row(reader_client, reader):
+    records = export_records()[:3]
+    records.append({**records[0], "My Rating": "1"})
+    page, job = import_through_pages(reader_client, csv_bytes(records))
+    assert job.report["errors"] == [{"row": 5, "message": "the same book as row 2"}]
+    assert Rating.objects.get(user=reader, book__goodreads_id=records[0]["Book Id"]).stars == 5
+
+
+def test_a_newer_export_updates_what_changed(reader_client, reader, other_reader):
+    records = export_records()[:100]
+    import_through_pages(reader_client, csv_bytes(records))
+    # Someone else's rating of the same book stays put.
+    rating_set(user=other_reader, book=book("53086262"), stars=4)
+    before = {b["pk"]: b for b in figures()}
+
+    by_id = {record["Book Id"]: i for i, record in enumerate(records)}
+    newer = [dict(record) for record in records]
+    newer[by_id["53086262"]]["My Rating"] = "3"  # Harrow: 5 stars to 3
+    newer[by_id["58875681"]]["My Rating"] = "0"  # Witches Abroad: no longer rated
+    hurin = newer[by_id["17448060"]]  # to-read, now read
+    hurin.update(
+        {"Exclusive Shelf": "read", "Bookshelves": "", "Date Read": "2023/01/15", "Read Count": "1"}
+    )
+    zanzibar = newer[by_id["11297839"]]  # abandoned, picked up again
+    zanzibar.update({"Exclusive Shelf": "currently-reading", "Bookshelves": "currently-reading"})
+    gideon = newer[by_id["55710230"]]  # read, then given up on a reread
+    gideon.update({"Exclusive Shelf": "abandoned", "Bookshelves": "abandoned"})
+    newer[by_id["55710260"]]["My Review"] = "Letters across time."
+    changed = 6
+
+    page, job = import_through_pages(reader_client, csv_bytes(newer))
+
+    assert job.report["created"] == 0
+    assert job.report["updated"] == changed
+    assert job.report["unchanged"] == len(records) - changed
+    assert Rating.objects.get(user=reader, book__goodreads_id="53086262").stars == 3
+    assert not Rating.objects.filter(user=reader, book__goodreads_id="58875681").exists()
+    assert entry_of(reader, "17448060").shelf == ShelfEntry.Shelf.READ
+    assert entry_of(reader, "17448060").date_read == datetime.date(2023, 1, 15)
+    zanzibar_entry = entry_of(reader, "11297839")
+    assert zanzibar_entry.shelf == ShelfEntry.Shelf.CURRENTLY_READING
+    assert not zanzibar_entry.own_shelves.exists()
+    gideon_entry = entry_of(reader, "55710230")
+    assert gideon_entry.shelf == ""
+    assert [s.name for s in gideon_entry.own_shelves.all()] == ["abandoned"]
+    assert Review.objects.get(user=reader, book__goodreads_id="55710260").body == (
+        "Letters across time."
+    )
+
+    after = {b["pk"]: b for b in figures()}
+    harrow, witches = book("53086262"), book("58875681")
+    assert (after[harrow.pk]["ratings_5"], after[harrow.pk]["ratings_3"]) == (
+        before[harrow.pk]["ratings_5"] - 1,
+        before[harrow.pk]["ratings_3"] + 1,
+    )
+    assert after[harrow.pk]["ratings_4"] == 1  # the other reader's
+    assert after[witches.pk]["ratings_total"] == before[witches.pk]["ratings_total"] - 1
+    hurin_book, zanzibar_book, gideon_book = book("17448060"), book("11297839"), book("55710230")
+    assert (after[hurin_book.pk]["want_to_read_count"], after[hurin_book.pk]["read_count"]) == (
+        0,
+        1,
+    )
+    assert after[zanzibar_book.pk]["currently_reading_count"] == 1
+    assert after[gideon_book.pk]["read_count"] == before[gideon_book.pk]["read_count"] - 1
+    reviewed = book("55710260")
+    assert after[reviewed.pk]["reviews_count"] == before[reviewed.pk]["reviews_count"] + 1
+    untouched = set(after) - {
+        b.pk for b in (harrow, witches, hurin_book, zanzibar_book, gideon_book, reviewed)
+    }
+    assert {pk: after[pk] for pk in untouched} == {pk: before[pk] for pk in untouched}
+    assert recount(fix=False) == []
+
+
+def test_a_book_already_here_is_found_not_doubled(reader_client, reader, source_book):
+    """The shipped source page's book, found by title and author; a row fills its blanks."""
+    source_book.refresh_from_db()
+    ratings_before = source_book.ratings_total
+    row = dict.fromkeys(COLUMNS, "") | {
+        "Book Id": "2239",
+        "Title": "memoirs of a revolutionary",
+        "Author": "Victor  Serge",
+        "ISBN": '="0299182343"',
+        "ISBN13": '="9780299182342"',
+        "My Rating": "4",
+        "Publisher": "University of Wisconsin Press",
+        "Binding": "Hardcover",
+        "Number of Pages": "999",
+        "Exclusive Shelf": "read",
+        "Date Added": "2024/02/03",
+    }
+    import_through_pages(reader_client, csv_bytes([row]))
+
+    assert Book.objects.count() == 1
+    source_book.refresh_from_db()
+    assert source_book.goodreads_id == "2239"
+    assert (source_book.isbn10, source_book.publisher) == (
+        "0299182343",
+        "University of Wisconsin Press",
+    )
+    # What the page said stays: its pages and format.
+    assert (source_book.pages, source_book.format) == (446, "Paperback")
+    assert source_book.ratings_total == ratings_before + 1
+    assert Rating.objects.get(user=reader, book=source_book).stars == 4
+
+
+# Refusals and access.
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data"),
+        ("Titel;Autor\nFaust;Goethe ä\n".encode("latin-1"), "not UTF-8"),
+        (b"name,email\nada,ada@example.org\n", "This is not a Goodreads library export"),
+        (b'{"books": []}', "This is not a Goodreads library export"),
+    ],
+)
+def test_a_file_that_is_not_an_export_is_refused_and_nothing_written(
+    reader_client, reader, data, message
+):
+    response = upload(reader_client, data, "library.csv")
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not LibraryImport.objects.exists()
+    assert not Book.objects.exists()
+    assert not ShelfEntry.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_anonymous_readers_are_sent_to_sign_in(client, reader):
+    job = LibraryImport.objects.create(user=reader, csv_text="x", rows_total=1)
+    login = reverse("account_login")
+    for url in (
+        reverse("accounts:library"),
+        reverse("accounts:library-import"),
+        reverse("accounts:library-export"),
+        job.get_absolute_url(),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{login}?next=")
+
+    response = upload(client, EXPORT.read_bytes())
+    assert response.status_code == 302
+    assert response["Location"].startswith(login)
+    assert LibraryImport.objects.count() == 1
+    assert not ShelfEntry.objects.exists()
+
+
+def test_another_readers_import_is_not_found(client, reader, other_reader):
+    job = LibraryImport.objects.create(user=reader, csv_text="x", rows_total=1)
+    client.force_login(other_reader)
+    assert client.get(job.get_absolute_url()).status_code == 404
+    client.force_login(reader)
+    assert client.get(job.get_absolute_url()).status_code == 200
+
+
+def test_the_upload_form_page(reader_client):
+    response = reader_client.get(reverse("accounts:library-import"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+# In the background.
+
+
+def test_with_a_worker_the_upload_returns_at_once_and_the_page_shows_progress(
+    reader_client, reader, settings
+):
+    settings.TASKS = DATABASE
+    records = export_records()[:40]
+
+    response = upload(reader_client, csv_bytes(records))
+
+    job = LibraryImport.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == LibraryImport.Status.QUEUED
+    assert not ShelfEntry.objects.exists()
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
+    html = reader_client.get(job.get_absolute_url()).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert '<span class="rows-done">0</span> of <span class="rows-total">40</span>' in html
+
+    # Halfway, as a worker reports it.
+    LibraryImport.objects.filter(pk=job.pk).update(status="running", rows_done=20)
+    html = reader_client.get(job.get_absolute_url()).content.decode()
+    assert '<progress max="40" value="20">50%</progress>' in html
+
+    # The worker picks it up.
+    LibraryImport.objects.filter(pk=job.pk).update(status="queued", rows_done=0)
+    import_library.call(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.report["created"]) == ("done", 40, 40)
+    assert ShelfEntry.objects.filter(user=reader).count() == 40
+    html = reader_client.get(job.get_absolute_url()).content.decode()
+    assert "http-equiv" not in html
+    assert '<dd class="created">40</dd>' in html
+
+
+def test_an_import_that_fails_says_so(reader_client, reader, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(service, "library_import", broken)
+    response = upload(reader_client, csv_bytes(export_records()[:3]))
+    job = LibraryImport.objects.get()
+    assert job.status == LibraryImport.Status.FAILED
+    html = reader_client.get(response["Location"]).content.decode()
+    assert "importing the same file again finishes the rest" in html
+    assert "http-equiv" not in html
+
+
+# Query budgets.
+
+
+def test_the_import_page_query_count_does_not_grow_with_the_bad_rows(
+    reader_client, reader, django_assert_max_num_queries
+):
+    def job_with(bad_rows: int) -> LibraryImport:
+        errors = [{"row": n + 2, "message": "My Rating 9 is not 0-5"} for n in range(bad_rows)]
+        report = {"created": 1, "updated": 0, "unchanged": 0, "books_created": 1, "errors": errors}
+        return LibraryImport.objects.create(
+            user=reader,
+            csv_text="x",
+            rows_total=bad_rows + 1,
+            rows_done=bad_rows + 1,
+            status="done",
+            report=report,
+        )
+
+    small, large = job_with(3), job_with(60)
+    with django_assert_max_num_queries(4) as small_queries:
+        assert reader_client.get(small.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(4) as large_queries:
+        response = reader_client.get(large.get_absolute_url())
+    assert response.content.decode().count("My Rating 9 is not 0-5") == 60
+    assert len(large_queries) == len(small_queries)
+
+
+def test_the_library_page_query_count_does_not_grow_with_the_books(
+    reader_client, reader, django_assert_max_num_queries
+):
+    records = export_records()
+    import_through_pages(reader_client, csv_bytes(records[:30]))
+    with django_assert_max_num_queries(10) as few:
+        first = reader_client.get(reverse("accounts:library"))
+    import_through_pages(reader_client, csv_bytes(records[:120]))
+    with django_assert_max_num_queries(10) as many:
+        second = reader_client.get(reverse("accounts:library"))
+    assert first.content.decode().count('class="library-entry"') == 30
+    assert second.content.decode().count('class="library-entry"') == 50  # one page
+    assert len(many) == len(few)
+
+
+def test_the_upload_page_query_count_does_not_grow_with_the_imports(
+    reader_client, reader, django_assert_max_num_queries
+):
+    def page():
+        with django_assert_max_num_queries(4) as queries:
+            response = reader_client.get(reverse("accounts:library-import"))
+        assert response.status_code == 200
+        return response.content.decode(), len(queries)
+
+    LibraryImport.objects.create(user=reader, csv_text="x", file_name="first.csv")
+    few_html, few = page()
+    LibraryImport.objects.bulk_create(
+        LibraryImport(user=reader, csv_text="x", file_name=f"more-{n}.csv") for n in range(30)
+    )
+    many_html, many = page()
+    assert few_html.count('href="/library/imports/') == 1
+    assert many_html.count('href="/library/imports/') == 5  # the latest few
+    assert many == few
