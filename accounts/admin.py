@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from reviews import counters
 from reviews.models import Like, Rating, Review, ShelfEntry
 
-from .models import User
+from .models import LibraryImport, User
 
 
 def _count_per_reader(model):
@@ -76,3 +76,29 @@ class ReaderAdmin(UserAdmin):
         )
         queryset.delete()
         counters.recount(book_ids=book_ids)
+
+
+@admin.register(LibraryImport)
+class LibraryImportAdmin(admin.ModelAdmin):
+    """Readers' library imports, to see how one went; the uploaded text stays out of view."""
+
+    list_display = ("user", "file_name", "status", "rows_done", "rows_total", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "file_name")
+    ordering = ("-created_at",)
+    exclude = ("csv_text",)
+    readonly_fields = (
+        "user",
+        "file_name",
+        "status",
+        "rows_total",
+        "rows_done",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "report",
+    )
+
+    def has_add_permission(self, request):
+        return False

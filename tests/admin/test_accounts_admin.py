@@ -62,3 +62,19 @@ def test_deleting_a_reader_recounts_what_they_touched(
     assert review.likes_count == 0
     page = client.get(reverse("books:detail", kwargs={"pk": source_book.pk})).content.decode()
     assert "811 ratings · 98 reviews" in " ".join(page.split())
+
+
+@pytest.mark.django_db
+def test_library_imports_are_listed_without_their_text(admin_client, reader):
+    from accounts.models import LibraryImport
+
+    LibraryImport.objects.create(
+        user=reader, file_name="goodreads_library_export.csv", csv_text="SECRET-ROWS", rows_total=3
+    )
+    changelist = admin_client.get(reverse("admin:accounts_libraryimport_changelist"))
+    assert changelist.status_code == 200
+    assert "goodreads_library_export.csv" in changelist.text
+    entry = LibraryImport.objects.get()
+    change = admin_client.get(reverse("admin:accounts_libraryimport_change", args=[entry.pk]))
+    assert change.status_code == 200
+    assert "SECRET-ROWS" not in change.text
