@@ -90,19 +90,23 @@ class BookQuerySet(models.QuerySet):
         """
         by_author = self.model.authors.through.objects.values("book_id")
         if search.uses_full_text(self):
-            query = search.search_query(query)
-            authors = Author.objects.annotate(search_document=search.author_vector()).filter(
-                search_document=query
-            )
-            # Each side is answered from its own GIN index; their union picks the rows.
-            by_text = (
-                Book.objects.annotate(search_document=search.book_vector())
-                .filter(search_document=query)
-                .values("pk")
-            )
-            matches = by_text.union(by_author.filter(author__in=authors).values("book_id"))
-            return self.filter(pk__in=matches).annotate(
-                search_rank=SearchRank(search.book_vector(), query)
+            # Every word must match the book's text or one of its authors' names, each side
+            # answered from its own GIN index, as the word match elsewhere does.
+            matching = self
+            for word in search_words(query):
+                word_query = search.search_query(word)
+                by_text = (
+                    Book.objects.annotate(search_document=search.book_vector())
+                    .filter(search_document=word_query)
+                    .values("pk")
+                )
+                authors = Author.objects.annotate(search_document=search.author_vector()).filter(
+                    search_document=word_query
+                )
+                by_name = by_author.filter(author__in=authors).values("book_id")
+                matching = matching.filter(pk__in=by_text.union(by_name))
+            return matching.annotate(
+                search_rank=SearchRank(search.book_vector(), search.search_query(query))
             )
         condition = Q()
         for word in search_words(query):

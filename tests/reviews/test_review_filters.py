@@ -6,6 +6,7 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
@@ -128,9 +129,12 @@ def test_searching_the_review_text(client, source_book):
     assert displaying(html) == (1, 1, 1)
     html = page(client, source_book, q="Trotsky", language="en")
     names = reviewer_names(html)
-    expected = Review.objects.filter(
-        book=source_book, body__icontains="trotsky", language="en"
-    ).count()
+    english = Review.objects.filter(book=source_book, language="en")
+    if connection.vendor == "postgresql":
+        # Full-text search matches the word (and its forms), not "Trotskyist".
+        expected = sum(bool(re.search(r"\btrotsky\b", r.body, re.I)) for r in english)
+    else:
+        expected = english.filter(body__icontains="trotsky").count()
     assert len(names) == expected
     assert expected >= 2
     assert 'value="Trotsky"' in html
