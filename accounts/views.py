@@ -31,31 +31,35 @@ def profile(request, username):
     shelf_counts = reader.shelf_entries.aggregate(
         **{shelf: Count("pk", filter=Q(shelf=shelf)) for shelf in shelves.values}
     )
-    entries = (
+    # The newest entries of each shelf are picked from an index alone; only those are read,
+    # with their books and the reader's stars.
+    newest = (
         reader.shelf_entries.exclude(shelf="")
+        .annotate(rank=_rank_newest_first("updated_at", partition_by=F("shelf")))
+        .filter(rank__lte=PROFILE_LIST_LIMIT)
+    )
+    entries = (
+        ShelfEntry.objects.filter(pk__in=newest.values("pk"))
         .select_related("book")
         .annotate(
             reader_stars=Subquery(
                 Rating.objects.filter(user=reader, book=OuterRef("book")).values("stars")[:1]
             ),
-            rank=_rank_newest_first("updated_at", partition_by=F("shelf")),
         )
-        .filter(rank__lte=PROFILE_LIST_LIMIT)
         .order_by("-updated_at", "-pk")
     )
     if not is_owner:
         entries = entries.defer("private_notes")
     entries = list(entries)
 
+    # The totals are counted on their own, from an index: a window count would read every
+    # rating and review of the reader, each with its book, to show thirty.
     ratings = list(
-        reader.ratings.select_related("book")
-        .annotate(total=Window(Count("pk")))
-        .order_by("-updated_at", "-pk")[:PROFILE_LIST_LIMIT]
+        reader.ratings.select_related("book").order_by("-updated_at", "-pk")[:PROFILE_LIST_LIMIT]
     )
     reviews = list(
         reader.reviews.visible()
         .select_related("book")
-        .annotate(total=Window(Count("pk")))
         .order_by("-date", "-pk")[:PROFILE_LIST_LIMIT]
     )
     prefetch_related_objects(
@@ -79,8 +83,8 @@ def profile(request, username):
                 for value, label in shelves.choices
             ],
             "ratings": ratings,
-            "ratings_total": ratings[0].total if ratings else 0,
+            "ratings_total": reader.ratings.count(),
             "reviews": reviews,
-            "reviews_total": reviews[0].total if reviews else 0,
+            "reviews_total": reader.reviews.visible().count(),
         },
     )

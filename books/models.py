@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from . import search
+from . import fts, search
 
 STARS = (1, 2, 3, 4, 5)
 # A search looks for each of its first few words on its own.
@@ -23,9 +23,12 @@ class AuthorQuerySet(models.QuerySet):
             return self.annotate(search_document=search.author_vector()).filter(
                 search_document=search.search_query(query)
             )
-        condition = Q()
-        for word in search_words(query):
-            condition &= Q(name__icontains=word)
+        words = search_words(query)
+        indexed = [word for word in words if fts.usable(self, word)]
+        condition = Q(pk__in=fts.author_ids(indexed)) if indexed else Q()
+        for word in words:
+            if word not in indexed:
+                condition &= Q(name__icontains=word)
         return self.filter(condition)
 
     def with_books_count(self):
@@ -108,12 +111,22 @@ class BookQuerySet(models.QuerySet):
             return matching.annotate(
                 search_rank=SearchRank(search.book_vector(), search.search_query(query))
             )
-        condition = Q()
-        for word in search_words(query):
+        # On SQLite the same match comes from a word index (books/fts.py); a word with no
+        # letter or digit is looked for as it is, among the books the index found (or among
+        # every book, if no other word was indexable).
+        words = search_words(query)
+        indexed = [word for word in words if fts.usable(self, word)]
+        condition = Q(pk__in=fts.book_ids(indexed)) if indexed else Q()
+        for word in words:
+            if word in indexed:
+                continue
+            by_this_author = by_author.filter(
+                book=models.OuterRef("pk"), author__name__icontains=word
+            )
             condition &= (
                 Q(title__icontains=word)
                 | Q(description__icontains=word)
-                | Q(pk__in=by_author.filter(author__name__icontains=word))
+                | Q(models.Exists(by_this_author))
             )
         return self.filter(condition).annotate(
             search_rank=models.Value(0.0, output_field=models.FloatField())
@@ -207,6 +220,18 @@ class Book(models.Model):
             models.Index(fields=["first_published"], name="book_first_published_idx"),
             models.Index(fields=["-created_at"], name="book_created_idx"),
             models.Index(fields=["featured"], name="book_featured_idx"),
+            # The home page's featured books in order (``WHERE featured`` on SQLite is not an
+            # equality an index on the column could serve).
+            models.Index(
+                fields=["-ratings_total", "title", "id"],
+                condition=Q(featured=True),
+                name="book_featured_rank_idx",
+            ),
+            # The list's format choices, and its count when filtered by rating and year.
+            models.Index(fields=["format"], name="book_format_idx"),
+            models.Index(
+                fields=["average_rating", "first_published"], name="book_rating_published_idx"
+            ),
         ]
 
     def __str__(self):

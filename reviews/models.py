@@ -101,10 +101,34 @@ class Review(models.Model):
                 name="review_rating_range",
             ),
         ]
+        # Pages list visible reviews only: partial indexes on ``NOT hidden`` give each of a
+        # book's orders (and the reader's profile) its rows already sorted, to the last key.
         indexes = [
-            models.Index(fields=["book", "hidden", "position", "-date"], name="review_book_idx"),
-            models.Index(fields=["book", "hidden", "-date"], name="review_book_date_idx"),
-            models.Index(fields=["book", "hidden", "-likes_count"], name="review_book_likes_idx"),
+            models.Index(
+                fields=["book", "position", "-date", "-id"],
+                condition=Q(hidden=False),
+                name="review_book_idx",
+            ),
+            models.Index(
+                fields=["book", "-date", "-id"],
+                condition=Q(hidden=False),
+                name="review_book_date_idx",
+            ),
+            models.Index(
+                fields=["book", "-likes_count", "-date", "-id"],
+                condition=Q(hidden=False),
+                name="review_book_likes_idx",
+            ),
+            models.Index(
+                fields=["book", "language"],
+                condition=Q(hidden=False),
+                name="review_book_language_idx",
+            ),
+            models.Index(
+                fields=["user", "-date", "-id"],
+                condition=Q(hidden=False),
+                name="review_user_date_idx",
+            ),
         ]
 
     def __str__(self):
@@ -136,6 +160,9 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "book"], name="rating_one_per_reader_and_book"),
             models.CheckConstraint(condition=STARS_RANGE, name="rating_stars_range"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-updated_at", "-id"], name="rating_user_recent_idx")
         ]
 
     def __str__(self):
@@ -196,7 +223,12 @@ class ShelfEntry(models.Model):
                 name="shelf_entry_known_shelf",
             ),
         ]
-        indexes = [models.Index(fields=["user", "shelf"], name="shelf_entry_user_shelf_idx")]
+        # A reader's shelves, each newest first (the profile lists the latest of each).
+        indexes = [
+            models.Index(
+                fields=["user", "shelf", "-updated_at", "-id"], name="shelf_entry_user_recent_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.user}: {self.book} ({self.get_shelf_display()})"
