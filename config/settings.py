@@ -189,6 +189,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@loca
 # development (DJANGO_DEBUG=1) and the test suite, which talk plain http.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG and not TESTING)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe /healthz over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))

@@ -222,3 +222,11 @@ def test_gunicorn_serves_the_site_as_the_readme_says(run_django, production_env,
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_health_probe_answers_over_http_while_pages_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").content == b"ok"
+    home = client.get(reverse("home"))
+    assert home.status_code == 301
+    assert home["Location"].startswith("https://")
