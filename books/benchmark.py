@@ -1,0 +1,440 @@
+"""Measure the site at two sizes and compare: queries, render times, query plans, throughput.
+
+``manage.py benchmark`` (see its docstring) drives this module. Each size lives in a SQLite file
+of its own, built by ``migrate`` and ``generate_demo_data`` in a child process; the pages are then
+measured in another child process with the Django test client, since settings (the database
+above all) are read when a process starts. The children run with production settings (DEBUG
+off, collected static files), so that templates are cached as they are when serving.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.utils import get_random_secret_key
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from books.demo import Sizes
+from books.models import Author, Book
+from reviews import services
+from reviews.models import ImportedReviewer, Rating, Review, ShelfEntry
+
+SIZES = {
+    # The small set has as many shelf entries as ratings and more imported reviews than the
+    # large one's share, so that its busiest reader fills every list of the profile and its
+    # busiest imported reviewer a page, as at the large size: both sizes show the same rows.
+    "small": Sizes(
+        books=2_000,
+        readers=2_000,
+        ratings=20_000,
+        reviews=2_000,
+        likes=4_000,
+        shelf_entries=20_000,
+        imported_reviews=1_000,
+    ),
+    "large": Sizes(books=20_000, readers=20_000, ratings=1_000_000, reviews=100_000, likes=200_000),
+}
+SEED = 1
+
+# The targets.
+MAX_QUERIES = 12
+MAX_GROWTH = 1.5  # large median / small median
+BOOK_PAGE_MAX_MS = 25.0
+MAX_ACTION_QUERIES = 10
+GENERATION_MAX_SECONDS = 180.0
+
+# Searches that fill a page of results at both sizes (the large one finds ten times more): a
+# word of many titles and descriptions, and the same with a word nearly every book holds.
+COMMON_WORD = "lantern"
+TWO_WORDS = "the lighthouse"
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # what the targets know the page as
+    label: str
+    url_name: str
+    kwargs: dict
+    query: str = ""
+    signed_in: bool = False
+    explain: bool = False  # print the query plans of its queries
+
+
+def child_environment(database: Path, static_root: Path) -> dict[str, str]:
+    """Production settings for a throw-away database, served over plain http on loopback."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        DJANGO_SECRET_KEY=get_random_secret_key(),
+        DJANGO_STATIC_ROOT=str(static_root),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_HTTPS="0",
+        DJANGO_LOG_LEVEL="ERROR",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    """Run ``manage.py`` with ``args`` in a child process with ``env``; fail if it fails."""
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args]
+    subprocess.run(command, env=env, cwd=settings.BASE_DIR, check=True)  # noqa: S603 - our own
+
+
+def build(sizes: Sizes, env: dict[str, str]) -> float:
+    """Create the database ``env`` names and fill it; return the seconds generating the data
+    and verifying its counters took."""
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("createcachetable", env=env)
+    started = time.monotonic()
+    manage(
+        "generate_demo_data",
+        f"--books={sizes.books}",
+        f"--readers={sizes.readers}",
+        f"--ratings={sizes.ratings}",
+        f"--reviews={sizes.reviews}",
+        f"--likes={sizes.likes}",
+        *([f"--shelf-entries={sizes.shelf_entries}"] if sizes.shelf_entries else []),
+        *([f"--imported-reviews={sizes.imported_reviews}"] if sizes.imported_reviews else []),
+        f"--seed={SEED}",
+        "--verify",
+        "-v0",
+        env=env,
+    )
+    return time.monotonic() - started
+
+
+# In the measuring process ------------------------------------------------------------------
+
+
+def _subjects() -> dict:
+    """What to look at: the most rated book, a book in the middle, the author with the most
+    books, the reader with the most shelved books, the imported reviewer with most reviews."""
+
+    rated = Book.objects.filter(ratings_total__gt=0).order_by("-ratings_total", "pk")
+    popular = rated.first()
+    mid = rated[rated.count() // 2]
+    author = Author.objects.annotate(n=Count("books")).order_by("-n", "pk").first()
+    shelved = (
+        ShelfEntry.objects.values("user_id").annotate(n=Count("pk")).order_by("-n", "user_id")
+    ).first()
+    reader = get_user_model().objects.get(pk=shelved["user_id"])
+    reviewer = ImportedReviewer.objects.annotate(n=Count("reviews")).order_by("-n", "pk").first()
+    return {
+        "popular": popular,
+        "mid": mid,
+        "author": author,
+        "reader": reader,
+        "reviewer": reviewer,
+    }
+
+
+def pages(subjects: dict) -> list[Page]:
+    popular, mid = subjects["popular"].pk, subjects["mid"].pk
+    reader = subjects["reader"].username
+    reviewer = subjects["reviewer"]
+    return [
+        Page("home", "home", "home", {}),
+        Page("book", "book, most rated", "books:detail", {"pk": popular}, explain=True),
+        Page("book", "book, mid", "books:detail", {"pk": mid}),
+        Page("book", "book, most rated, signed in", "books:detail", {"pk": popular},
+             signed_in=True),
+        Page("book", "book, 4★ reviews by likes", "books:detail", {"pk": popular},
+             query="rating=4&sort=likes", explain=True),
+        Page("author", "author", "books:author", {"pk": subjects["author"].pk}),
+        Page("list", "books list", "books:list", {}),
+        Page("list", "books list by rating", "books:list", {}, query="sort=rating", explain=True),
+        Page("list", "books list, year+rating", "books:list", {},
+             query="year_min=1950&min_rating=4&sort=rating", explain=True),
+        Page("list", "books list, page 20", "books:list", {}, query="page=20"),
+        Page("search", f"search “{COMMON_WORD}”", "books:search", {},
+             query=urlencode({"q": COMMON_WORD}), explain=True),
+        Page("search", f"search “{TWO_WORDS}”", "books:search", {},
+             query=urlencode({"q": TWO_WORDS})),
+        Page("profile", "reader profile", "accounts:profile", {"username": reader}),
+        Page("reviewer", "reviewer", "reviews:reviewer", {"pk": reviewer.pk} if reviewer else {}),
+    ]  # fmt: skip
+
+
+def _explain(sql: str) -> list[str]:
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        rows = cursor.fetchall()
+    depth: dict[int, int] = {}
+    lines = []
+    for node, parent, _unused, detail in rows:
+        depth[node] = depth.get(parent, -1) + 1
+        lines.append("  " * depth[node] + detail)
+    return lines
+
+
+def measure_page(page: Page, repeat: int, reader) -> dict:
+
+    result = {**asdict(page), "kwargs": {k: str(v) for k, v in page.kwargs.items()}}
+    try:
+        url = reverse(page.url_name, kwargs=page.kwargs)
+    except NoReverseMatch:
+        return {**result, "missing": f"no page named {page.url_name} yet"}
+    if page.query:
+        url = f"{url}?{page.query}"
+    client = Client()
+    if page.signed_in:
+        client.force_login(reader)
+    client.get(url)  # the first request compiles templates and warms caches
+    with CaptureQueriesContext(connection) as capture:
+        response = client.get(url)
+    # Copied now: the next request empties the connection's log of queries.
+    queries = list(capture.captured_queries)
+    if response.status_code != 200:
+        return {**result, "url": url, "missing": f"status {response.status_code}"}
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    result.update(
+        url=url,
+        queries=len(queries),
+        median_ms=statistics.median(times),
+        max_ms=max(times),
+        bytes=len(response.content),
+    )
+    if page.explain and connection.vendor == "sqlite":
+        result["plans"] = [
+            {"sql": query["sql"], "plan": _explain(query["sql"])}
+            for query in queries
+            if query["sql"].lstrip().upper().startswith("SELECT")
+        ]
+    return result
+
+
+def measure_actions(subjects: dict) -> list[dict]:
+    """What a reader's writes cost: queries and time of each service call."""
+
+    # The most rated book, unless every reader has already rated or shelved it.
+    User = get_user_model()
+    for book in (subjects["popular"], subjects["mid"]):
+        rated = Rating.objects.filter(book=book).values("user_id")
+        shelved = ShelfEntry.objects.filter(book=book).values("user_id")
+        reader = User.objects.exclude(pk__in=rated).exclude(pk__in=shelved).order_by("pk").first()
+        if reader is not None:
+            break
+    else:
+        raise RuntimeError("Every reader has rated or shelved both books measured.")
+    # The most liked review of the most rated book (a hot row), by someone else.
+    review = (
+        Review.objects.filter(book=subjects["popular"], hidden=False)
+        .exclude(user=reader)
+        .exclude(likes__user=reader)
+        .order_by("-likes_count", "pk")
+        .first()
+    )
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("rate (new)", lambda: services.rating_set(user=reader, book=book, stars=4)),
+        ("rate (change)", lambda: services.rating_set(user=reader, book=book, stars=2)),
+        ("shelve (new)", lambda: services.shelf_set(user=reader, book=book, shelf="read")),
+        (
+            "shelve (move)",
+            lambda: services.shelf_set(user=reader, book=book, shelf="want_to_read"),
+        ),
+        ("like", lambda: services.like_add(user=reader, review=review)),
+        ("unlike", lambda: services.like_remove(user=reader, review=review)),
+        ("unshelve", lambda: services.shelf_remove(user=reader, book=book)),
+        ("unrate", lambda: services.rating_remove(user=reader, book=book)),
+    ]
+    results = []
+    for label, step in steps:
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            step()
+        elapsed = (time.perf_counter() - started) * 1000
+        results.append({"label": label, "queries": len(queries), "ms": elapsed})
+    return results
+
+
+def measure(repeat: int) -> dict:
+    subjects = _subjects()
+
+    results = [measure_page(page, repeat, subjects["reader"]) for page in pages(subjects)]
+    return {
+        "subjects": {
+            "popular": f"{subjects['popular'].title} ({subjects['popular'].ratings_total:,} "
+            "ratings)",
+            "mid": f"{subjects['mid'].title} ({subjects['mid'].ratings_total:,} ratings)",
+            "author": subjects["author"].name,
+            "reader": subjects["reader"].username,
+            "reviewer": subjects["reviewer"].display_name if subjects["reviewer"] else "",
+        },
+        "pages": results,
+        "actions": measure_actions(subjects),
+        "sqlite": connection.Database.sqlite_version if connection.vendor == "sqlite" else "",
+    }
+
+
+# Serving with gunicorn ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(port: int, path: str, timeout: float = 5.0) -> int:
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        client.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = client.getresponse()
+        response.read()
+        return response.status
+    finally:
+        client.close()
+
+
+def python_load(port: int, path: str, *, seconds: float, threads: int, limit: int) -> dict:
+    """Requests per second from ``threads`` loops of http.client on loopback, bounded by time
+    and by count."""
+    done = 0
+    failed = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def loop():
+        nonlocal done, failed
+        while time.monotonic() < deadline:
+            with lock:
+                if done + failed >= limit:
+                    return
+            ok = _get(port, path) == 200
+            with lock:
+                if ok:
+                    done += 1
+                else:
+                    failed += 1
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.monotonic() - started
+    return {"tool": f"python ({threads} threads)", "rps": done / elapsed, "errors": failed}
+
+
+def wrk_load(port: int, path: str, *, seconds: float, threads: int) -> dict:
+    output = subprocess.run(  # noqa: S603 - wrk found on PATH, loopback URL
+        [
+            shutil.which("wrk"),
+            f"-t{threads}",
+            f"-c{threads * 2}",
+            f"-d{max(1, round(seconds))}s",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s*([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", output)
+    return {"tool": "wrk", "rps": rps, "errors": int(errors.group(1)) if errors else 0}
+
+
+def serve_and_load(env: dict[str, str], paths: dict[str, str], seconds: float) -> dict:
+    """Serve the site with gunicorn on a free loopback port and load each of ``paths``."""
+    port = free_port()
+    workers = os.cpu_count() or 1
+    server = subprocess.Popen(  # noqa: S603 - gunicorn from this environment, loopback only
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            "--log-level=warning",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if _get(port, paths["ceiling"], timeout=1) == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        results = {"workers": workers}
+        for name, path in paths.items():
+            for _ in range(20):  # every worker compiles its templates once
+                _get(port, path)
+            if shutil.which("wrk"):
+                results[name] = wrk_load(port, path, seconds=seconds, threads=2)
+            else:
+                results[name] = python_load(port, path, seconds=seconds, threads=4, limit=100_000)
+            results[name]["path"] = path
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def best_of(rounds: list[dict]) -> dict:
+    """One result from several measuring rounds of the same database: each page with its
+    lowest median and highest maximum; the reader actions and query plans of the first round."""
+    first = rounds[0]
+    pages = []
+    for number, page in enumerate(first["pages"]):
+        same = [data["pages"][number] for data in rounds]
+        if "missing" in page:
+            pages.append(page)
+            continue
+        counts = {item["queries"] for item in same}
+        pages.append(
+            {
+                **page,
+                "median_ms": min(item["median_ms"] for item in same),
+                "max_ms": max(item["max_ms"] for item in same),
+                # A count that changes between rounds of the same data is a finding too.
+                "queries": max(counts),
+                "unsteady_queries": len(counts) > 1,
+            }
+        )
+    return {**first, "pages": pages, "rounds": len(rounds)}
+
+
+def save(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))

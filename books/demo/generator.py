@@ -1,0 +1,809 @@
+"""Plausible, reproducible demo data for trying the site and measuring it at scale.
+
+Everything is decided first, in Python, from one seeded random generator (``plan``): the same
+seed and sizes give the same books, readers, ratings, reviews, likes and shelves. Then the plan
+is written in batches (``write``) in one transaction: ``bulk_create`` for the rows whose keys
+later rows need, one prepared INSERT per batch for the big tables of pairs (ratings, likes,
+shelf entries). Every counter is written already holding what the rows it counts say, so that
+``reviews.counters.recount`` finds no drift.
+
+The shape of the data follows what book sites see: a few books get very many ratings and most
+get a few (a Zipf-like skew), a few readers are very active, every reader rates a book at most
+once, most reviews are in English and the rest in five other languages, a few reviews are
+liked by very many readers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import random
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from books.models import STARS, Author, Book
+from reviews.counters import rating_summary
+from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+
+from . import words
+
+# The skew: the share of a Zipf law 1/rank**s that each book, reader and review gets.
+BOOK_SKEW = 1.0
+READER_SKEW = 0.6
+LIKE_SKEW = 0.9
+AUTHOR_SKEW = 0.6  # the busiest author of 20k books has about 240 of them
+# No book is rated by more than this share of all readers.
+MAX_READER_SHARE = 0.7
+# Of the shelf entries, this share is "read" (of books the reader rated); the rest are "want
+# to read" and "currently reading" (3 to 1) of books the reader has not rated.
+READ_SHARE = 0.6
+HIDDEN_REVIEW_SHARE = 0.005
+SPOILER_SHARE = 0.04
+# Books that came with imported reviews, each showing this many of them on average.
+IMPORTED_REVIEWS_PER_BOOK = 12
+# Imported reviewers write this many reviews on average.
+REVIEWS_PER_IMPORTED_REVIEWER = 6
+
+FIRST_DAY = datetime.date(2008, 1, 1)
+LAST_DAY = datetime.date(2025, 6, 30)
+
+ProgressFactory = Callable[[str, int], Callable[[int], None]]
+
+
+class PlanError(ValueError):
+    """The sizes asked for cannot be met (for example, more ratings than reader-book pairs)."""
+
+
+@dataclass(frozen=True)
+class Sizes:
+    books: int
+    readers: int
+    ratings: int
+    reviews: int
+    likes: int = 0
+    shelf_entries: int | None = None  # None: a quarter of the ratings
+    imported_reviews: int | None = None  # None: one in fifty reviews
+
+    def resolved(self) -> Sizes:
+        shelf_entries = self.ratings // 4 if self.shelf_entries is None else self.shelf_entries
+        imported = self.reviews // 50 if self.imported_reviews is None else self.imported_reviews
+        return Sizes(
+            self.books,
+            self.readers,
+            self.ratings,
+            self.reviews,
+            self.likes,
+            shelf_entries,
+            imported if self.books else 0,
+        )
+
+
+@dataclass
+class BookPlan:
+    title: str
+    series: str
+    description: str
+    pages: int
+    format: str
+    first_published: datetime.date
+    year_published: int
+    publisher: str
+    isbn10: str
+    isbn13: str
+    featured: bool
+    quality: float
+    author_indexes: tuple[int, ...]
+    imported_stars: list[int] = field(default_factory=lambda: [0] * 5)
+    imported_currently_reading: int = 0
+    imported_want_to_read: int = 0
+    imported_reviews_unlisted: int = 0
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ReaderPlan:
+    username: str
+    first_name: str
+    last_name: str
+    language: str
+    bio: str
+    date_joined: datetime.datetime
+
+
+@dataclass
+class ReviewPlan:
+    book: int
+    reader: int | None  # None: an imported reviewer wrote it
+    imported_reviewer: int | None
+    body: str
+    language: str
+    rating: int | None
+    date: datetime.date
+    spoiler: bool
+    hidden: bool
+    position: int = 0
+    source_key: str = ""
+    likes_count: int = 0
+
+
+@dataclass
+class Plan:
+    sizes: Sizes
+    authors: list[tuple[str, str]]  # name, bio
+    books: list[BookPlan]
+    readers: list[ReaderPlan]
+    # One rating per row, in three parallel lists: book index, reader index, stars.
+    rating_books: list[int]
+    rating_readers: list[int]
+    rating_stars: list[int]
+    imported_reviewers: list[tuple[str, int, int]]  # name, reviews count, followers count
+    reviews: list[ReviewPlan]
+    # Likes as (review index, reader index).
+    likes: list[tuple[int, int]]
+    # Shelf entries as (book index, reader index, shelf, date added).
+    shelf_entries: list[tuple[int, int, str, datetime.date]]
+
+
+# Shares and samples -------------------------------------------------------------------------
+
+
+def zipf_weights(rng: random.Random, n: int, skew: float) -> list[float]:
+    """Weights 1/rank**skew for n items, the ranks shuffled so that any item may be a hit."""
+    weights = [1 / (rank**skew) for rank in range(1, n + 1)]
+    rng.shuffle(weights)
+    return weights
+
+
+def allocate(total: int, weights: Sequence[float], caps: Sequence[int]) -> list[int]:
+    """Split ``total`` into whole shares proportional to ``weights``, none above its cap.
+
+    Items that would exceed their cap get the cap, and what they leave over is shared among
+    the others (water-filling). The shares add up to ``total`` exactly.
+    """
+    n = len(weights)
+    if total > sum(caps):
+        raise PlanError(f"cannot place {total:,} among {n:,} items holding {sum(caps):,}")
+    counts = [0] * n
+    active = [i for i in range(n) if caps[i] > 0 and weights[i] > 0]
+    remaining = total
+    while True:
+        weight = sum(weights[i] for i in active)
+        if not weight:
+            break
+        capped = [i for i in active if remaining * weights[i] / weight >= caps[i]]
+        if not capped:
+            break
+        for i in capped:
+            counts[i] = caps[i]
+            remaining -= caps[i]
+        capped_set = set(capped)
+        active = [i for i in active if i not in capped_set]
+    weight = sum(weights[i] for i in active)
+    fractions = []
+    for i in active:
+        share = remaining * weights[i] / weight
+        counts[i] = int(share)
+        fractions.append((share - counts[i], i))
+    left = total - sum(counts)
+    fractions.sort(key=lambda item: (-item[0], item[1]))
+    for _fraction, i in fractions:
+        if not left:
+            break
+        if counts[i] < caps[i]:
+            counts[i] += 1
+            left -= 1
+    if left:  # rounding met a cap everywhere it looked: fill wherever there is room
+        for i in range(n):
+            room = min(left, caps[i] - counts[i])
+            counts[i] += room
+            left -= room
+            if not left:
+                break
+    return counts
+
+
+def pick_distinct(
+    rng: random.Random, k: int, cum_weights: list[float], exclude: int = -1
+) -> list[int]:
+    """``k`` different indexes drawn by weight (``cum_weights`` is cumulative), never ``exclude``.
+
+    When ``k`` is a large part of the population, draws are uniform instead: drawing by
+    weight would mostly hit indexes already taken.
+    """
+    n = len(cum_weights)
+    available = n - (0 <= exclude < n)
+    if k > available:
+        raise PlanError(f"cannot pick {k:,} different items out of {available:,}")
+    if k * 3 > available:
+        picked = rng.sample(range(n), min(n, k + 1))
+        return [i for i in picked if i != exclude][:k]
+    chosen: list[int] = []
+    seen = {exclude}
+    top = cum_weights[-1]
+    random_ = rng.random
+    while len(chosen) < k:
+        for _ in range(k - len(chosen) + 8):
+            i = bisect_right(cum_weights, random_() * top, 0, n - 1)
+            if i not in seen:
+                seen.add(i)
+                chosen.append(i)
+                if len(chosen) == k:
+                    break
+    return chosen
+
+
+def _star_weights(quality: float) -> list[float]:
+    """Cumulative weights of one to five stars for a book whose readers average about
+    ``quality``."""
+    return list(accumulate(math.exp(-((s - quality) ** 2) / 2.4) for s in STARS))
+
+
+def _day(rng: random.Random, first: datetime.date = FIRST_DAY) -> datetime.date:
+    first = max(first, FIRST_DAY)
+    return first + datetime.timedelta(days=rng.randrange((LAST_DAY - first).days + 1))
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _isbn13(rng: random.Random) -> str:
+    digits = "978" + "".join(str(rng.randrange(10)) for _ in range(9))
+    check = -sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10
+    return f"{digits}{check}"
+
+
+def _isbn10(isbn13: str) -> str:
+    core = isbn13[3:12]
+    check = -sum(int(d) * (10 - i) for i, d in enumerate(core)) % 11
+    return core + ("X" if check == 10 else str(check))
+
+
+# Text -------------------------------------------------------------------------------------
+
+
+def _fill(rng: random.Random, template: str, **fixed: str) -> str:
+    values = {
+        "adj": rng.choice(words.ADJECTIVES),
+        "noun": rng.choice(words.NOUNS),
+        "noun2": rng.choice(words.NOUNS),
+        "abstract": rng.choice(words.ABSTRACTS),
+        "abstract2": rng.choice(words.ABSTRACTS),
+        "role": rng.choice(words.ROLES),
+        "place": rng.choice(words.PLACES),
+        "place2": rng.choice(words.PLACES),
+        "first": rng.choice(words.FIRST_NAMES["en"]),
+        "year": str(rng.randrange(1890, 1995)),
+        **fixed,
+    }
+    for key in ("noun", "abstract", "role"):
+        values[f"{key}_lower"] = values[key].lower()
+    return template.format(**values)
+
+
+def _paragraph(rng: random.Random, bank: Sequence[str], low: int, high: int, **fixed) -> str:
+    count = rng.randint(low, high)
+    return " ".join(_fill(rng, sentence, **fixed) for sentence in rng.sample(bank, count))
+
+
+def _review_body(rng: random.Random, language: str) -> str:
+    bank = words.REVIEW_SENTENCES[language]
+    paragraphs = [" ".join(rng.sample(bank, rng.randint(1, 4)))]
+    if rng.random() < 0.3:
+        paragraphs.append(" ".join(rng.sample(bank, rng.randint(2, 4))))
+    return "\n\n".join(paragraphs)
+
+
+def _person(rng: random.Random, language: str) -> tuple[str, str]:
+    return rng.choice(words.FIRST_NAMES[language]), rng.choice(words.LAST_NAMES[language])
+
+
+# The plan -----------------------------------------------------------------------------------
+
+
+def _plan_authors(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    authors = []
+    for _ in range(count):
+        language = rng.choices(words.LANGUAGES, words.LANGUAGE_WEIGHTS)[0]
+        name = " ".join(_person(rng, language))
+        bio = _paragraph(rng, words.BIO_SENTENCES, 1, 3, name=name) if rng.random() < 0.7 else ""
+        authors.append((name, bio))
+    return authors
+
+
+def _plan_books(rng: random.Random, count: int, authors: int) -> list[BookPlan]:
+    author_cum = list(accumulate(zipf_weights(rng, authors, AUTHOR_SKEW)))
+    formats = [choice.value for choice in Book.Format]
+    books = []
+    for _ in range(count):
+        first_published = datetime.date(rng.randrange(1850, 2025), 1, 1) + datetime.timedelta(
+            days=rng.randrange(365)
+        )
+        isbn13 = _isbn13(rng)
+        series = ""
+        if rng.random() < 0.08:
+            series = f"{_fill(rng, rng.choice(words.SERIES_PATTERNS))} #{rng.randint(1, 6)}"
+        writers = pick_distinct(rng, 2 if rng.random() < 0.07 and authors > 1 else 1, author_cum)
+        books.append(
+            BookPlan(
+                title=_fill(rng, rng.choice(words.TITLE_PATTERNS)),
+                series=series,
+                description=_paragraph(rng, words.DESCRIPTION_SENTENCES, 2, 5),
+                pages=rng.randint(80, 1200),
+                format=rng.choices(formats, (40, 25, 8, 12, 6, 7, 2))[0],
+                first_published=first_published,
+                year_published=min(2025, first_published.year + rng.choice((0, 0, 1, 3, 12))),
+                publisher=rng.choice(words.PUBLISHERS),
+                isbn10=_isbn10(isbn13),
+                isbn13=isbn13,
+                featured=False,
+                quality=min(4.8, max(2.2, rng.gauss(3.9, 0.4))),
+                author_indexes=tuple(writers),
+            )
+        )
+    return books
+
+
+def _plan_readers(rng: random.Random, count: int, taken: set[str]) -> list[ReaderPlan]:
+    readers = []
+    taken = set(taken)
+    start = datetime.datetime(2012, 1, 1, tzinfo=datetime.UTC)
+    for _ in range(count):
+        language = rng.choices(words.LANGUAGES, words.LANGUAGE_WEIGHTS)[0]
+        first, last = _person(rng, language)
+        base = _ascii(f"{first}{rng.choice(('', '.', '_'))}{last}").lower().replace(" ", "")
+        username = base
+        while username in taken:
+            username = f"{base}{rng.randrange(2, 1000)}"
+        taken.add(username)
+        bio = ""
+        if rng.random() < 0.3:
+            bio = f"Reads mostly {rng.choice(words.GENRES)}, slowly."
+        readers.append(
+            ReaderPlan(
+                username=username,
+                first_name=first,
+                last_name=last,
+                language=language,
+                bio=bio,
+                date_joined=start + datetime.timedelta(seconds=rng.randrange(13 * 365 * 86400)),
+            )
+        )
+    return readers
+
+
+def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()) -> Plan:
+    """Decide every row from ``seed``. Raises PlanError when the sizes cannot be met."""
+    sizes = sizes.resolved()
+    b, r = sizes.books, sizes.readers
+    if min(b, r, sizes.ratings, sizes.reviews, sizes.likes, sizes.shelf_entries) < 0:
+        raise PlanError("sizes cannot be negative")
+    if sizes.ratings and not (b and r):
+        raise PlanError("ratings need books and readers")
+    if sizes.reviews > sizes.ratings:
+        raise PlanError(
+            "every reader's review comes with a rating: ask for at most as many reviews as ratings"
+        )
+    read_entries = min(sizes.ratings, round(sizes.shelf_entries * READ_SHARE))
+    unrated_entries = sizes.shelf_entries - read_entries
+    rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
+
+    authors = _plan_authors(rng, max(1, b // 3) if b else 0)
+    books = _plan_books(rng, b, len(authors))
+    readers = _plan_readers(rng, r, set(taken_usernames))
+
+    # How many ratings and unrated shelf entries each book gets.
+    book_weights = zipf_weights(rng, b, BOOK_SKEW)
+    cap = max(math.ceil(sizes.ratings / b) if b else 0, int(r * MAX_READER_SHARE))
+    per_book_ratings = allocate(sizes.ratings, book_weights, [min(cap, r)] * b)
+    per_book_unrated = allocate(unrated_entries, book_weights, [r - n for n in per_book_ratings])
+    by_popularity = sorted(range(b), key=lambda i: (-per_book_ratings[i], i))
+    # A few featured books, among the most rated.
+    featured = min(6, (b + 19) // 20)
+    for i in rng.sample(by_popularity[: max(featured, b // 100)], featured):
+        books[i].featured = True
+
+    reader_cum = list(accumulate(zipf_weights(rng, r, READER_SKEW)))
+    star_weights: dict[float, list[float]] = {}
+    rating_books: list[int] = []
+    rating_readers: list[int] = []
+    rating_stars: list[int] = []
+    unrated: list[tuple[int, int]] = []
+    for i, book in enumerate(books):
+        k, u = per_book_ratings[i], per_book_unrated[i]
+        if not k + u:
+            continue
+        who = pick_distinct(rng, k + u, reader_cum)
+        quality = round(book.quality * 20) / 20
+        cum = star_weights.get(quality) or star_weights.setdefault(quality, _star_weights(quality))
+        rating_books.extend([i] * k)
+        rating_readers.extend(who[:k])
+        rating_stars.extend(rng.choices(STARS, cum_weights=cum, k=k))
+        unrated.extend((i, reader) for reader in who[k:])
+
+    # Readers' reviews: each goes with one of its writer's ratings.
+    reviews: list[ReviewPlan] = []
+    for n in sorted(rng.sample(range(sizes.ratings), sizes.reviews)):
+        book, reader = rating_books[n], rating_readers[n]
+        language = readers[reader].language
+        reviews.append(
+            ReviewPlan(
+                book=book,
+                reader=reader,
+                imported_reviewer=None,
+                body=_review_body(rng, language),
+                language=language,
+                rating=rating_stars[n],
+                date=_day(rng, books[book].first_published),
+                spoiler=rng.random() < SPOILER_SHARE,
+                hidden=rng.random() < HIDDEN_REVIEW_SHARE,
+            )
+        )
+
+    imported_reviewers, imported_reviews = _plan_imported(rng, sizes, books, by_popularity)
+    reviews.extend(imported_reviews)
+
+    likes = _plan_likes(rng, sizes.likes, reviews, reader_cum)
+
+    shelf_entries = []
+    for n in sorted(rng.sample(range(sizes.ratings), read_entries)):
+        book = rating_books[n]
+        shelf_entries.append(
+            (book, rating_readers[n], "read", _day(rng, books[book].first_published))
+        )
+    for book, reader in unrated:
+        shelf = "want_to_read" if rng.random() < 0.75 else "currently_reading"
+        shelf_entries.append((book, reader, shelf, _day(rng, books[book].first_published)))
+
+    result = Plan(
+        sizes=sizes,
+        authors=authors,
+        books=books,
+        readers=readers,
+        rating_books=rating_books,
+        rating_readers=rating_readers,
+        rating_stars=rating_stars,
+        imported_reviewers=imported_reviewers,
+        reviews=reviews,
+        likes=likes,
+        shelf_entries=shelf_entries,
+    )
+    _count(result)
+    return result
+
+
+def _plan_imported(
+    rng: random.Random, sizes: Sizes, books: list[BookPlan], by_popularity: list[int]
+) -> tuple[list[tuple[str, int, int]], list[ReviewPlan]]:
+    """Reviews that came with imported pages, by reviewers who have no account here."""
+    total = sizes.imported_reviews
+    if not total:
+        return [], []
+    # Imported pages are of books people talk about: drawn from the more popular half.
+    page_count = min(len(books), max(1, total // IMPORTED_REVIEWS_PER_BOOK))
+    # Enough reviewers that no page needs one of them twice.
+    reviewer_count = max(total // REVIEWS_PER_IMPORTED_REVIEWER, math.ceil(total / page_count))
+    reviewers = []
+    for _ in range(reviewer_count):
+        name = "" if rng.random() < 0.03 else " ".join(_person(rng, "en"))
+        reviewers.append((name, rng.randint(1, 2500), int(rng.paretovariate(1.2)) - 1))
+    reviewer_cum = list(accumulate(zipf_weights(rng, len(reviewers), READER_SKEW)))
+    pages = sorted(rng.sample(by_popularity[: max(page_count, len(books) // 2)], page_count))
+    per_page = allocate(total, [1.0] * page_count, [len(reviewers)] * page_count)
+    reviews = []
+    for book, count in zip(pages, per_page, strict=True):
+        plan_book = books[book]
+        cum = _star_weights(plan_book.quality)
+        shown = [0] * 5
+        for position, reviewer in enumerate(pick_distinct(rng, count, reviewer_cum), start=1):
+            stars = rng.choices(STARS, cum_weights=cum)[0] if rng.random() < 0.9 else None
+            if stars:
+                shown[stars - 1] += 1
+            language = rng.choices(words.LANGUAGES, words.LANGUAGE_WEIGHTS)[0]
+            reviews.append(
+                ReviewPlan(
+                    book=book,
+                    reader=None,
+                    imported_reviewer=reviewer,
+                    body=_review_body(rng, language),
+                    language=language,
+                    rating=stars,
+                    date=_day(rng, plan_book.first_published),
+                    spoiler=rng.random() < SPOILER_SHARE,
+                    hidden=False,
+                    position=position,
+                    source_key=f"demo-{reviewer}",
+                )
+            )
+        # What the page stated: many more ratings than it shows reviews.
+        stated = count * rng.randint(8, 60)
+        histogram = [0] * 5
+        for stars in rng.choices(STARS, cum_weights=cum, k=stated):
+            histogram[stars - 1] += 1
+        plan_book.imported_stars = [max(a, b) for a, b in zip(histogram, shown, strict=True)]
+        plan_book.imported_currently_reading = stated // rng.randint(5, 20)
+        plan_book.imported_want_to_read = stated * rng.randint(2, 8)
+        plan_book.imported_reviews_unlisted = count * rng.randint(1, 4)
+    return reviewers, reviews
+
+
+def _plan_likes(
+    rng: random.Random, total: int, reviews: list[ReviewPlan], reader_cum: list[float]
+) -> list[tuple[int, int]]:
+    """Likes on visible reviews, never by a review's own writer."""
+    if not total:
+        return []
+    readers = len(reader_cum)
+    visible = [n for n, review in enumerate(reviews) if not review.hidden]
+    caps = [readers - (reviews[n].reader is not None) for n in visible]
+    per_review = allocate(total, zipf_weights(rng, len(visible), LIKE_SKEW), caps)
+    likes = []
+    for n, count in zip(visible, per_review, strict=True):
+        if not count:
+            continue
+        writer = reviews[n].reader
+        likers = pick_distinct(rng, count, reader_cum, -1 if writer is None else writer)
+        likes.extend((n, reader) for reader in likers)
+        reviews[n].likes_count = count
+    return likes
+
+
+def _count(plan: Plan) -> None:
+    """Every book's counters as its rows will say, the way reviews.counters keeps them."""
+    per_book = [dict.fromkeys(_BOOK_COUNTERS, 0) for _ in plan.books]
+    for book, stars in zip(plan.rating_books, plan.rating_stars, strict=True):
+        per_book[book][f"ratings_{stars}"] += 1
+    for book, _reader, shelf, _day_added in plan.shelf_entries:
+        per_book[book][f"{shelf}_count"] += 1
+    for review in plan.reviews:
+        if not review.hidden:
+            per_book[review.book]["reviews_count"] += 1
+    for book, counters in zip(plan.books, per_book, strict=True):
+        counters["ratings_total"], counters["average_rating"] = rating_summary(
+            book.imported_stars[s - 1] + counters[f"ratings_{s}"] for s in STARS
+        )
+        book.counters = counters
+
+
+_BOOK_COUNTERS = (
+    *(f"ratings_{s}" for s in STARS),
+    "want_to_read_count",
+    "currently_reading_count",
+    "read_count",
+    "reviews_count",
+)
+
+
+# Writing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Written:
+    authors: int = 0
+    books: int = 0
+    readers: int = 0
+    ratings: int = 0
+    reviews: int = 0
+    imported_reviewers: int = 0
+    likes: int = 0
+    shelf_entries: int = 0
+
+    def describe(self) -> str:
+        return ", ".join(
+            f"{value:,} {name.replace('_', ' ')}" for name, value in vars(self).items()
+        )
+
+
+def _batches(total: int, size: int) -> Iterator[range]:
+    for start in range(0, total, size):
+        yield range(start, min(total, start + size))
+
+
+def _no_progress(_stage: str, _total: int) -> Callable[[int], None]:
+    return lambda _done: None
+
+
+@transaction.atomic
+def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no_progress):
+    """Write the plan in one transaction, ``batch_size`` rows per bulk insert."""
+    written = Written()
+    User = get_user_model()
+
+    def bulk(model, stage: str, total: int, make: Callable[[int], object]) -> list:
+        """Insert ``total`` objects made by ``make``; return them with their primary keys."""
+        advance = progress(stage, total)
+        created = []
+        for batch in _batches(total, batch_size):
+            created.extend(
+                model.objects.bulk_create([make(n) for n in batch], batch_size=batch_size)
+            )
+            advance(batch.stop)
+        return created
+
+    def link(model, stage: str, total: int, fields: Sequence[str], make: Callable[[int], tuple]):
+        """Insert ``total`` rows of ``fields`` (values made by ``make``) and nothing else.
+
+        For the big tables of pairs (ratings, likes, shelf entries), whose keys nothing
+        needs: one prepared INSERT run over each batch, without building model instances,
+        which is where bulk_create spends most of its time. ``make`` returns values ready
+        for the database. Timestamps filled automatically (``auto_now``, ``auto_now_add``) get
+        the same moment for the whole batch; other fields get their defaults.
+        """
+        advance = progress(stage, total)
+        given = [model._meta.get_field(name) for name in fields]
+        stamped, defaulted = [], []
+        for f in model._meta.concrete_fields:
+            if f.primary_key or f in given:
+                continue
+            automatic = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            (stamped if automatic else defaulted).append(f)
+        defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in defaulted)
+        quote = connection.ops.quote_name
+        columns = [f.column for f in (*given, *defaulted, *stamped)]
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+            quote(model._meta.db_table),
+            ", ".join(quote(column) for column in columns),
+            ", ".join(["%s"] * len(columns)),
+        )
+        with connection.cursor() as cursor:
+            for batch in _batches(total, batch_size):
+                now = timezone.now()
+                fixed = (*defaults, *(f.get_db_prep_save(now, connection) for f in stamped))
+                cursor.executemany(sql, [(*make(n), *fixed) for n in batch])
+                advance(batch.stop)
+
+    authors = bulk(
+        Author,
+        "authors",
+        len(plan.authors),
+        lambda n: Author(name=plan.authors[n][0], bio=plan.authors[n][1]),
+    )
+    written.authors = len(authors)
+
+    def make_book(n: int) -> Book:
+        p = plan.books[n]
+        imported = {f"imported_ratings_{s}": p.imported_stars[s - 1] for s in STARS}
+        return Book(
+            title=p.title,
+            series=p.series,
+            description=p.description,
+            pages=p.pages,
+            format=p.format,
+            first_published=p.first_published,
+            year_published=p.year_published,
+            publisher=p.publisher,
+            isbn10=p.isbn10,
+            isbn13=p.isbn13,
+            featured=p.featured,
+            imported_currently_reading=p.imported_currently_reading,
+            imported_want_to_read=p.imported_want_to_read,
+            imported_reviews_unlisted=p.imported_reviews_unlisted,
+            **imported,
+            **p.counters,
+        )
+
+    books = bulk(Book, "books", len(plan.books), make_book)
+    written.books = len(books)
+    Through = Book.authors.through
+    pairs = [(n, a) for n, p in enumerate(plan.books) for a in p.author_indexes]
+    bulk(
+        Through,
+        "book authors",
+        len(pairs),
+        lambda n: Through(book_id=books[pairs[n][0]].pk, author_id=authors[pairs[n][1]].pk),
+    )
+
+    unusable = make_password(None)
+
+    def make_reader(n: int):
+        p = plan.readers[n]
+        return User(
+            username=p.username,
+            email=f"{p.username}@example.org",
+            first_name=p.first_name,
+            last_name=p.last_name,
+            bio=p.bio,
+            date_joined=p.date_joined,
+            password=unusable,
+        )
+
+    readers = bulk(User, "readers", len(plan.readers), make_reader)
+    written.readers = len(readers)
+    book_ids = [book.pk for book in books]
+    reader_ids = [reader.pk for reader in readers]
+
+    written.ratings = len(plan.rating_books)
+    link(
+        Rating,
+        "ratings",
+        written.ratings,
+        ("book", "user", "stars"),
+        lambda n: (
+            book_ids[plan.rating_books[n]],
+            reader_ids[plan.rating_readers[n]],
+            plan.rating_stars[n],
+        ),
+    )
+
+    imported_reviewers = bulk(
+        ImportedReviewer,
+        "imported reviewers",
+        len(plan.imported_reviewers),
+        lambda n: ImportedReviewer(
+            name=plan.imported_reviewers[n][0],
+            reviews_count=plan.imported_reviewers[n][1],
+            followers_count=plan.imported_reviewers[n][2],
+        ),
+    )
+    written.imported_reviewers = len(imported_reviewers)
+
+    def make_review(n: int) -> Review:
+        p = plan.reviews[n]
+        return Review(
+            book_id=book_ids[p.book],
+            user_id=None if p.reader is None else reader_ids[p.reader],
+            imported_reviewer_id=(
+                None if p.imported_reviewer is None else imported_reviewers[p.imported_reviewer].pk
+            ),
+            source_key=p.source_key,
+            date=p.date,
+            body=p.body,
+            rating=p.rating,
+            spoiler=p.spoiler,
+            language=p.language,
+            hidden=p.hidden,
+            likes_count=p.likes_count,
+            position=p.position,
+        )
+
+    review_ids = [review.pk for review in bulk(Review, "reviews", len(plan.reviews), make_review)]
+    written.reviews = len(review_ids)
+
+    written.likes = len(plan.likes)
+    link(
+        Like,
+        "likes",
+        written.likes,
+        ("review", "user"),
+        lambda n: (review_ids[plan.likes[n][0]], reader_ids[plan.likes[n][1]]),
+    )
+
+    day_value = connection.ops.adapt_datefield_value
+
+    def make_entry(n: int) -> tuple:
+        book, reader, shelf, day = plan.shelf_entries[n]
+        read = shelf == ShelfEntry.Shelf.READ
+        day = day_value(day)
+        return (book_ids[book], reader_ids[reader], shelf, day, day if read else None, int(read))
+
+    written.shelf_entries = len(plan.shelf_entries)
+    link(
+        ShelfEntry,
+        "shelf entries",
+        written.shelf_entries,
+        ("book", "user", "shelf", "date_added", "date_read", "read_count"),
+        make_entry,
+    )
+    return written
+
+
+def generate(
+    sizes: Sizes,
+    *,
+    seed: int = 0,
+    batch_size: int = 5000,
+    progress: ProgressFactory = _no_progress,
+) -> Written:
+    """Plan from ``seed`` and write it. Readers' names already taken are skipped."""
+    taken = set(get_user_model().objects.values_list("username", flat=True))
+    return write(
+        plan(sizes, seed=seed, taken_usernames=taken), batch_size=batch_size, progress=progress
+    )

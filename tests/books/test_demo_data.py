@@ -1,0 +1,169 @@
+"""generate_demo_data: plausible, reproducible data whose every figure matches its rows."""
+
+from collections import Counter
+from statistics import median
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F
+
+from books.demo import Sizes, plan
+from books.demo.words import LANGUAGES
+from books.models import Author, Book
+from reviews.counters import recount
+from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+
+SIZES = {
+    "books": 30,
+    "readers": 25,
+    "ratings": 240,
+    "reviews": 60,
+    "likes": 90,
+    "shelf_entries": 80,
+    "imported_reviews": 24,
+}
+
+
+def generate(**options):
+    call_command("generate_demo_data", verbosity=0, **{**SIZES, **options})
+
+
+def snapshot():
+    """What a reader of the site would see of the data, without primary keys."""
+    return {
+        "books": sorted(
+            Book.objects.values_list(
+                "title", "description", "pages", "format", "first_published", "ratings_total"
+            )
+        ),
+        "authors": sorted(Author.objects.values_list("name", "books__title"), key=repr),
+        "readers": sorted(get_user_model().objects.values_list("username", "first_name")),
+        "ratings": sorted(Rating.objects.values_list("user__username", "book__title", "stars")),
+        "reviews": sorted(
+            Review.objects.values_list(
+                "user__username", "imported_reviewer__name", "book__title", "body", "likes_count"
+            ),
+            key=repr,
+        ),
+        "likes": sorted(Like.objects.values_list("user__username", "review__body")),
+        "shelves": sorted(
+            ShelfEntry.objects.values_list("user__username", "book__title", "shelf", "date_added")
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_creates_what_was_asked_with_every_counter_matching_its_rows():
+    generate(seed=3)
+
+    assert Book.objects.count() == SIZES["books"]
+    assert get_user_model().objects.count() == SIZES["readers"]
+    assert Rating.objects.count() == SIZES["ratings"]
+    assert Review.objects.filter(user__isnull=False).count() == SIZES["reviews"]
+    assert Review.objects.filter(imported_reviewer__isnull=False).count() == 24
+    assert Like.objects.count() == SIZES["likes"]
+    assert ShelfEntry.objects.count() == SIZES["shelf_entries"]
+    assert ImportedReviewer.objects.exists()
+    assert recount(fix=False) == []
+    # The figures are not all zero: the recount compared something.
+    assert Book.objects.filter(ratings_total__gt=0, reviews_count__gt=0).exists()
+    assert Review.objects.filter(likes_count__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_the_rows_keep_the_rules_readers_keep():
+    generate(seed=4)
+    User = get_user_model()
+
+    assert not any(reader.has_usable_password() for reader in User.objects.all())
+    assert not Like.objects.filter(review__user=F("user")).exists()
+    assert not Like.objects.filter(review__hidden=True).exists()
+    # A reader's review shows the reader's own rating of the book.
+    for review in Review.objects.filter(user__isnull=False):
+        assert review.rating == Rating.objects.get(user=review.user, book=review.book).stars
+    # "Read" is a shelf of rated books; the other shelves hold books the reader has not rated.
+    for entry in ShelfEntry.objects.all():
+        rated = Rating.objects.filter(user=entry.user, book=entry.book).exists()
+        assert rated == (entry.shelf == ShelfEntry.Shelf.READ), entry
+    assert set(ShelfEntry.objects.values_list("shelf", flat=True)) == set(ShelfEntry.Shelf.values)
+    assert set(Review.objects.values_list("language", flat=True)) <= set(LANGUAGES)
+    assert len(set(Review.objects.values_list("language", flat=True))) >= 3
+    assert all(book.authors.exists() for book in Book.objects.prefetch_related("authors"))
+
+
+@pytest.mark.django_db
+def test_same_seed_same_data_whatever_the_batch_size():
+    generate(seed=5)
+    first = snapshot()
+    for model in (Book, Author, ImportedReviewer, get_user_model()):
+        model.objects.all().delete()
+
+    generate(seed=5, batch_size=7)
+
+    assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_another_seed_other_data():
+    generate(seed=5)
+    first = snapshot()
+    for model in (Book, Author, ImportedReviewer, get_user_model()):
+        model.objects.all().delete()
+
+    generate(seed=6)
+
+    assert snapshot()["books"] != first["books"]
+    assert snapshot()["ratings"] != first["ratings"]
+
+
+@pytest.mark.django_db
+def test_a_second_run_adds_readers_beside_those_already_there():
+    generate(seed=5)
+    generate(seed=5)
+
+    User = get_user_model()
+    assert User.objects.count() == 2 * SIZES["readers"]
+    assert User.objects.values("username").distinct().count() == 2 * SIZES["readers"]
+    assert recount(fix=False) == []
+
+
+def test_a_few_books_get_most_ratings_and_a_few_readers_rate_most():
+    data = plan(Sizes(books=2000, readers=2000, ratings=20_000, reviews=2000, likes=4000), seed=1)
+    per_book = Counter(data.rating_books)
+    per_reader = Counter(data.rating_readers)
+    counts = [per_book[book] for book in range(2000)]
+
+    assert max(counts) > 50 * median(counts)
+    assert max(per_reader.values()) > 20 * median(per_reader.values())
+    # Every reader rates a book at most once.
+    pairs = list(zip(data.rating_readers, data.rating_books, strict=True))
+    assert len(set(pairs)) == len(pairs) == 20_000
+    assert len({(n, reader) for n, reader in data.likes}) == len(data.likes) == 4000
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("reviews", 500, "at most as many reviews as ratings"),
+        ("ratings", 30 * 25 + 1, "cannot place"),
+        ("batch_size", 0, "--batch-size"),
+    ],
+)
+@pytest.mark.django_db
+def test_sizes_that_cannot_be_met_are_refused_and_nothing_is_written(option, value, message):
+    with pytest.raises(CommandError, match=message):
+        generate(**{option: value})
+
+    assert not Book.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_verify_reports_counters_in_step(capsys):
+    call_command(
+        "generate_demo_data", books=5, readers=5, ratings=10, reviews=2, verify=True, verbosity=1
+    )
+
+    assert "Every counter matches its rows." in capsys.readouterr().out
+    assert Book.objects.aggregate(n=Count("ratings"))["n"] == 10

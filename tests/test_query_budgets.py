@@ -1,0 +1,141 @@
+"""No page's query count grows with its rows.
+
+The same pages are requested for a dataset with 3 rows per page and for one with 25 (reviews
+on the book page, books of the author, shelved, rated and reviewed books on the profile, books
+in the lists and the search, reviews of the imported reviewer): each page must run the same
+number of queries for both, and at most MAX_QUERIES.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from books.models import Author, Book
+from reviews.counters import recount
+from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+
+MAX_QUERIES = 12
+FEW, MANY = 3, 25
+SHELVES = list(ShelfEntry.Shelf.values)
+
+
+def build(n: int, tag: str) -> dict:
+    """A book with n reviews (each rated, liked and shelved), an author of n + 1 books, a reader
+    with n shelved, rated and reviewed books, an imported reviewer of n reviews."""
+    User = get_user_model()
+    day = datetime.date(2024, 5, 1)
+    author = Author.objects.create(name=f"{tag.title()} Writer")
+    books = [
+        Book.objects.create(
+            title=f"{tag.title()} volume {i}",
+            description=f"Part {i} of the {tag} cycle.",
+            pages=100 + i,
+            format="Paperback",
+            first_published=datetime.date(1950 + i, 1, 1),
+            featured=i < 2,
+        )
+        for i in range(n + 1)
+    ]
+    author.books.set(books)
+    main, others = books[0], books[1:]
+    readers = [User.objects.create_user(username=f"{tag}{i}") for i in range(n + 1)]
+    heavy, writers = readers[0], readers[1:]
+    reviewer = ImportedReviewer.objects.create(name=f"{tag.title()} Critic", reviews_count=n)
+
+    for i, (reader, book) in enumerate(zip(writers, others, strict=True)):
+        stars = (4, 5, 3, 2, 1)[i % 5]
+        Rating.objects.create(user=reader, book=main, stars=stars)
+        review = Review.objects.create(
+            user=reader, book=main, body=f"Review {i} of {tag}.", rating=stars, date=day
+        )
+        Like.objects.create(user=heavy, review=review)
+        ShelfEntry.objects.create(user=reader, book=main, shelf=SHELVES[i % 3], date_added=day)
+        # The heavy reader's shelves, ratings and reviews.
+        ShelfEntry.objects.create(user=heavy, book=book, shelf=SHELVES[i % 3], date_added=day)
+        Rating.objects.create(user=heavy, book=book, stars=stars)
+        Review.objects.create(user=heavy, book=book, body=f"Mine {i}.", rating=stars, date=day)
+        Review.objects.create(
+            imported_reviewer=reviewer,
+            book=book,
+            body=f"Imported {i}.",
+            rating=stars,
+            date=day,
+            source_key=f"{tag}-{i}",
+            position=1,
+        )
+    recount(book_ids=[book.pk for book in books])
+    return {"main": main, "author": author, "heavy": heavy, "reviewer": reviewer, "tag": tag}
+
+
+def pages(data: dict) -> dict[str, tuple[str, bool]]:
+    """Each page by name: its URL and whether it is requested signed in (as the heavy reader)."""
+    book = reverse("books:detail", kwargs={"pk": data["main"].pk})
+    profile = reverse("accounts:profile", kwargs={"username": data["heavy"].username})
+    return {
+        "home": (reverse("home"), False),
+        "book": (book, False),
+        "book, signed in": (book, True),
+        "book, filtered reviews": (f"{book}?rating=4&sort=likes", False),
+        "author": (reverse("books:author", kwargs={"pk": data["author"].pk}), False),
+        "books list": (reverse("books:list"), False),
+        "books list, filtered": (
+            f"{reverse('books:list')}?sort=rating&min_rating=0&year_min=1900",
+            False,
+        ),
+        "search": (f"{reverse('books:search')}?q={data['tag']}", False),
+        "profile": (profile, False),
+        "profile, own": (profile, True),
+        "reviewer": (reverse("reviews:reviewer", kwargs={"pk": data["reviewer"].pk}), False),
+    }
+
+
+def query_counts(data: dict) -> dict[str, int]:
+    anonymous, signed_in = Client(), Client()
+    signed_in.force_login(data["heavy"])
+    counts = {}
+    for name, (url, as_reader) in pages(data).items():
+        client = signed_in if as_reader else anonymous
+        client.get(url)  # the first request may fill caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_no_page_runs_more_queries_for_more_rows():
+    # Enough other books that each part of the home page lists some for both datasets.
+    for i in range(20):
+        Book.objects.create(title=f"Backlist {i}")
+    few = build(FEW, "alphaset")
+    few_counts = query_counts(few)
+    many = build(MANY, "betaset")
+    many_counts = query_counts(many)
+
+    assert many_counts == few_counts
+    assert max(many_counts.values()) <= MAX_QUERIES, many_counts
+
+
+@pytest.mark.django_db
+def test_the_pages_measured_show_their_rows(client):
+    """The counts above are of pages that really list the rows."""
+    data = build(MANY, "gammaset")
+
+    book = client.get(pages(data)["book"][0])
+    assert len(book.context["reviews"]) == MANY
+    author = client.get(pages(data)["author"][0])
+    assert len(author.context["books"]) == MANY + 1
+    search = client.get(pages(data)["search"][0])
+    assert len(search.context["books"]) == MANY + 1
+    profile = client.get(pages(data)["profile"][0])
+    assert len(profile.context["ratings"]) == MANY
+    assert len(profile.context["reviews"]) == MANY
+    assert sum(len(shelf["entries"]) for shelf in profile.context["shelves"]) == MANY
+    reviewer = client.get(pages(data)["reviewer"][0])
+    assert len(reviewer.context["reviews"]) == MANY
