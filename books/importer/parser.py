@@ -38,11 +38,14 @@ from pathlib import Path
 
 from books.importer.records import AuthorRecord, Blurb, BookPage, PageError, ReviewRecord
 
-__all__ = ["MAX_PAGE_BYTES", "PageError", "load_page", "parse_page"]
+__all__ = ["MAX_PAGE_BYTES", "MAX_PAGE_LINES", "PageError", "load_page", "parse_page"]
 
 #: Largest file :func:`load_page` reads. A copied book page is a few hundred kilobytes at most
 #: (the shipped example is under 70 kB); anything far bigger is not a copied page.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+#: Most lines a page may have. A page with thirty long reviews has a few thousand; counting the
+#: lines first refuses a file of mostly empty lines before any work is spent on it.
+MAX_PAGE_LINES = 100_000
 
 # --- line patterns -------------------------------------------------------------------------
 
@@ -199,6 +202,9 @@ def _is_chrome(line: _Line) -> bool:
 def _split_lines(text: str) -> list[_Line]:
     if text.startswith("\ufeff"):
         text = text[1:]
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if breaks >= MAX_PAGE_LINES:
+        raise PageError(f"not a book page: more than {MAX_PAGE_LINES} lines")
     return [_Line(number, raw.rstrip()) for number, raw in enumerate(LINE_SPLIT_RE.split(text), 1)]
 
 

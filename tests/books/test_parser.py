@@ -875,3 +875,14 @@ def test_load_not_a_book_page(tmp_path):
     path.write_text("Shopping list\n\nbread\nmilk\n", encoding="utf-8")
     with pytest.raises(PageError, match="not a book page"):
         load_page(path)
+
+
+def test_a_text_of_too_many_lines_is_refused_quickly():
+    import time
+
+    from books.importer.parser import MAX_PAGE_LINES
+
+    started = time.perf_counter()
+    with pytest.raises(PageError, match=f"more than {MAX_PAGE_LINES} lines"):
+        parse_page("Memoirs\n" + "\n" * (3 * MAX_PAGE_LINES))
+    assert time.perf_counter() - started < 1
