@@ -277,7 +277,7 @@ class Blurb(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["book", "position", "pk"]
+        ordering = ["position", "pk"]
 
     def __str__(self):
         return f"{self.attribution}: {self.text[:60]}"
