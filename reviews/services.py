@@ -85,6 +85,9 @@ def shelf_set(*, user, book: Book, shelf: str) -> ShelfEntry:
             entry.read_count = max(entry.read_count, 1)
         entry.save()
         counters.shelf_moved(book.pk, old=old, new=shelf)
+        if not old and not created:
+            # It sat on one of the reader's own exclusive shelves, which it now leaves.
+            entry.own_shelves.remove(*entry.own_shelves.filter(exclusive=True))
     return entry
 
 

@@ -106,3 +106,17 @@ def test_a_rating_costs_a_fixed_number_of_queries(
         services.rating_set(user=reader, book=source_book, stars=2)
     with django_assert_max_num_queries(10):
         services.rating_set(user=reader, book=source_book, stars=3)
+
+
+@pytest.mark.django_db
+def test_a_book_leaves_an_own_exclusive_shelf_for_a_standard_one(source_book, reader):
+    from reviews.models import ReaderShelf
+
+    abandoned = ReaderShelf.objects.create(user=reader, name="abandoned", exclusive=True)
+    favourites = ReaderShelf.objects.create(user=reader, name="favourites")
+    entry = services.shelf_set_own(user=reader, book=source_book, reader_shelf=abandoned)
+    entry.own_shelves.add(favourites)
+    services.shelf_set(user=reader, book=source_book, shelf="currently_reading")
+    assert list(entry.own_shelves.values_list("name", flat=True)) == ["favourites"]
+    assert figures(source_book)["currently_reading"] == 87
+    assert recount(fix=False) == []
