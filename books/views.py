@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from config.navigation import page_of, query_string_without_page
 from reviews.filters import BookReviewFilter
 from reviews.forms import ReviewForm
 from reviews.models import Like, Review, ShelfEntry
@@ -16,16 +17,6 @@ HOME_POPULAR = 10
 HOME_RECENT = 10
 # How many matching authors the search page lists.
 SEARCH_AUTHORS_SHOWN = 30
-
-
-def _page(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _query_string_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def home(request):
@@ -46,7 +37,7 @@ def home(request):
 
 def book_list(request):
     book_filter = BookFilter(request.GET, queryset=Book.objects.with_authors())
-    page_obj = _page(request, book_filter.qs, settings.BOOKS_PER_PAGE)
+    page_obj = page_of(request, book_filter.qs, settings.BOOKS_PER_PAGE)
     return render(
         request,
         "books/book_list.html",
@@ -54,7 +45,7 @@ def book_list(request):
             "filter": book_filter,
             "page_obj": page_obj,
             "books": page_obj.object_list,
-            "query_string": _query_string_without_page(request),
+            "query_string": query_string_without_page(request),
         },
     )
 
@@ -69,12 +60,12 @@ def search(request):
             .with_authors()
             .order_by("-search_rank", "-ratings_total", "-average_rating", "title", "pk")
         )
-        page_obj = _page(request, books, settings.BOOKS_PER_PAGE)
+        page_obj = page_of(request, books, settings.BOOKS_PER_PAGE)
         context.update(
             page_obj=page_obj,
             books=page_obj.object_list,
             authors=Author.objects.search(query).with_books_count()[:SEARCH_AUTHORS_SHOWN],
-            query_string=_query_string_without_page(request),
+            query_string=query_string_without_page(request),
         )
     return render(request, "books/search_results.html", context)
 
@@ -117,7 +108,7 @@ def book_detail(request, pk):
             "reviews_shown_total": (
                 paginator.count if review_filter.is_narrowed else book.reviews_total
             ),
-            "query_string": _query_string_without_page(request),
+            "query_string": query_string_without_page(request),
             "liked_ids": liked_ids,
             "own_review": own_review,
             "review_form": review_form,
@@ -130,7 +121,7 @@ def book_detail(request, pk):
 def author_detail(request, pk):
     author = get_object_or_404(Author.objects.with_books_count(), pk=pk)
     books = author.books.with_authors().order_by("-ratings_total", "-average_rating", "title", "pk")
-    page_obj = _page(request, books, settings.BOOKS_PER_PAGE)
+    page_obj = page_of(request, books, settings.BOOKS_PER_PAGE)
     return render(
         request,
         "books/author_detail.html",

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from config.navigation import safe_return_url
 
 _RATE_RE = re.compile(r"^\s*(?P<count>\d+)\s*/\s*(?P<size>\d*)\s*(?P<unit>[smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -75,19 +76,6 @@ def consume(*, kind: str, user_id: int, now: float | None = None) -> int:
     return max(1, int((window + 1) * rate.seconds - now + 0.999))
 
 
-def _back_url(request) -> str:
-    for candidate in (
-        request.POST.get("next"),
-        request.GET.get("next"),
-        request.headers.get("referer"),
-    ):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return ""
-
-
 def too_many(request, *, kind: str, retry_after: int):
     if request.headers.get("accept") == "application/json":
         message = f"Too many at once: please wait {retry_after} s and try again."
@@ -96,7 +84,11 @@ def too_many(request, *, kind: str, retry_after: int):
         response = render(
             request,
             "429.html",
-            {"retry_after": retry_after, "back_url": _back_url(request), "kind": kind},
+            {
+                "retry_after": retry_after,
+                "back_url": safe_return_url(request, or_referer=True),
+                "kind": kind,
+            },
             status=429,
         )
     response["Retry-After"] = str(retry_after)

@@ -1,16 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from books.models import Author, Book
+from config.navigation import page_of, safe_return_url
 
 from . import services
 from .forms import RatingForm, ReviewForm, ShelfForm
@@ -22,19 +21,9 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _safe_next(request) -> str:
-    """The ``next`` URL the reader's form carried, if it points back into this site."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
-
-
 def _back(request, fallback: str, fragment: str = ""):
     """Send the reader back where they posted from (a safe ``next``), else to ``fallback``."""
-    url = _safe_next(request) or fallback
+    url = safe_return_url(request) or fallback
     if fragment and "#" not in url:
         url = f"{url}#{fragment}"
     return HttpResponseSeeOther(url)
@@ -143,7 +132,7 @@ def review_create(request, pk):
     return render(
         request,
         "reviews/review_form.html",
-        {"book": book, "form": form, "review": None, "next": _safe_next(request)},
+        {"book": book, "form": form, "review": None, "next": safe_return_url(request)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -167,7 +156,7 @@ def review_edit(request, pk):
     return render(
         request,
         "reviews/review_form.html",
-        {"book": review.book, "form": form, "review": review, "next": _safe_next(request)},
+        {"book": review.book, "form": form, "review": review, "next": safe_return_url(request)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -184,7 +173,7 @@ def review_delete(request, pk):
     return render(
         request,
         "reviews/review_confirm_delete.html",
-        {"book": review.book, "review": review, "next": _safe_next(request)},
+        {"book": review.book, "review": review, "next": safe_return_url(request)},
     )
 
 
@@ -232,7 +221,7 @@ def reviewer_detail(request, pk):
         .prefetch_related(Prefetch("book__authors", queryset=Author.objects.only("pk", "name")))
         .order_by("-date", "-pk")
     )
-    page_obj = Paginator(reviews, settings.REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_of(request, reviews, settings.REVIEWS_PER_PAGE)
     return render(
         request,
         "reviews/reviewer_detail.html",

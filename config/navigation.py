@@ -1,0 +1,30 @@
+"""Where a page's links and a form's redirect lead: pages of a list and safe return URLs."""
+
+from django.core.paginator import Page, Paginator
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def page_of(request, queryset, per_page: int) -> Page:
+    """The page of ``queryset`` that ``?page=`` asks for (the last one when past the end)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def query_string_without_page(request) -> str:
+    """The request's query string less ``page``, for links to other pages of the same list."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def safe_return_url(request, *, or_referer: bool = False) -> str:
+    """The ``next`` URL a form carried (or, with ``or_referer``, the referring page) when it
+    points back into this site; "" otherwise."""
+    candidates = [request.POST.get("next"), request.GET.get("next")]
+    if or_referer:
+        candidates.append(request.headers.get("referer"))
+    for url in candidates:
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+    return ""
