@@ -1,13 +1,14 @@
 """A reader's whole library: the list of it, a Goodreads import and a Goodreads export."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from books.models import Author
+from config.navigation import page_of
+from reviews.counters import SHELF_COUNTERS
 from reviews.models import Rating, ReaderShelf, ShelfEntry
 
 from .library.csv_format import write_library
@@ -45,12 +46,9 @@ def library(request):
         )
         .order_by("-date_added", "-pk")
     )
-    page_obj = Paginator(entries, LIBRARY_PER_PAGE).get_page(request.GET.get("page"))
-    shelf_counts = dict(
-        user.shelf_entries.exclude(shelf="").values_list("shelf").annotate(n=Count("pk"))
-    )
+    page_obj = page_of(request, entries, LIBRARY_PER_PAGE)
     shelves = [
-        {"label": label, "count": shelf_counts.get(value, 0)}
+        {"label": label, "count": getattr(user, SHELF_COUNTERS[value])}
         for value, label in ShelfEntry.Shelf.choices
     ]
     own_shelves = ReaderShelf.objects.filter(user=user).annotate(count=Count("entries"))

@@ -8,6 +8,13 @@ class User(AbstractUser):
 
     bio = models.TextField(blank=True)
 
+    # What the reader's profile shows, kept by reviews.counters with the rows they count.
+    ratings_count = models.PositiveIntegerField(default=0)
+    want_to_read_count = models.PositiveIntegerField(default=0)
+    currently_reading_count = models.PositiveIntegerField(default=0)
+    read_count = models.PositiveIntegerField(default=0)
+    reviews_count = models.PositiveIntegerField(default=0)  # visible reviews
+
     def __str__(self):
         return self.username
 

@@ -1,10 +1,11 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import F, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 
 from books.models import Author
+from reviews.counters import SHELF_COUNTERS
 from reviews.models import Rating, ShelfEntry
 
 # How many of the latest books, ratings and reviews each part of a profile lists.
@@ -28,9 +29,6 @@ def profile(request, username):
     is_owner = request.user.pk == reader.pk
 
     shelves = ShelfEntry.Shelf
-    shelf_counts = reader.shelf_entries.aggregate(
-        **{shelf: Count("pk", filter=Q(shelf=shelf)) for shelf in shelves.values}
-    )
     # The newest entries of each shelf are picked from an index alone; only those are read,
     # with their books and the reader's stars.
     newest = (
@@ -52,8 +50,6 @@ def profile(request, username):
         entries = entries.defer("private_notes")
     entries = list(entries)
 
-    # The totals are counted on their own, from an index: a window count would read every
-    # rating and review of the reader, each with its book, to show thirty.
     ratings = list(
         reader.ratings.select_related("book").order_by("-updated_at", "-pk")[:PROFILE_LIST_LIMIT]
     )
@@ -77,14 +73,14 @@ def profile(request, username):
                 {
                     "value": value,
                     "label": label,
-                    "count": shelf_counts[value],
+                    "count": getattr(reader, SHELF_COUNTERS[value]),
                     "entries": [entry for entry in entries if entry.shelf == value],
                 }
                 for value, label in shelves.choices
             ],
             "ratings": ratings,
-            "ratings_total": reader.ratings.count(),
+            "ratings_total": reader.ratings_count,
             "reviews": reviews,
-            "reviews_total": reader.reviews.visible().count(),
+            "reviews_total": reader.reviews_count,
         },
     )

@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
-from django.db.models import Count, F, Prefetch
+from django.db.models import F
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from config.admin import ChangedFieldsOnlyMixin
+from config.admin import ChangedFieldsOnlyMixin, DeleteAndRecountMixin, count_column
 from reviews import counters
 
 from .models import Author, Blurb, Book
@@ -77,13 +77,10 @@ class AuthorAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     actions = ("merge_authors",)
     show_full_result_count = False
+    books_on_site = count_column("books_count", "books here")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(books_on_site_count=Count("books"))
-
-    @admin.display(description="books here", ordering="books_on_site_count")
-    def books_on_site(self, author):
-        return author.books_on_site_count
+        return super().get_queryset(request).with_books_count()
 
     @admin.action(
         description="Merge the selected authors into one", permissions=("change", "delete")
@@ -94,12 +91,12 @@ class AuthorAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
             request,
             queryset,
             merge=authors_merge,
-            describe=lambda author: f"{author.books_on_site_count} book(s) here",
+            describe=lambda author: f"{author.books_count} book(s) here",
         )
 
 
 @admin.register(Book)
-class BookAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
+class BookAdmin(DeleteAndRecountMixin, ChangedFieldsOnlyMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "author_names",
@@ -157,14 +154,7 @@ class BookAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("authors", queryset=Author.objects.only("pk", "name").order_by("pk"))
-            )
-            .annotate(reviews_total_value=F("imported_reviews_unlisted") + F("reviews_count"))
-        )
+        return super().get_queryset(request).with_authors()
 
     @admin.display(description="authors")
     def author_names(self, book):
@@ -176,7 +166,9 @@ class BookAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
             return book.year_published
         return book.first_published.year if book.first_published else None
 
-    @admin.display(description="reviews", ordering="reviews_total_value")
+    @admin.display(
+        description="reviews", ordering=F("imported_reviews_unlisted") + F("reviews_count")
+    )
     def reviews_total_column(self, book):
         url = reverse("admin:reviews_review_changelist")
         return format_html(
@@ -219,9 +211,8 @@ class BookAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
     )
     def merge_books(self, request, queryset):
         def describe(book):
-            authors = ", ".join(author.name for author in book.authors.all()) or "no author"
             return (
-                f"by {authors}; {book.format or 'no format'}; "
+                f"by {self.author_names(book) or 'no author'}; {book.format or 'no format'}; "
                 f"{book.ratings_total} ratings, {book.reviews_total} reviews; "
                 f"{Truncator(book.description).words(12) or 'no description'}"
             )

@@ -1,10 +1,13 @@
-"""The admin site: Django's, with its sign-in held to the same limits as the site's."""
+"""The admin site: Django's, with its sign-in held to the same limits as the site's; and what
+the apps' admin classes share."""
 
 from allauth.account.adapter import get_adapter
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import FieldDoesNotExist
 from django.views.decorators.debug import sensitive_variables
+
+from reviews import counters
 
 
 class RateLimitedAdminAuthenticationForm(AdminAuthenticationForm):
@@ -53,6 +56,28 @@ class ChangedFieldsOnlyMixin:
             if _concrete_field(obj, "updated_at") is not None:
                 names.append("updated_at")
             obj.save(update_fields=names)
+
+
+class DeleteAndRecountMixin:
+    """Deleting these rows takes readers' ratings, shelf entries, reviews or likes with them:
+    the figures of the books, reviews and readers that counted those are counted again."""
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, self.model._default_manager.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        counters.delete_and_recount(queryset)
+
+
+def count_column(annotation: str, description: str):
+    """A changelist column showing ``annotation``, a count the admin's ``get_queryset`` adds
+    to each row, and sorting by it."""
+
+    @admin.display(description=description, ordering=annotation)
+    def column(modeladmin, obj):
+        return getattr(obj, annotation)
+
+    return column
 
 
 def _concrete_field(obj, name):

@@ -6,20 +6,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.text import Truncator
 
-from config.admin import ChangedFieldsOnlyMixin
+from config.admin import ChangedFieldsOnlyMixin, DeleteAndRecountMixin, count_column
 
-from . import counters, services
+from . import services
 from .models import ImportedReviewer, Like, Rating, ReaderShelf, Review, ShelfEntry
 
 
-class ReadOnlyRowsMixin:
-    """Rows readers make: admins look at them and may delete them, nothing else."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class DeleteThroughServicesMixin:
+    """Each row is deleted by its service (``delete_row``), which moves the figures it counted."""
 
     def delete_model(self, request, obj):
         self.delete_row(obj)
@@ -28,6 +22,16 @@ class ReadOnlyRowsMixin:
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_row(obj)
+
+
+class ReadOnlyRowsMixin(DeleteThroughServicesMixin):
+    """Rows readers make: admins look at them and may delete them, nothing else."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class WriterFilter(admin.SimpleListFilter):
@@ -46,7 +50,7 @@ class WriterFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
+class ReviewAdmin(DeleteThroughServicesMixin, ChangedFieldsOnlyMixin, admin.ModelAdmin):
     list_display = (
         "book",
         "reviewer",
@@ -81,22 +85,10 @@ class ReviewAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
-    # Who wrote it about what, and the figures, are not the admin's to change: hiding goes
-    # through the actions (it moves the book's review total), the rating through the reader's.
-    readonly_fields = (
-        "book",
-        "user",
-        "imported_reviewer",
-        "date",
-        "rating",
-        "shelf",
-        "hidden",
-        "likes_count",
-        "source_key",
-        "position",
-        "created_at",
-        "updated_at",
-    )
+    # Only the text and how it is shown are the admin's to change. Who wrote it about what, and
+    # the figures, are not: hiding goes through the actions (it moves the book's review total),
+    # the rating through the reader's.
+    readonly_fields = tuple(name for name in fields if name not in {"body", "spoiler", "language"})
     actions = ("hide", "unhide", "mark_spoiler", "unmark_spoiler")
     show_full_result_count = False
 
@@ -111,13 +103,8 @@ class ReviewAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
     def excerpt(self, review):
         return Truncator(review.body).chars(80)
 
-    def delete_model(self, request, obj):
-        services.review_delete(review=obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for review in queryset:
-            services.review_delete(review=review)
+    def delete_row(self, review):
+        services.review_delete(review=review)
 
     def _set_hidden(self, request, queryset, *, hidden: bool):
         with transaction.atomic():
@@ -195,7 +182,7 @@ class LikeAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportedReviewer)
-class ImportedReviewerAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
+class ImportedReviewerAdmin(DeleteAndRecountMixin, ChangedFieldsOnlyMixin, admin.ModelAdmin):
     """People whose reviews came with imported pages; their figures are what the page said."""
 
     list_display = ("__str__", "reviews_here", "reviews_count", "followers_count", "created_at")
@@ -203,28 +190,13 @@ class ImportedReviewerAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
     ordering = ("name", "pk")
     readonly_fields = ("created_at", "updated_at")
     show_full_result_count = False
+    reviews_here = count_column("reviews_here_count", "reviews here")
 
     def has_add_permission(self, request):
         return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(reviews_here_count=Count("reviews"))
-
-    @admin.display(description="reviews here", ordering="reviews_here_count")
-    def reviews_here(self, reviewer):
-        return reviewer.reviews_here_count
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, ImportedReviewer.objects.filter(pk=obj.pk))
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        # Their reviews go with them: the books they were on count their reviews again.
-        book_ids = set(
-            Review.objects.filter(imported_reviewer__in=queryset).values_list("book_id", flat=True)
-        )
-        queryset.delete()
-        counters.recount(book_ids=book_ids)
 
 
 @admin.register(ReaderShelf)
@@ -237,10 +209,7 @@ class ReaderShelfAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
     readonly_fields = ("created_at",)
     show_full_result_count = False
+    books = count_column("books_count", "books")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(books_count=Count("entries"))
-
-    @admin.display(description="books", ordering="books_count")
-    def books(self, shelf):
-        return shelf.books_count

@@ -1,4 +1,4 @@
-"""The one place that moves the figures books and reviews show.
+"""The one place that moves the figures books, reviews and readers' profiles show.
 
 Every function here runs inside the caller's transaction, next to the write of the row that
 moves the figure, and changes the counter with an UPDATE ... SET x = x + n so that concurrent
@@ -17,9 +17,10 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.db.models.functions import Greatest
 
+from accounts.models import User
 from books.models import STARS, Book
 
-from .models import Like, Rating, Review, ShelfEntry
+from .models import ImportedReviewer, Like, Rating, Review, ShelfEntry
 
 SHELF_COUNTERS = {
     ShelfEntry.Shelf.WANT_TO_READ: "want_to_read_count",
@@ -29,6 +30,7 @@ SHELF_COUNTERS = {
 STAR_FIELDS = tuple(f"ratings_{s}" for s in STARS)
 IMPORTED_STAR_FIELDS = tuple(f"imported_ratings_{s}" for s in STARS)
 BOOK_COUNTERS = (*STAR_FIELDS, *SHELF_COUNTERS.values(), "reviews_count")
+READER_COUNTERS = ("ratings_count", *SHELF_COUNTERS.values(), "reviews_count")
 
 
 def rating_summary(counts: Iterable[int]) -> tuple[int, Decimal]:
@@ -63,21 +65,36 @@ def refresh_rating_summary(book_id: int) -> None:
     )
 
 
-def rating_moved(book_id: int, *, old: int | None, new: int | None) -> None:
+def rating_moved(book_id: int, *, reader_id: int, old: int | None, new: int | None) -> None:
     """A reader's rating of a book went from ``old`` stars to ``new`` (None: no rating)."""
     if old == new:
         return
-    deltas: Counter[str] = Counter()
+    # The book's row is locked while its stars are read, moved and summed again, so the new
+    # figures are written in one UPDATE without losing a concurrent reader's rating.
+    book = Book.objects.select_for_update().filter(pk=book_id)
+    row = book.values(*IMPORTED_STAR_FIELDS, *STAR_FIELDS).first()
+    if row is None:
+        return
     if old is not None:
-        deltas[f"ratings_{old}"] -= 1
+        row[f"ratings_{old}"] = max(row[f"ratings_{old}"] - 1, 0)
     if new is not None:
-        deltas[f"ratings_{new}"] += 1
-    _add(Book, book_id, deltas)
-    refresh_rating_summary(book_id)
+        row[f"ratings_{new}"] += 1
+    total, average = rating_summary(
+        row[f"imported_ratings_{s}"] + row[f"ratings_{s}"] for s in STARS
+    )
+    moved = {
+        field: row[field] for field in STAR_FIELDS if field in (f"ratings_{old}", f"ratings_{new}")
+    }
+    book.update(**moved, ratings_total=total, average_rating=average)
+    if old is None or new is None:
+        _add(User, reader_id, {"ratings_count": 1 if old is None else -1})
 
 
-def shelf_moved(book_id: int, *, old: str, new: str) -> None:
-    """A reader's copy of a book moved from shelf ``old`` to ``new`` ("" for none)."""
+def shelf_moved(book_id: int, *, reader_id: int, old: str, new: str) -> None:
+    """A reader's copy of a book moved from shelf ``old`` to ``new`` ("" for none).
+
+    Books and readers count their shelves under the same field names.
+    """
     if old == new:
         return
     deltas: Counter[str] = Counter()
@@ -86,11 +103,17 @@ def shelf_moved(book_id: int, *, old: str, new: str) -> None:
     if new in SHELF_COUNTERS:
         deltas[SHELF_COUNTERS[new]] += 1
     _add(Book, book_id, deltas)
+    _add(User, reader_id, deltas)
 
 
-def visible_reviews_moved(book_id: int, delta: int) -> None:
-    """``delta`` reviews of a book appeared (positive) or disappeared (negative)."""
+def visible_reviews_moved(book_id: int, delta: int, *, reader_id: int | None = None) -> None:
+    """``delta`` reviews of a book appeared (positive) or disappeared (negative).
+
+    ``reader_id`` is the reader who wrote them; None for reviews that came with a page.
+    """
     _add(Book, book_id, {"reviews_count": delta})
+    if reader_id is not None:
+        _add(User, reader_id, {"reviews_count": delta})
 
 
 def likes_moved(review_id: int, delta: int) -> None:
@@ -126,53 +149,129 @@ def _book_counts(book_ids: list[int] | None) -> dict[int, dict[str, int]]:
     return counts
 
 
-def recount(*, book_ids: Iterable[int] | None = None, fix: bool = True) -> list[Drift]:
+def _reader_counts(reader_ids: list[int] | None) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(READER_COUNTERS, 0))
+
+    def scoped(qs):
+        return qs if reader_ids is None else qs.filter(user_id__in=reader_ids)
+
+    for user_id, n in scoped(Rating.objects).values_list("user_id").annotate(n=Count("pk")):
+        counts[user_id]["ratings_count"] = n
+    shelved = scoped(ShelfEntry.objects.exclude(shelf="")).values("user_id", "shelf")
+    for row in shelved.annotate(n=Count("pk")):
+        counts[row["user_id"]][SHELF_COUNTERS[row["shelf"]]] = row["n"]
+    written = scoped(Review.objects.visible().filter(user__isnull=False))
+    for user_id, n in written.values_list("user_id").annotate(n=Count("pk")):
+        counts[user_id]["reviews_count"] = n
+    return counts
+
+
+def _compare(rows, label: str, actual_for) -> tuple[list[Drift], list]:
+    """The drift between each row's stored counters and ``actual_for(row)``; the rows to save
+    (already holding the actual values)."""
+    drift: list[Drift] = []
+    changed = []
+    for row in rows:
+        found = [
+            Drift(label, row.pk, field, getattr(row, field), value)
+            for field, value in actual_for(row).items()
+            if getattr(row, field) != value
+        ]
+        if found:
+            drift.extend(found)
+            for item in found:
+                setattr(row, item.field, item.actual)
+            changed.append(row)
+    return drift, changed
+
+
+def _readers_of(book_ids: list[int]) -> set[int]:
+    """Readers with a rating, a shelf entry or a review on any of these books."""
+    readers: set[int] = set()
+    for model in (Rating, ShelfEntry, Review):
+        rows = model.objects.filter(book_id__in=book_ids, user__isnull=False)
+        readers.update(rows.values_list("user_id", flat=True).distinct())
+    return readers
+
+
+def recount(
+    *,
+    book_ids: Iterable[int] | None = None,
+    reader_ids: Iterable[int] | None = None,
+    fix: bool = True,
+) -> list[Drift]:
     """Compare every counter with the rows it counts; with ``fix``, store what the rows say.
 
-    Limited to ``book_ids`` (and their reviews) when given. Returns the drift found.
+    With neither argument, everything is checked. ``book_ids`` limits it to those books, their
+    reviews and the readers who rated, shelved or reviewed them; ``reader_ids`` adds readers.
+    Returns the drift found.
     """
-    ids = None if book_ids is None else list(book_ids)
-    drift: list[Drift] = []
+    everything = book_ids is None and reader_ids is None
+    books_scope = None if everything else list(book_ids or ())
     with transaction.atomic():
-        counts = _book_counts(ids)
-        books = Book.objects.all() if ids is None else Book.objects.filter(pk__in=ids)
-        fields = (*BOOK_COUNTERS, *IMPORTED_STAR_FIELDS, "ratings_total", "average_rating")
-        changed_books = []
-        for book in books.only("pk", *fields).order_by("pk").iterator(chunk_size=2000):
-            actual = counts.get(book.pk) or dict.fromkeys(BOOK_COUNTERS, 0)
+        readers_scope = None
+        if not everything:
+            readers_scope = sorted(set(reader_ids or ()) | _readers_of(books_scope))
+
+        book_counts = _book_counts(books_scope)
+        empty_book = dict.fromkeys(BOOK_COUNTERS, 0)
+
+        def book_actual(book):
+            actual = book_counts.get(book.pk, empty_book)
             total, average = rating_summary(
                 getattr(book, f"imported_ratings_{s}") + actual[f"ratings_{s}"] for s in STARS
             )
-            actual = {**actual, "ratings_total": total, "average_rating": average}
-            book_drift = [
-                Drift("book", book.pk, field, getattr(book, field), value)
-                for field, value in actual.items()
-                if getattr(book, field) != value
-            ]
-            if book_drift:
-                drift.extend(book_drift)
-                for item in book_drift:
-                    setattr(book, item.field, item.actual)
-                changed_books.append(book)
+            return {**actual, "ratings_total": total, "average_rating": average}
 
-        likes = Like.objects.all() if ids is None else Like.objects.filter(review__book_id__in=ids)
+        books = Book.objects.all() if everything else Book.objects.filter(pk__in=books_scope)
+        book_fields = (*BOOK_COUNTERS, "ratings_total", "average_rating")
+        books = books.only("pk", *book_fields, *IMPORTED_STAR_FIELDS).order_by("pk")
+        drift, changed_books = _compare(books.iterator(chunk_size=2000), "book", book_actual)
+
+        likes = Like.objects.all()
+        reviews = Review.objects.all()
+        if not everything:
+            likes = likes.filter(review__book_id__in=books_scope)
+            reviews = reviews.filter(book_id__in=books_scope)
         like_counts = dict(likes.values_list("review_id").annotate(n=Count("pk")))
-        reviews = Review.objects.all() if ids is None else Review.objects.filter(book_id__in=ids)
-        changed_reviews = []
-        for review in reviews.only("pk", "likes_count").order_by("pk").iterator(chunk_size=5000):
-            actual_likes = like_counts.get(review.pk, 0)
-            if review.likes_count != actual_likes:
-                drift.append(
-                    Drift("review", review.pk, "likes_count", review.likes_count, actual_likes)
-                )
-                review.likes_count = actual_likes
-                changed_reviews.append(review)
+        reviews = reviews.only("pk", "likes_count").order_by("pk").iterator(chunk_size=5000)
+        review_drift, changed_reviews = _compare(
+            reviews, "review", lambda review: {"likes_count": like_counts.get(review.pk, 0)}
+        )
+
+        reader_counts = _reader_counts(readers_scope)
+        empty_reader = dict.fromkeys(READER_COUNTERS, 0)
+        readers = User.objects.all() if everything else User.objects.filter(pk__in=readers_scope)
+        readers = readers.only("pk", *READER_COUNTERS).order_by("pk").iterator(chunk_size=5000)
+        reader_drift, changed_readers = _compare(
+            readers, "reader", lambda reader: reader_counts.get(reader.pk, empty_reader)
+        )
 
         if fix:
-            Book.objects.bulk_update(
-                changed_books,
-                [*BOOK_COUNTERS, "ratings_total", "average_rating"],
-                batch_size=500,
-            )
+            Book.objects.bulk_update(changed_books, book_fields, batch_size=500)
             Review.objects.bulk_update(changed_reviews, ["likes_count"], batch_size=500)
-    return drift
+            User.objects.bulk_update(changed_readers, READER_COUNTERS, batch_size=500)
+    return [*drift, *review_drift, *reader_drift]
+
+
+@transaction.atomic
+def delete_and_recount(queryset) -> None:
+    """Delete books, readers or imported reviewers, then recount what their rows counted in.
+
+    Deleting any of them takes ratings, shelf entries, reviews or likes with it, which the
+    counters of other books, readers and reviews had counted.
+    """
+    owner = {Book: "book", User: "user", ImportedReviewer: "imported_reviewer"}[queryset.model]
+    book_ids: set[int] = set()
+    reader_ids: set[int] = set()
+    for model in (Rating, ShelfEntry, Review):
+        if owner == "imported_reviewer" and model is not Review:
+            continue
+        rows = model.objects.filter(**{f"{owner}__in": queryset})
+        book_ids.update(rows.values_list("book_id", flat=True).distinct())
+        reader_ids.update(rows.filter(user__isnull=False).values_list("user_id", flat=True))
+    if owner == "user":
+        liked = Like.objects.filter(user__in=queryset).values_list("review__book_id", flat=True)
+        book_ids.update(liked.distinct())
+    queryset.delete()
+    recount(book_ids=book_ids, reader_ids=reader_ids)

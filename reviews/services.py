@@ -51,7 +51,7 @@ def rating_set(*, user, book: Book, stars: int) -> Rating:
         if not created:
             rating.stars = stars
             rating.save(update_fields=["stars", "updated_at"])
-        counters.rating_moved(book.pk, old=old, new=stars)
+        counters.rating_moved(book.pk, reader_id=user.pk, old=old, new=stars)
     # The reader's review shows their rating, even one given before the review was written.
     Review.objects.filter(user=user, book=book).exclude(rating=stars).update(rating=stars)
     return rating
@@ -64,7 +64,7 @@ def rating_remove(*, user, book: Book) -> bool:
         return False
     rating.delete()
     Review.objects.filter(user=user, book=book).update(rating=None)
-    counters.rating_moved(book.pk, old=rating.stars, new=None)
+    counters.rating_moved(book.pk, reader_id=user.pk, old=rating.stars, new=None)
     return True
 
 
@@ -84,7 +84,7 @@ def shelf_set(*, user, book: Book, shelf: str) -> ShelfEntry:
             entry.date_read = today
             entry.read_count = max(entry.read_count, 1)
         entry.save()
-        counters.shelf_moved(book.pk, old=old, new=shelf)
+        counters.shelf_moved(book.pk, reader_id=user.pk, old=old, new=shelf)
         if not old and not created:
             # It sat on one of the reader's own exclusive shelves, which it now leaves.
             entry.own_shelves.remove(*entry.own_shelves.filter(exclusive=True))
@@ -103,7 +103,7 @@ def shelf_set_own(*, user, book: Book, reader_shelf: ReaderShelf) -> ShelfEntry:
     if old:
         entry.shelf = ""
         entry.save(update_fields=["shelf", "updated_at"])
-        counters.shelf_moved(book.pk, old=old, new="")
+        counters.shelf_moved(book.pk, reader_id=user.pk, old=old, new="")
     others = entry.own_shelves.filter(exclusive=True).exclude(pk=reader_shelf.pk)
     entry.own_shelves.remove(*others)
     entry.own_shelves.add(reader_shelf)
@@ -116,7 +116,7 @@ def shelf_remove(*, user, book: Book) -> bool:
     if entry is None:
         return False
     entry.delete()
-    counters.shelf_moved(book.pk, old=entry.shelf, new="")
+    counters.shelf_moved(book.pk, reader_id=user.pk, old=entry.shelf, new="")
     return True
 
 
@@ -145,7 +145,7 @@ def review_create(
         book=book,
     )
     if created:
-        counters.visible_reviews_moved(book.pk, +1)
+        counters.visible_reviews_moved(book.pk, +1, reader_id=user.pk)
     else:
         review = review_update(review=review, body=body, spoiler=spoiler)
     if rating is not None:
@@ -173,7 +173,7 @@ def review_delete(*, review: Review) -> None:
         return
     review.delete()
     if not review.hidden:
-        counters.visible_reviews_moved(review.book_id, -1)
+        counters.visible_reviews_moved(review.book_id, -1, reader_id=review.user_id)
 
 
 @transaction.atomic
@@ -184,7 +184,7 @@ def review_set_hidden(*, review: Review, hidden: bool) -> bool:
         return False
     review.hidden = hidden
     review.save(update_fields=["hidden", "updated_at"])
-    counters.visible_reviews_moved(review.book_id, -1 if hidden else +1)
+    counters.visible_reviews_moved(review.book_id, -1 if hidden else +1, reader_id=review.user_id)
     return True
 
 

@@ -21,7 +21,7 @@ import random
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
 from django.contrib.auth import get_user_model
@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from books.models import STARS, Author, Book
-from reviews.counters import rating_summary
+from reviews.counters import BOOK_COUNTERS, READER_COUNTERS, SHELF_COUNTERS, rating_summary
 from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
 
 from . import words
@@ -75,14 +75,8 @@ class Sizes:
     def resolved(self) -> Sizes:
         shelf_entries = self.ratings // 4 if self.shelf_entries is None else self.shelf_entries
         imported = self.reviews // 50 if self.imported_reviews is None else self.imported_reviews
-        return Sizes(
-            self.books,
-            self.readers,
-            self.ratings,
-            self.reviews,
-            self.likes,
-            shelf_entries,
-            imported if self.books else 0,
+        return replace(
+            self, shelf_entries=shelf_entries, imported_reviews=imported if self.books else 0
         )
 
 
@@ -116,19 +110,20 @@ class ReaderPlan:
     language: str
     bio: str
     date_joined: datetime.datetime
+    counters: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
 class ReviewPlan:
     book: int
-    reader: int | None  # None: an imported reviewer wrote it
-    imported_reviewer: int | None
     body: str
     language: str
-    rating: int | None
     date: datetime.date
     spoiler: bool
-    hidden: bool
+    rating: int | None = None
+    reader: int | None = None  # None: an imported reviewer wrote it
+    imported_reviewer: int | None = None
+    hidden: bool = False
     position: int = 0
     source_key: str = ""
     likes_count: int = 0
@@ -136,7 +131,6 @@ class ReviewPlan:
 
 @dataclass
 class Plan:
-    sizes: Sizes
     authors: list[tuple[str, str]]  # name, bio
     books: list[BookPlan]
     readers: list[ReaderPlan]
@@ -302,6 +296,20 @@ def _review_body(rng: random.Random, language: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _review(
+    rng: random.Random, book: int, published: datetime.date, language: str, **fields
+) -> ReviewPlan:
+    """A review of ``book`` in ``language``, written some day after it was ``published``."""
+    return ReviewPlan(
+        book=book,
+        body=_review_body(rng, language),
+        language=language,
+        date=_day(rng, published),
+        spoiler=rng.random() < SPOILER_SHARE,
+        **fields,
+    )
+
+
 def _person(rng: random.Random, language: str) -> tuple[str, str]:
     return rng.choice(words.FIRST_NAMES[language]), rng.choice(words.LAST_NAMES[language])
 
@@ -354,7 +362,6 @@ def _plan_books(rng: random.Random, count: int, authors: int) -> list[BookPlan]:
 
 def _plan_readers(rng: random.Random, count: int, taken: set[str]) -> list[ReaderPlan]:
     readers = []
-    taken = set(taken)
     start = datetime.datetime(2012, 1, 1, tzinfo=datetime.UTC)
     for _ in range(count):
         language = rng.choices(words.LANGUAGES, words.LANGUAGE_WEIGHTS)[0]
@@ -433,17 +440,14 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
     reviews: list[ReviewPlan] = []
     for n in sorted(rng.sample(range(sizes.ratings), sizes.reviews)):
         book, reader = rating_books[n], rating_readers[n]
-        language = readers[reader].language
         reviews.append(
-            ReviewPlan(
-                book=book,
+            _review(
+                rng,
+                book,
+                books[book].first_published,
+                readers[reader].language,
                 reader=reader,
-                imported_reviewer=None,
-                body=_review_body(rng, language),
-                language=language,
                 rating=rating_stars[n],
-                date=_day(rng, books[book].first_published),
-                spoiler=rng.random() < SPOILER_SHARE,
                 hidden=rng.random() < HIDDEN_REVIEW_SHARE,
             )
         )
@@ -464,7 +468,6 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
         shelf_entries.append((book, reader, shelf, _day(rng, books[book].first_published)))
 
     result = Plan(
-        sizes=sizes,
         authors=authors,
         books=books,
         readers=readers,
@@ -509,16 +512,13 @@ def _plan_imported(
                 shown[stars - 1] += 1
             language = rng.choices(words.LANGUAGES, words.LANGUAGE_WEIGHTS)[0]
             reviews.append(
-                ReviewPlan(
-                    book=book,
-                    reader=None,
+                _review(
+                    rng,
+                    book,
+                    plan_book.first_published,
+                    language,
                     imported_reviewer=reviewer,
-                    body=_review_body(rng, language),
-                    language=language,
                     rating=stars,
-                    date=_day(rng, plan_book.first_published),
-                    spoiler=rng.random() < SPOILER_SHARE,
-                    hidden=False,
                     position=position,
                     source_key=f"demo-{reviewer}",
                 )
@@ -557,29 +557,30 @@ def _plan_likes(
 
 
 def _count(plan: Plan) -> None:
-    """Every book's counters as its rows will say, the way reviews.counters keeps them."""
-    per_book = [dict.fromkeys(_BOOK_COUNTERS, 0) for _ in plan.books]
-    for book, stars in zip(plan.rating_books, plan.rating_stars, strict=True):
+    """Every book's and reader's counters as their rows will say, the way reviews.counters
+    keeps them."""
+    per_book = [dict.fromkeys(BOOK_COUNTERS, 0) for _ in plan.books]
+    per_reader = [dict.fromkeys(READER_COUNTERS, 0) for _ in plan.readers]
+    for book, reader, stars in zip(
+        plan.rating_books, plan.rating_readers, plan.rating_stars, strict=True
+    ):
         per_book[book][f"ratings_{stars}"] += 1
-    for book, _reader, shelf, _day_added in plan.shelf_entries:
-        per_book[book][f"{shelf}_count"] += 1
+        per_reader[reader]["ratings_count"] += 1
+    for book, reader, shelf, _day_added in plan.shelf_entries:
+        per_book[book][SHELF_COUNTERS[shelf]] += 1
+        per_reader[reader][SHELF_COUNTERS[shelf]] += 1
     for review in plan.reviews:
         if not review.hidden:
             per_book[review.book]["reviews_count"] += 1
+            if review.reader is not None:
+                per_reader[review.reader]["reviews_count"] += 1
     for book, counters in zip(plan.books, per_book, strict=True):
         counters["ratings_total"], counters["average_rating"] = rating_summary(
             book.imported_stars[s - 1] + counters[f"ratings_{s}"] for s in STARS
         )
         book.counters = counters
-
-
-_BOOK_COUNTERS = (
-    *(f"ratings_{s}" for s in STARS),
-    "want_to_read_count",
-    "currently_reading_count",
-    "read_count",
-    "reviews_count",
-)
+    for reader, counters in zip(plan.readers, per_reader, strict=True):
+        reader.counters = counters
 
 
 # Writing ----------------------------------------------------------------------------------
@@ -713,6 +714,7 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
             bio=p.bio,
             date_joined=p.date_joined,
             password=unusable,
+            **p.counters,
         )
 
     readers = bulk(User, "readers", len(plan.readers), make_reader)

@@ -2,6 +2,7 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
+from books.admin import AuthorAdmin, BookAdmin
 from books.models import Author, Book
 from reviews import counters, services
 
@@ -178,3 +179,40 @@ def test_recompute_figures_repairs_and_reports_drift(admin_client, source_book, 
     again = run_action(admin_client, Book, "recompute_figures", [source_book])
 
     assert "Figures of 1 book(s) already matched their rows." in messages_of(again)
+
+
+def test_deleting_a_book_recounts_its_readers(admin_client, source_book, reader):
+    other = Book.objects.create(title="Conquered City")
+    for book in (source_book, other):
+        services.rating_set(user=reader, book=book, stars=4)
+        services.shelf_set(user=reader, book=book, shelf="read")
+        services.review_create(user=reader, book=book, body="Kept me up at night.")
+
+    run_action(admin_client, Book, "delete_selected", [source_book], post="yes")
+
+    assert not Book.objects.filter(pk=source_book.pk).exists()
+    reader.refresh_from_db()
+    assert (reader.ratings_count, reader.read_count, reader.reviews_count) == (1, 1, 1)
+    assert counters.recount(fix=False) == []
+
+
+def test_book_changelist_sorts_by_reviews_and_authors_by_books(admin_client, source_book):
+    quiet = Book.objects.create(title="Conquered City")
+    quiet.authors.add(source_book.authors.get())
+    Author.objects.create(name="Peter Sedgwick")
+    # The column's place in the changelist, after the action checkbox.
+    reviews_column = BookAdmin.list_display.index("reviews_total_column") + 1
+    books_column = AuthorAdmin.list_display.index("books_on_site") + 1
+
+    def titles(order: str) -> list[str]:
+        page = admin_client.get(changelist(Book), {"o": order}).context["cl"]
+        return [book.title for book in page.result_list]
+
+    def names(order: str) -> list[str]:
+        page = admin_client.get(changelist(Author), {"o": order}).context["cl"]
+        return [author.name for author in page.result_list]
+
+    assert titles(f"{reviews_column}") == ["Conquered City", "Memoirs of a Revolutionary"]
+    assert titles(f"-{reviews_column}") == ["Memoirs of a Revolutionary", "Conquered City"]
+    assert names(f"-{books_column}") == ["Victor Serge", "Peter Sedgwick"]
+    assert names(f"{books_column}") == ["Peter Sedgwick", "Victor Serge"]

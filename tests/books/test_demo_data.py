@@ -69,6 +69,7 @@ def test_creates_what_was_asked_with_every_counter_matching_its_rows():
     # The figures are not all zero: the recount compared something.
     assert Book.objects.filter(ratings_total__gt=0, reviews_count__gt=0).exists()
     assert Review.objects.filter(likes_count__gt=0).exists()
+    assert get_user_model().objects.filter(ratings_count__gt=0, reviews_count__gt=0).exists()
 
 
 @pytest.mark.django_db

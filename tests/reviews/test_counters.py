@@ -6,7 +6,7 @@ import pytest
 
 from books.models import Book
 from reviews import services
-from reviews.counters import rating_summary, recount
+from reviews.counters import delete_and_recount, rating_summary, recount
 from reviews.models import Rating, Review
 
 
@@ -119,4 +119,73 @@ def test_a_book_leaves_an_own_exclusive_shelf_for_a_standard_one(source_book, re
     services.shelf_set(user=reader, book=source_book, shelf="currently_reading")
     assert list(entry.own_shelves.values_list("name", flat=True)) == ["favourites"]
     assert figures(source_book)["currently_reading"] == 87
+    assert recount(fix=False) == []
+
+
+def reader_figures(reader):
+    reader.refresh_from_db()
+    return {
+        "ratings": reader.ratings_count,
+        "want_to_read": reader.want_to_read_count,
+        "currently_reading": reader.currently_reading_count,
+        "read": reader.read_count,
+        "reviews": reader.reviews_count,
+    }
+
+
+@pytest.mark.django_db
+def test_a_readers_own_figures_move_with_their_rows(source_book, reader):
+    nothing = dict.fromkeys(["ratings", "want_to_read", "currently_reading", "read", "reviews"], 0)
+    assert reader_figures(reader) == nothing
+    services.rating_set(user=reader, book=source_book, stars=4)
+    services.rating_set(user=reader, book=source_book, stars=2)  # a change, not a second one
+    services.shelf_set(user=reader, book=source_book, shelf="want_to_read")
+    services.shelf_set(user=reader, book=source_book, shelf="read")
+    review = services.review_create(user=reader, book=source_book, body="Steady and grave.")
+    assert reader_figures(reader) == {**nothing, "ratings": 1, "read": 1, "reviews": 1}
+    services.review_set_hidden(review=review, hidden=True)
+    assert reader_figures(reader)["reviews"] == 0
+    services.review_set_hidden(review=review, hidden=False)
+    services.review_delete(review=review)
+    services.shelf_remove(user=reader, book=source_book)
+    services.rating_remove(user=reader, book=source_book)
+    assert reader_figures(reader) == nothing
+    assert recount(fix=False) == []
+
+
+@pytest.mark.django_db
+def test_recount_repairs_a_readers_figures(source_book, reader):
+    services.rating_set(user=reader, book=source_book, stars=5)
+    services.shelf_set(user=reader, book=source_book, shelf="currently_reading")
+    type(reader).objects.filter(pk=reader.pk).update(ratings_count=4, currently_reading_count=0)
+    drift = recount(fix=False)
+    assert {(d.model, d.field, d.stored, d.actual) for d in drift} == {
+        ("reader", "ratings_count", 4, 1),
+        ("reader", "currently_reading_count", 0, 1),
+    }
+    assert recount(book_ids=[source_book.pk]) == drift  # a book's readers are recounted too
+    assert reader_figures(reader)["ratings"] == 1
+    assert recount(fix=False) == []
+
+
+@pytest.mark.django_db
+def test_deleting_a_book_recounts_its_readers(source_book, reader, other_reader):
+    services.rating_set(user=reader, book=source_book, stars=3)
+    review = services.review_create(user=reader, book=source_book, body="Worth the time.")
+    services.like_add(user=other_reader, review=review)
+    delete_and_recount(Book.objects.filter(pk=source_book.pk))
+    assert reader_figures(reader)["ratings"] == 0
+    assert reader_figures(reader)["reviews"] == 0
+    assert recount(fix=False) == []
+
+
+@pytest.mark.django_db
+def test_deleting_a_reader_recounts_what_they_touched(source_book, reader, other_reader):
+    review = services.review_create(user=other_reader, book=source_book, body="Unsparing.")
+    services.like_add(user=reader, review=review)
+    services.rating_set(user=reader, book=source_book, stars=5)
+    delete_and_recount(type(reader).objects.filter(pk=reader.pk))
+    review.refresh_from_db()
+    assert review.likes_count == 0
+    assert figures(source_book)["ratings_total"] == 811
     assert recount(fix=False) == []

@@ -121,3 +121,14 @@ def test_the_work_does_not_grow_with_books(source_book, reader):
 
     assert queries() == few + 1  # the repair: one bulk UPDATE for every drifted book
     assert queries() == few
+
+
+def test_readers_counters_are_repaired_with_their_books(busy_book, reader, django_user_model):
+    readers = django_user_model.objects.filter(pk=reader.pk)
+    readers.update(ratings_count=8)
+
+    output = recount("--book", str(busy_book.pk))
+
+    assert f"reader {reader.pk} ratings_count: stored 8, rows say 1\n" in output
+    assert output.endswith("Repaired 1 drifted counter on 1 row.\n")
+    assert readers.get().ratings_count == 1

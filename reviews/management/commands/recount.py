@@ -5,7 +5,8 @@
 Each counter that differs from its rows is printed as "<model> <pk> <field>: stored <n>, rows
 say <m>", followed by a summary line. Without ``--check`` the counters are set to what the rows
 say, in one transaction; with ``--check`` nothing is written and the command exits with status 1
-when anything drifted. ``--book`` limits the work to the given books and their reviews.
+when anything drifted. ``--book`` limits the work to the given books, their reviews and the
+readers who rated, shelved or reviewed them.
 Verbosity 0 prints nothing (the exit status still tells), 2 also says what was checked.
 """
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             action="append",
             dest="book_ids",
             metavar="ID",
-            help="Limit to this book and its reviews (repeat for several books).",
+            help="Limit to this book, its reviews and its readers (repeat for several books).",
         )
 
     def handle(self, *args, check=False, book_ids=None, verbosity=1, **options):
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No book with id {', '.join(missing)}.")
         if verbosity >= 2:
             scope = f"books {', '.join(map(str, book_ids))}" if book_ids else "every book"
-            self.stdout.write(f"Counting the rows of {scope} and their reviews.")
+            self.stdout.write(f"Counting the rows of {scope}, their reviews and readers.")
 
         drift = recount(book_ids=book_ids or None, fix=not check)
 
