@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 
 from reviews import counters
-from reviews.models import Like, Rating, ReaderShelf, Review, ShelfEntry
+from reviews.models import Like, Rating, Review, ShelfEntry
 
 from .models import Author, Blurb, Book
 
@@ -29,7 +29,6 @@ BOOK_FILLABLE = (
 )
 # Unique when set: taken over only once the duplicate that held the value is gone.
 BOOK_FILLABLE_UNIQUE = ("goodreads_id", "import_key")
-IMPORTED_HISTOGRAM = tuple(f"imported_ratings_{stars}" for stars in range(1, 6))
 IMPORTED_FIGURES = (
     "imported_currently_reading",
     "imported_want_to_read",
@@ -37,38 +36,44 @@ IMPORTED_FIGURES = (
 )
 
 
-def _is_empty(value) -> bool:
+def _is_blank(value) -> bool:
     return value is None or value == ""
 
 
-def _fill_empty(target, sources: Iterable, fields: Iterable[str]) -> list[str]:
-    """Copy onto ``target`` each field it lacks from the first source that has it.
+def fillable(target, values: dict) -> list[str]:
+    """The names in ``values`` whose value would fill a blank (None or "") of ``target``."""
+    return [
+        name
+        for name, value in values.items()
+        if not _is_blank(value) and _is_blank(getattr(target, name))
+    ]
+
+
+def fill_blanks(target, values: dict) -> list[str]:
+    """Set on ``target`` each of ``values`` that fills one of its blanks; return their names."""
+    names = fillable(target, values)
+    for name in names:
+        setattr(target, name, values[name])
+    return names
+
+
+def _fill_from(target, sources: Iterable, fields: tuple[str, ...]) -> list[str]:
+    """Fill each of ``target``'s blank ``fields`` from the first of ``sources`` that has it.
 
     Returns the names of the fields that were filled.
     """
-    sources = list(sources)
-    filled = []
-    for name in fields:
-        if not _is_empty(getattr(target, name)):
-            continue
-        for source in sources:
-            value = getattr(source, name)
-            if not _is_empty(value):
-                setattr(target, name, value)
-                filled.append(name)
-                break
-    return filled
+    return [
+        name
+        for source in sources
+        for name in fill_blanks(target, {name: getattr(source, name) for name in fields})
+    ]
 
 
-def _others(keep, duplicates: Iterable) -> list:
-    """The duplicates without the kept row or repeats, oldest first."""
-    seen = {keep.pk}
-    others = []
-    for row in sorted(duplicates, key=lambda row: row.pk):
-        if row.pk not in seen:
-            seen.add(row.pk)
-            others.append(row)
-    return others
+def _locked(model, keep, duplicates: Iterable) -> tuple:
+    """``keep`` and the other rows of ``duplicates`` (oldest first), locked for the merge."""
+    rows = model.objects.select_for_update()
+    other_ids = {row.pk for row in duplicates} - {keep.pk}
+    return rows.get(pk=keep.pk), list(rows.filter(pk__in=other_ids).order_by("pk"))
 
 
 @transaction.atomic
@@ -77,63 +82,20 @@ def authors_merge(*, keep: Author, duplicates: Iterable[Author]) -> Author:
 
     ``keep`` gets any bio or imported figure it lacks from the duplicates (oldest first).
     """
-    keep = Author.objects.select_for_update().get(pk=keep.pk)
-    others = list(
-        Author.objects.select_for_update()
-        .filter(pk__in=[author.pk for author in _others(keep, duplicates)])
-        .order_by("pk")
-    )
+    keep, others = _locked(Author, keep, duplicates)
     if not others:
         return keep
     books = Book.objects.filter(authors__in=others).exclude(authors=keep).distinct()
     keep.books.add(*books)
-    filled = _fill_empty(keep, others, AUTHOR_FILLABLE)
+    filled = _fill_from(keep, others, AUTHOR_FILLABLE)
     Author.objects.filter(pk__in=[author.pk for author in others]).delete()
     if filled:
         keep.save(update_fields=[*filled, "updated_at"])
     return keep
 
 
-def _winners_by_reader(rows: list, identity) -> tuple[dict, list]:
-    """Group ``rows`` by ``identity(row)``; in each group the most recently updated row wins.
-
-    Rows whose identity is None are all kept. Returns ``({identity: winner}, losers)``.
-    """
-    groups: dict = defaultdict(list)
-    for row in rows:
-        key = identity(row)
-        groups[key if key is not None else ("row", row.pk)].append(row)
-    winners, losers = {}, []
-    for key, group in groups.items():
-        group.sort(key=lambda row: (row.updated_at, row.pk), reverse=True)
-        winners[key] = group[0]
-        losers.extend(group[1:])
-    return winners, losers
-
-
-def _move_to(keep: Book, model, winners: Iterable, losers: Iterable) -> None:
-    """Delete the losing rows, then attach the winners to ``keep``.
-
-    Deleting first means no reader ever holds two rows of ``model`` for ``keep``.
-    """
-    model.objects.filter(pk__in=[row.pk for row in losers]).delete()
-    model.objects.filter(pk__in=[row.pk for row in winners]).exclude(book=keep).update(book=keep)
-
-
-def _merge_ratings(keep: Book, book_ids: list[int]) -> None:
-    rows = list(Rating.objects.filter(book_id__in=book_ids).only("pk", "user", "updated_at"))
-    winners, losers = _winners_by_reader(rows, lambda row: row.user_id)
-    _move_to(keep, Rating, winners.values(), losers)
-
-
-def _merge_shelf_entries(keep: Book, book_ids: list[int]) -> None:
-    rows = list(ShelfEntry.objects.filter(book_id__in=book_ids).only("pk", "user", "updated_at"))
-    winners, losers = _winners_by_reader(rows, lambda row: row.user_id)
-    # A losing entry's tags (non-exclusive shelves of the reader's own) stay with the reader.
-    for loser in losers:
-        tags = ReaderShelf.objects.filter(entries=loser, exclusive=False)
-        winners[loser.user_id].own_shelves.add(*tags)
-    _move_to(keep, ShelfEntry, winners.values(), losers)
+def _reader(row):
+    return row.user_id
 
 
 def _review_identity(review: Review):
@@ -145,30 +107,74 @@ def _review_identity(review: Review):
     return None
 
 
-def _move_likes(losers: list[Review], winners: dict) -> None:
-    """Give each losing review's likes to the review that replaces it, never twice per reader."""
-    for loser in losers:
-        winner = winners[_review_identity(loser)]
-        likers = set(Like.objects.filter(review=winner).values_list("user_id", flat=True))
-        moving = [
-            like.pk
-            for like in Like.objects.filter(review=loser).only("pk", "user")
-            if like.user_id not in likers and like.user_id != winner.user_id
-        ]
-        Like.objects.filter(pk__in=moving).update(review=winner)
+def _pair_off(rows, identity) -> tuple[list, dict]:
+    """Group ``rows`` by ``identity(row)``; in each group the most recently updated row stays.
+
+    Rows whose identity is None all stay. Returns the rows that stay and, for each row that
+    gives way, the row that stays in its place.
+    """
+    groups: dict = defaultdict(list)
+    for row in rows:
+        key = identity(row)
+        groups[key if key is not None else ("row", row.pk)].append(row)
+    staying, replaced_by = [], {}
+    for group in groups.values():
+        group.sort(key=lambda row: (row.updated_at, row.pk), reverse=True)
+        staying.append(group[0])
+        replaced_by.update(dict.fromkeys(group[1:], group[0]))
+    return staying, replaced_by
 
 
-def _merge_reviews(keep: Book, book_ids: list[int]) -> None:
-    rows = list(
-        Review.objects.filter(book_id__in=book_ids).only("pk", "user", "source_key", "updated_at")
+def _keep_tags(replaced_by: dict[ShelfEntry, ShelfEntry]) -> None:
+    """A losing entry's tags (non-exclusive shelves of the reader's own) stay with the reader,
+    on the entry that stays."""
+    through = ShelfEntry.own_shelves.through
+    staying_of = {loser.pk: winner.pk for loser, winner in replaced_by.items()}
+    tags = through.objects.filter(shelfentry__in=list(staying_of), readershelf__exclusive=False)
+    pairs = {
+        (staying_of[entry_id], shelf_id)
+        for entry_id, shelf_id in tags.values_list("shelfentry_id", "readershelf_id")
+    }
+    through.objects.bulk_create(
+        [through(shelfentry_id=entry_id, readershelf_id=shelf_id) for entry_id, shelf_id in pairs],
+        ignore_conflicts=True,
     )
-    winners, losers = _winners_by_reader(rows, _review_identity)
-    _move_likes(losers, winners)
-    _move_to(keep, Review, winners.values(), losers)
-    # A reader's review shows the stars of the reader's rating, which may have changed above.
-    Review.objects.filter(book=keep, user__isnull=False).update(
-        rating=Subquery(Rating.objects.filter(book=keep, user=OuterRef("user")).values("stars")[:1])
-    )
+
+
+def _move_likes(replaced_by: dict[Review, Review]) -> None:
+    """Give each losing review's likes to the review that replaces it, never twice per reader
+    and never to the review's own writer."""
+    winners = set(replaced_by.values())
+    likers: dict[int, set[int]] = {winner.pk: set() for winner in winners}
+    likes_of: dict[int, list[Like]] = defaultdict(list)
+    reviews = [review.pk for review in (*replaced_by, *winners)]
+    for like in Like.objects.filter(review__in=reviews).only("pk", "user", "review"):
+        if like.review_id in likers:
+            likers[like.review_id].add(like.user_id)
+        else:
+            likes_of[like.review_id].append(like)
+    moving = []
+    for loser, winner in replaced_by.items():
+        for like in likes_of[loser.pk]:
+            if like.user_id not in likers[winner.pk] and like.user_id != winner.user_id:
+                likers[winner.pk].add(like.user_id)
+                like.review_id = winner.pk
+                moving.append(like)
+    Like.objects.bulk_update(moving, ["review"])
+
+
+def _merge_rows(keep: Book, book_ids: list[int], model, identity, *, fields=(), hand_over=None):
+    """Give ``keep`` the books' rows of ``model``, one per ``identity`` (the most recently
+    updated); ``hand_over`` passes on what a row that gives way carries, before it goes.
+
+    Deleting first means no reader ever holds two rows of ``model`` for ``keep``.
+    """
+    rows = model.objects.filter(book_id__in=book_ids).only("pk", "user", "updated_at", *fields)
+    staying, replaced_by = _pair_off(rows, identity)
+    if hand_over is not None and replaced_by:
+        hand_over(replaced_by)
+    model.objects.filter(pk__in=[row.pk for row in replaced_by]).delete()
+    model.objects.filter(pk__in=[row.pk for row in staying]).exclude(book=keep).update(book=keep)
 
 
 def _merge_blurbs(keep: Book, others: list[Book]) -> None:
@@ -189,15 +195,16 @@ def _merge_blurbs(keep: Book, others: list[Book]) -> None:
 def _merge_imported_figures(keep: Book, others: list[Book]) -> list[str]:
     """The kept book's imported figures stay unless it has none; a histogram moves whole."""
     changed = []
-    if not any(getattr(keep, name) for name in IMPORTED_HISTOGRAM):
+    histogram = counters.IMPORTED_STAR_FIELDS
+    if not any(getattr(keep, name) for name in histogram):
         source = next(
-            (book for book in others if any(getattr(book, n) for n in IMPORTED_HISTOGRAM)),
+            (book for book in others if any(getattr(book, n) for n in histogram)),
             None,
         )
         if source is not None:
-            for name in IMPORTED_HISTOGRAM:
+            for name in histogram:
                 setattr(keep, name, getattr(source, name))
-            changed.extend(IMPORTED_HISTOGRAM)
+            changed.extend(histogram)
     for name in IMPORTED_FIGURES:
         if not getattr(keep, name):
             value = next((getattr(book, name) for book in others if getattr(book, name)), 0)
@@ -217,30 +224,31 @@ def books_merge(*, keep: Book, duplicates: Iterable[Book]) -> Book:
     empty fields and imported figures are filled from the duplicates, and the figures are then
     counted again from the rows.
     """
-    keep = Book.objects.select_for_update().get(pk=keep.pk)
-    others = list(
-        Book.objects.select_for_update()
-        .filter(pk__in=[book.pk for book in _others(keep, duplicates)])
-        .order_by("pk")
-    )
+    keep, others = _locked(Book, keep, duplicates)
     if not others:
         return keep
     book_ids = [keep.pk, *(book.pk for book in others)]
 
-    _merge_ratings(keep, book_ids)
-    _merge_shelf_entries(keep, book_ids)
-    _merge_reviews(keep, book_ids)
+    _merge_rows(keep, book_ids, Rating, _reader)
+    _merge_rows(keep, book_ids, ShelfEntry, _reader, hand_over=_keep_tags)
+    _merge_rows(
+        keep, book_ids, Review, _review_identity, fields=["source_key"], hand_over=_move_likes
+    )
+    # A reader's review shows the stars of the reader's rating, which may have changed above.
+    Review.objects.filter(book=keep, user__isnull=False).update(
+        rating=Subquery(Rating.objects.filter(book=keep, user=OuterRef("user")).values("stars")[:1])
+    )
     _merge_blurbs(keep, others)
     keep.authors.add(*Author.objects.filter(books__in=others).distinct())
 
-    filled = _fill_empty(keep, others, BOOK_FILLABLE)
+    filled = _fill_from(keep, others, BOOK_FILLABLE)
     filled += _merge_imported_figures(keep, others)
     if not keep.featured and any(book.featured for book in others):
         keep.featured = True
         filled.append("featured")
     Book.objects.filter(pk__in=[book.pk for book in others]).delete()
     # Values unique among books can only be taken over once their holder is gone.
-    filled += _fill_empty(keep, others, BOOK_FILLABLE_UNIQUE)
+    filled += _fill_from(keep, others, BOOK_FILLABLE_UNIQUE)
     if filled:
         keep.save(update_fields=[*filled, "updated_at"])
 

@@ -211,8 +211,6 @@ def decode_upload(data: bytes) -> str:
             f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
             "a Goodreads export of even a very large library is smaller."
         )
-    if not data.strip():
-        raise LibraryFileError("The file is empty.")
     if b"\x00" in data:
         raise LibraryFileError("This is not a CSV file: it holds binary data.")
     try:

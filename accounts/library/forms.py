@@ -17,15 +17,12 @@ class LibraryImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise ValidationError(
-                f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB.", code="size"
-            )
         try:
-            text = decode_upload(upload.read())
+            # A byte past the limit tells a file that is too large without reading it all.
+            text = decode_upload(upload.read(MAX_FILE_BYTES + 1))
             library = parse_library(text)
         except LibraryFileError as error:
-            raise ValidationError(str(error), code="not_an_export") from None
+            raise ValidationError(str(error), code="refused") from None
         self.cleaned_data["text"] = text
         self.cleaned_data["library"] = library
         return upload

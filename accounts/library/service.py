@@ -19,17 +19,21 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from functools import reduce
 from operator import or_
 
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from accounts.models import LibraryImport
+from books.importer.service import assign_changed
 from books.models import Author, Book
+from books.services import fill_blanks, fillable
 from reviews import services
 from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
 
@@ -47,6 +51,8 @@ NAMES_BY_SHELF = {shelf: name for name, shelf in SHELVES_BY_NAME.items()}
 # Rows written per transaction; progress is stored after each.
 CHUNK_SIZE = 100
 EXPORT_CHUNK_SIZE = 500
+# Names looked up in one query.
+LOOKUP_BATCH_SIZE = 500
 
 
 @dataclass
@@ -71,13 +77,7 @@ class ImportReport:
         )
 
     def to_json(self) -> dict:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "books_created": self.books_created,
-            "errors": [{"row": error.row, "message": error.message} for error in self.errors],
-        }
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict) -> ImportReport:
@@ -94,21 +94,29 @@ class _RowRefused(Exception):
     """This row cannot be imported; the message says why."""
 
 
-def _fill_blanks(book: Book, values: dict) -> None:
-    blanks = [
-        name
-        for name, value in values.items()
-        if value not in ("", None) and getattr(book, name) in ("", None)
-    ]
-    for name in blanks:
-        setattr(book, name, values[name])
-    if blanks:
-        book.save(update_fields=[*blanks, "updated_at"])
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
-def _book_values(row: LibraryRow) -> dict:
+def _folded(text: str) -> str:
+    """The same for any two texts the database takes as equal ignoring case (``iexact``),
+    and perhaps for a few more."""
+    return text.upper().casefold()
+
+
+def _upper_in(field_name: str, values: Iterable[str]) -> In:
+    """``field_name`` equal ignoring case to one of ``values``: one look-up finding what
+    ``__iexact`` finds for each (on PostgreSQL ``iexact`` compares UPPER() values; on SQLite
+    both its LIKE and UPPER() ignore the case of ASCII letters only)."""
+    return In(Upper(field_name), [Upper(Value(value)) for value in values])
+
+
+def _book_values(row: LibraryRow, book: Book | None = None) -> dict:
+    """What a row says of its book; for a ``book`` here under another title, without the
+    series (such a title carries its series already)."""
     year, original = row.year_published, row.original_year
-    return {
+    values = {
         "title": row.title,
         "series": row.series,
         "isbn10": row.isbn10,
@@ -121,6 +129,23 @@ def _book_values(row: LibraryRow) -> dict:
         "first_published": datetime.date(original, 1, 1) if original and original > 0 else None,
         "goodreads_id": row.goodreads_id,
     }
+    if book is not None and book.title.casefold() != row.title.casefold():
+        del values["series"]
+    return values
+
+
+def _entry_values(row: LibraryRow) -> dict:
+    """What a row says of the reader's copy besides its shelves; a row without a date added
+    leaves the copy's own."""
+    values = {
+        "date_read": row.date_read,
+        "read_count": row.read_count,
+        "owned_copies": row.owned_copies,
+        "private_notes": row.private_notes,
+    }
+    if row.date_added:
+        values["date_added"] = row.date_added
+    return values
 
 
 class _LibraryWriter:
@@ -143,14 +168,56 @@ class _LibraryWriter:
         self.reviews = {review.book_id: review for review in Review.objects.filter(user=user)}
         self.authors: dict[str, Author] = {}
 
-    @staticmethod
-    def _books_by_goodreads_id(ids: list[str]) -> dict[str, Book]:
+    def _read_ahead(self, rows: list[LibraryRow]) -> dict[str, Book]:
+        """The chunk's books already here, by Goodreads id.
+
+        Also reads, a query each, the books the other rows may turn out to be (``candidates``,
+        by ISBN or title; the books the chunk writes join them) and the names of the authors
+        here that the rows' authors may be (``author_keys``). ``_match`` and ``_author`` then
+        look a row up on its own only when one of these may be what it finds.
+        """
+        ids = [row.goodreads_id for row in rows if row.goodreads_id]
         books = Book.objects.filter(goodreads_id__in=ids).prefetch_related("authors")
-        return {book.goodreads_id: book for book in books}
+        by_id = {book.goodreads_id: book for book in books}
+
+        unknown = [row for row in rows if row.goodreads_id not in by_id]
+        isbn13s = {row.isbn13 for row in unknown if row.isbn13}
+        isbn10s = {row.isbn10 for row in unknown if row.isbn10}
+        titles = {title for row in unknown if row.author for title in (row.title, row.full_title)}
+        self.candidates: list[Book] = []
+        if isbn13s or isbn10s or titles:
+            books = Book.objects.filter(
+                Q(isbn13__in=isbn13s) | Q(isbn10__in=isbn10s) | Q(_upper_in("title", titles))
+            )
+            if all(row.goodreads_id for row in unknown):
+                books = books.filter(goodreads_id="")
+            self.candidates = list(books.only("title", "isbn10", "isbn13", "goodreads_id"))
+
+        # Authors are given only to a book that is new or here without any.
+        authorless = [
+            row
+            for row in rows
+            if row.goodreads_id not in by_id or not by_id[row.goodreads_id].authors.all()
+        ]
+        names = sorted(
+            {
+                name
+                for row in authorless
+                for name in row.authors
+                if name.casefold() not in self.authors
+            }
+        )
+        self.author_keys = {
+            _folded(name)
+            for batch in _chunks(names, LOOKUP_BATCH_SIZE)
+            for name in Author.objects.filter(_upper_in("name", batch)).values_list(
+                "name", flat=True
+            )
+        }
+        return by_id
 
     def write(self, rows: list[LibraryRow]) -> None:
-        ids = [row.goodreads_id for row in rows if row.goodreads_id]
-        by_id = self._books_by_goodreads_id(ids)
+        by_id = self._read_ahead(rows)
         for row in rows:
             book_id = self._unchanged(row, by_id)
             if book_id is not None:
@@ -169,7 +236,7 @@ class _LibraryWriter:
                 self.report.errors.append(RowError(row.row, message))
                 # What this row changed was rolled back: forget what was remembered of it.
                 self._load()
-                by_id = self._books_by_goodreads_id(ids)
+                by_id = self._read_ahead(rows)
                 continue
             self.rows_by_book[book_id] = row.row
             setattr(self.report, outcome, getattr(self.report, outcome) + 1)
@@ -179,10 +246,7 @@ class _LibraryWriter:
         book = by_id.get(row.goodreads_id) if row.goodreads_id else None
         if book is None or book.pk in self.rows_by_book or not book.authors.all():
             return None
-        values = _book_values(row)
-        if book.title.casefold() != row.title.casefold():
-            del values["series"]
-        if any(v not in ("", None) and getattr(book, k) in ("", None) for k, v in values.items()):
+        if fillable(book, _book_values(row, book)):
             return None
         entry = self.entries.get(book.pk)
         if entry is None:
@@ -194,9 +258,7 @@ class _LibraryWriter:
         if (
             entry.shelf != standard
             or {(own.name, own.exclusive) for own in entry.own_shelves.all()} != wanted
-            or (entry.date_read, entry.read_count, entry.owned_copies, entry.private_notes)
-            != (row.date_read, row.read_count, row.owned_copies, row.private_notes)
-            or (row.date_added and entry.date_added != row.date_added)
+            or any(getattr(entry, name) != value for name, value in _entry_values(row).items())
             or (self.ratings.get(book.pk) or 0) != row.rating
         ):
             return None
@@ -211,8 +273,13 @@ class _LibraryWriter:
     def _author(self, name: str) -> Author:
         key = name.casefold()
         if key not in self.authors:
-            author = Author.objects.filter(name__iexact=name).order_by("pk").first()
-            self.authors[key] = author or Author.objects.create(name=name)
+            author = None
+            if _folded(name) in self.author_keys:
+                author = Author.objects.filter(name__iexact=name).order_by("pk").first()
+            if author is None:
+                author = Author.objects.create(name=name)
+                self.author_keys.add(_folded(name))
+            self.authors[key] = author
         return self.authors[key]
 
     def _add_authors(self, book: Book, row: LibraryRow) -> None:
@@ -220,9 +287,23 @@ class _LibraryWriter:
         for name in row.authors:
             book.authors.add(self._author(name))
 
+    def _may_match(self, row: LibraryRow) -> bool:
+        """Whether ``_match`` may find a book for the row: whether a candidate has its ISBN or
+        (ignoring case) its title."""
+        titles = {_folded(row.title), _folded(row.full_title)} if row.author else set()
+        return any(
+            (not row.goodreads_id or not book.goodreads_id)
+            and (
+                (row.isbn13 and book.isbn13 == row.isbn13)
+                or (row.isbn10 and book.isbn10 == row.isbn10)
+                or _folded(book.title) in titles
+            )
+            for book in self.candidates
+        )
+
     def _match(self, row: LibraryRow) -> Book | None:
         """The book a row without a known Goodreads id means: by ISBN-13, ISBN-10, then
-        title and author, in one query."""
+        title and author, in one query (none when no candidate may be it)."""
         keys = []
         if row.isbn13:
             keys.append(Q(isbn13=row.isbn13))
@@ -234,7 +315,7 @@ class _LibraryWriter:
                 authors__name__iexact=row.author,
             )
             keys.append(Q(pk__in=by_title.values("pk")))
-        if not keys:
+        if not keys or not self._may_match(row):
             return None
         books = Book.objects.filter(reduce(or_, keys))
         if row.goodreads_id:
@@ -254,20 +335,20 @@ class _LibraryWriter:
         book = by_id.get(row.goodreads_id) if row.goodreads_id else None
         if book is None:
             book = self._match(row)
-        values = _book_values(row)
         if book is None:
-            book = Book.objects.create(**values)
+            book = Book.objects.create(**_book_values(row))
             self._add_authors(book, row)
             self.report.books_created += 1
         else:
-            if book.title.casefold() != row.title.casefold():
-                # The title here carries its series already.
-                del values["series"]
-            _fill_blanks(book, values)
+            filled = fill_blanks(book, _book_values(row, book))
+            if filled:
+                book.save(update_fields=[*filled, "updated_at"])
             if not book.authors.all():
                 self._add_authors(book, row)
         if row.goodreads_id:
             by_id[row.goodreads_id] = book
+        # A later row of the chunk may be this book.
+        self.candidates.append(book)
         return book
 
     # The reader's shelves.
@@ -319,19 +400,9 @@ class _LibraryWriter:
             entry.own_shelves.set(wanted)
             changed = True
 
-        values = {
-            "date_read": row.date_read,
-            "read_count": row.read_count,
-            "owned_copies": row.owned_copies,
-            "private_notes": row.private_notes,
-        }
-        if row.date_added:
-            values["date_added"] = row.date_added
-        differ = [name for name, value in values.items() if getattr(entry, name) != value]
-        if differ:
-            for name in differ:
-                setattr(entry, name, values[name])
-            entry.save(update_fields=[*differ, "updated_at"])
+        values = _entry_values(row)
+        if assign_changed(entry, values):
+            entry.save(update_fields=[*values, "updated_at"])
             changed = True
         self.entries[book.pk] = entry
 
@@ -370,7 +441,6 @@ def library_import(
     user,
     library: ParsedLibrary,
     progress: Callable[[int], None] | None = None,
-    chunk_size: int = CHUNK_SIZE,
 ) -> ImportReport:
     """Put every good row of ``library`` on ``user``'s shelves; report the bad ones.
 
@@ -381,8 +451,7 @@ def library_import(
     writer = _LibraryWriter(user, report)
     rows = list(library.rows)
     handled = library.rows_total - len(rows)
-    for start in range(0, len(rows), chunk_size):
-        chunk = rows[start : start + chunk_size]
+    for chunk in _chunks(rows, CHUNK_SIZE):
         with transaction.atomic():
             writer.write(chunk)
         handled += len(chunk)
@@ -498,19 +567,14 @@ def _reader_prefetches(user, prefix: str) -> list[Prefetch]:
     ]
 
 
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def library_rows(user, *, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[LibraryRow]:
+def library_rows(user) -> Iterator[LibraryRow]:
     """The reader's library for an export, newest first, a chunk of books at a time.
 
     Books the reader rated or reviewed without shelving them come last, as read.
     """
     entries = ShelfEntry.objects.filter(user=user)
     entry_ids = list(entries.order_by("-date_added", "-pk").values_list("pk", flat=True))
-    for ids in _chunks(entry_ids, chunk_size):
+    for ids in _chunks(entry_ids, EXPORT_CHUNK_SIZE):
         chunk = (
             entries.filter(pk__in=ids)
             .select_related("book")
@@ -528,7 +592,7 @@ def library_rows(user, *, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[Libra
         .distinct()
     )
     loose_ids = list(loose.order_by("pk").values_list("pk", flat=True))
-    for ids in _chunks(loose_ids, chunk_size):
+    for ids in _chunks(loose_ids, EXPORT_CHUNK_SIZE):
         books = Book.objects.filter(pk__in=ids).prefetch_related(*_reader_prefetches(user, ""))
         authors = _authors_by_book(ids)
         for book in books.order_by("pk"):

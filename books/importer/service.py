@@ -36,7 +36,7 @@ def book_import_key(title: str, author_name: str) -> str:
     return f"{norm(title)}|{norm(author_name)}"
 
 
-def _assign(obj, values: dict) -> bool:
+def assign_changed(obj, values: dict) -> bool:
     """Set the attributes that differ; return whether any did."""
     changed = False
     for name, value in values.items():
@@ -50,7 +50,7 @@ def _upsert(model, existing, values: dict, summary: ImportSummary, kind: str):
     if existing is None:
         summary.created[kind] += 1
         return model.objects.create(**values)
-    if _assign(existing, values):
+    if assign_changed(existing, values):
         existing.save()
         summary.updated[kind] += 1
     return existing
@@ -107,7 +107,7 @@ def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> None:
         if reviewer.pk is None:
             reviewer.save()
             summary.created["reviewers"] += 1
-        elif _assign(reviewer, figures):
+        elif assign_changed(reviewer, figures):
             reviewer.save()
             summary.updated["reviewers"] += 1
         values = {

@@ -3,17 +3,20 @@
 import csv
 import datetime
 import io
+import re
 from collections import Counter
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.db.models import Sum
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks.backends.database.models import DBTaskResult
 
 from accounts.library import service
-from accounts.library.csv_format import COLUMNS
+from accounts.library.csv_format import COLUMNS, MAX_FILE_BYTES
 from accounts.library.tasks import import_library
 from accounts.models import LibraryImport
 from books.models import Author, Book
@@ -223,6 +226,14 @@ def test_the_real_export_arrives_whole_and_again_changes_nothing(reader_client, 
     page, job = import_through_pages(reader_client, data)
     check_whole_library(reader, records, page, job)
     check_hand_picked_rows(reader, records)
+    library = " ".join(reader_client.get(reverse("accounts:library")).content.decode().split())
+    for shelf, count in (
+        ("Want to read", 11),
+        ("Currently reading", 4),
+        ("Read", 928),
+        ("abandoned", 23),
+    ):
+        assert f'<li>{shelf} <span class="count">{count}</span></li>' in library
     before = library_snapshot(reader)
 
     page, job = import_through_pages(reader_client, data)
@@ -420,6 +431,37 @@ def test_a_book_already_here_is_found_not_doubled(reader_client, reader, source_
     assert Rating.objects.get(user=reader, book=source_book).stars == 4
 
 
+def test_rows_find_books_and_authors_here_or_earlier_in_the_file_whatever_the_case(
+    reader_client, reader, source_book
+):
+    """A book by ISBN or by title and author, an author by name, each ignoring case; a row
+    without a Goodreads id may be a book an earlier row of the same file brought."""
+    dune = Book.objects.create(title="dune", isbn13="9780441013593")
+    serge = source_book.authors.get()
+
+    def row(**values):
+        return dict.fromkeys(COLUMNS, "") | {"My Rating": "0", "Exclusive Shelf": "read"} | values
+
+    rows = [
+        row(**{"Book Id": "234225", "Title": "Dune (Dune, #1)", "Author": "Frank Herbert"}),
+        row(**{"Book Id": "123", "Title": "Conquered City", "Author": "VICTOR SERGE"}),
+        row(Title="conquered city", Author="victor serge", ISBN13='="9781590172803"'),
+    ]
+    rows[0]["ISBN13"] = '="9780441013593"'
+    page, job = import_through_pages(reader_client, csv_bytes(rows))
+
+    assert job.report["errors"] == [{"row": 4, "message": "the same book as row 3"}]
+    assert job.report["books_created"] == 1
+    dune.refresh_from_db()
+    assert (dune.goodreads_id, dune.series) == ("234225", "Dune, #1")
+    assert [a.name for a in dune.authors.all()] == ["Frank Herbert"]
+    conquered = Book.objects.get(goodreads_id="123")
+    assert list(conquered.authors.all()) == [serge]
+    assert Author.objects.filter(name__iexact="victor serge").count() == 1
+    assert Book.objects.count() == 3
+    assert ShelfEntry.objects.filter(user=reader).count() == 2
+
+
 # Refusals and access.
 
 
@@ -444,6 +486,18 @@ def test_a_file_that_is_not_an_export_is_refused_and_nothing_written(
     assert not Book.objects.exists()
     assert not ShelfEntry.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_a_file_too_large_is_refused_and_nothing_written(reader_client, reader):
+    data = EXPORT.read_bytes()
+    data += b" " * (MAX_FILE_BYTES + 1 - len(data))
+
+    response = upload(reader_client, data)
+
+    assert response.status_code == 400
+    assert "The file is larger than 20 MiB" in response.content.decode()
+    assert not LibraryImport.objects.exists()
+    assert not ShelfEntry.objects.exists()
 
 
 def test_anonymous_readers_are_sent_to_sign_in(client, reader):
@@ -557,6 +611,46 @@ def test_the_import_page_query_count_does_not_grow_with_the_bad_rows(
         response = reader_client.get(large.get_absolute_url())
     assert response.content.decode().count("My Rating 9 is not 0-5") == 60
     assert len(large_queries) == len(small_queries)
+
+
+def lookups(queries) -> int:
+    """Queries reading books or authors other than by primary key."""
+    return sum(
+        1
+        for query in queries
+        if re.match(r'SELECT .* FROM "books_(book|author)"', query["sql"])
+        and not re.search(r'WHERE "books_(book|author)"\."id" = \d+', query["sql"])
+    )
+
+
+def test_new_books_and_authors_are_looked_up_a_fixed_number_of_times(reader_client, reader):
+    """Books and authors new to the site are looked for a chunk of rows at a time, not a row
+    at a time."""
+
+    def rows(numbers):
+        return [
+            dict.fromkeys(COLUMNS, "")
+            | {
+                "Book Id": str(1000 + n),
+                "Title": f"Book {n}",
+                "Author": f"Writer {n}",
+                "Additional Authors": f"Translator {n}",
+                "ISBN13": f'="{9780000000000 + n}"',
+                "My Rating": str(n % 6),
+                "Exclusive Shelf": "read",
+            }
+            for n in numbers
+        ]
+
+    with CaptureQueriesContext(connection) as few:
+        upload(reader_client, csv_bytes(rows(range(30))))
+    with CaptureQueriesContext(connection) as many:
+        upload(reader_client, csv_bytes(rows(range(30, 120))))
+
+    assert Book.objects.count() == 120
+    assert Author.objects.count() == 240
+    assert LibraryImport.objects.filter(status="done").count() == 2
+    assert 0 < lookups(many) == lookups(few)
 
 
 def test_the_library_page_query_count_does_not_grow_with_the_books(

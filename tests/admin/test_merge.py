@@ -7,7 +7,7 @@ from django.utils import timezone
 from books import services as book_services
 from books.models import Author, Blurb, Book
 from reviews import counters, services
-from reviews.models import Like, Rating, Review, ShelfEntry
+from reviews.models import Like, Rating, ReaderShelf, Review, ShelfEntry
 from tests.conftest import SOURCE_PAGE
 
 from .conftest import messages_of, run_action
@@ -286,4 +286,48 @@ def test_merging_three_books_keeps_one_like_per_reader(
     assert sorted(review.likes.values_list("user__username", flat=True)) == ["grace", "lin"]
     assert review.likes_count == 2
     assert book.reviews_count == 27
+    assert counters.recount(fix=False) == []
+
+
+def readers_on_both(django_user_model, keep, other, names):
+    """Readers who rated, shelved and reviewed both books, ``other`` later; their older rows,
+    on ``keep``, carry a tag of the reader's own and a like."""
+    liker = django_user_model.objects.create_user(username=f"liker-{keep.pk}", password="x-pass-9")
+    for name in names:
+        reader = django_user_model.objects.create_user(username=name, password="x-pass-9")
+        tag = ReaderShelf.objects.create(user=reader, name="favourites")
+        for book in (other, keep):
+            services.rating_set(user=reader, book=book, stars=3 if book == other else 5)
+            services.shelf_set(user=reader, book=book, shelf="read")
+            services.review_create(user=reader, book=book, body=f"{name} on {book.title}")
+        ShelfEntry.objects.get(user=reader, book=keep).own_shelves.add(tag)
+        services.like_add(user=liker, review=Review.objects.get(user=reader, book=keep))
+        for model in (Rating, ShelfEntry, Review):
+            age(model, model.objects.get(user=reader, book=keep))
+
+
+def test_merging_books_takes_a_fixed_number_of_queries(
+    django_user_model, django_assert_max_num_queries
+):
+    """Whatever the number of readers with rows on both books; each keeps the newer row, with
+    the tags and likes of the older one."""
+
+    def merge(size: int):
+        keep, other = (Book.objects.create(title=f"Copy {n} of {size}") for n in (1, 2))
+        names = [f"reader-{size}-{n}" for n in range(size)]
+        readers_on_both(django_user_model, keep, other, names)
+        with django_assert_max_num_queries(55) as queries:
+            book_services.books_merge(keep=keep, duplicates=[other])
+        rows = {model: model.objects.filter(user__username__in=names) for model in (Rating, Review)}
+        assert set(rows[Rating].values_list("book", "stars")) == {(keep.pk, 3)}
+        assert rows[Review].filter(book=keep).count() == size == rows[Review].count()
+        assert set(rows[Review].values_list("likes_count", flat=True)) == {1}
+        entries = ShelfEntry.objects.filter(user__username__in=names)
+        assert entries.filter(book=keep).count() == size == entries.count()
+        assert ShelfEntry.own_shelves.through.objects.filter(shelfentry__in=entries).count() == size
+        return len(queries)
+
+    few = merge(3)
+    many = merge(12)
+    assert many == few
     assert counters.recount(fix=False) == []
