@@ -134,7 +134,6 @@ def build(sizes: Sizes, env: dict[str, str]) -> float:
 def _subjects() -> dict:
     """What to look at: the most rated book, a book in the middle, the author with the most
     books, the reader with the most shelved books, the imported reviewer with most reviews."""
-
     rated = Book.objects.filter(ratings_total__gt=0).order_by("-ratings_total", "pk")
     popular = rated.first()
     mid = rated[rated.count() // 2]
@@ -181,7 +180,6 @@ def pages(subjects: dict) -> list[Page]:
 
 
 def _explain(sql: str) -> list[str]:
-
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         rows = cursor.fetchall()
@@ -194,7 +192,6 @@ def _explain(sql: str) -> list[str]:
 
 
 def measure_page(page: Page, repeat: int, reader) -> dict:
-
     result = {**asdict(page), "kwargs": {k: str(v) for k, v in page.kwargs.items()}}
     try:
         url = reverse(page.url_name, kwargs=page.kwargs)
@@ -235,7 +232,6 @@ def measure_page(page: Page, repeat: int, reader) -> dict:
 
 def measure_actions(subjects: dict) -> list[dict]:
     """What a reader's writes cost: queries and time of each service call."""
-
     # The most rated book, unless every reader has already rated or shelved it.
     User = get_user_model()
     for book in (subjects["popular"], subjects["mid"]):

@@ -28,23 +28,22 @@ from django.core.management.base import BaseCommand, CommandError
 from books import benchmark
 
 
+def _proc_value(path: str, name: str) -> str:
+    """The value of the ``name: value`` line of a /proc file; "" when there is none."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(name):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f", {int(line.split()[1]) / 1024 / 1024:.1f} GiB memory"
-                break
-    except OSError:
-        pass
+    cpu = _proc_value("/proc/cpuinfo", "model name") or "unknown CPU"
+    memory = _proc_value("/proc/meminfo", "MemTotal")  # "24641944 kB"
+    if memory:
+        memory = f", {int(memory.split()[0]) / 1024 / 1024:.1f} GiB memory"
     return (
         f"{os.cpu_count()} CPUs ({cpu}){memory}; Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}"
