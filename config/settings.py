@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accounts",
     "books",
     "reviews",
+    "config.devtools",
 ]
 
 MIDDLEWARE = [

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
-from books.demo import Sizes, plan
-from books.demo.words import LANGUAGES
 from books.models import Author, Book
+from config.devtools.demo import Sizes, plan
+from config.devtools.demo.words import LANGUAGES
 from reviews.counters import recount
 from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
 

@@ -34,8 +34,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from books.demo import Sizes
 from books.models import Author, Book
+from config.devtools.demo import Sizes
 from reviews import services
 from reviews.models import ImportedReviewer, Rating, Review, ShelfEntry
 

@@ -15,7 +15,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from books.demo import PlanError, Sizes, generate
+from config.devtools.demo import PlanError, Sizes, generate
 from reviews.counters import recount
 
 # For the bulk load only, on this command's own connection: the site's settings are untouched.

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from books import benchmark
+from config.devtools import benchmark
 
 
 def _proc_value(path: str, name: str) -> str:
