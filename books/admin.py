@@ -7,9 +7,10 @@ from django.utils.text import Truncator
 
 from config.admin import ChangedFieldsOnlyMixin, DeleteAndRecountMixin, count_column
 from reviews import counters
+from reviews.merge import authors_merge, books_merge
 
 from .models import Author, Blurb, Book
-from .services import authors_merge, books_merge, books_set_featured
+from .services import books_set_featured
 
 COUNTER_FIELDS = (*counters.BOOK_COUNTERS, "ratings_total", "average_rating")
 

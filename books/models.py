@@ -281,3 +281,27 @@ class Blurb(models.Model):
 
     def __str__(self):
         return f"{self.attribution}: {self.text[:60]}"
+
+
+class BookRedirect(models.Model):
+    """The address of a book that was merged into another: it now leads to the one kept."""
+
+    old_id = models.PositiveBigIntegerField(primary_key=True)
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="redirects")
+
+    target = "book_id"
+
+    def __str__(self):
+        return f"book {self.old_id} -> {self.book_id}"
+
+
+class AuthorRedirect(models.Model):
+    """The address of an author who was merged into another: it now leads to the one kept."""
+
+    old_id = models.PositiveBigIntegerField(primary_key=True)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="redirects")
+
+    target = "author_id"
+
+    def __str__(self):
+        return f"author {self.old_id} -> {self.author_id}"

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
 
 from config.navigation import page_of, query_string_without_page
 from reviews.filters import BookReviewFilter
@@ -9,7 +11,7 @@ from reviews.forms import ReviewForm
 from reviews.models import Like, Review, ShelfEntry
 
 from .filters import SEARCH_MAX_LENGTH, BookFilter
-from .models import STARS, Author, Book
+from .models import STARS, Author, AuthorRedirect, Book, BookRedirect
 
 # How many books each part of the home page shows.
 HOME_FEATURED = 6
@@ -70,13 +72,26 @@ def search(request):
     return render(request, "books/search_results.html", context)
 
 
+def _merged_or_404(request, redirects, pk: int, url_name: str):
+    """A permanent redirect to the row that ``pk`` was merged into, or a 404."""
+    target = redirects.filter(old_id=pk).values_list(redirects.model.target, flat=True).first()
+    if target is None:
+        raise Http404("Nothing here.")
+    url = reverse(url_name, kwargs={"pk": target})
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return HttpResponsePermanentRedirect(url)
+
+
 def book_detail(request, pk):
-    book = get_object_or_404(
-        Book.objects.with_reader_state(request.user).prefetch_related(
-            Prefetch("authors", queryset=Author.objects.order_by("pk")), "blurbs"
-        ),
-        pk=pk,
+    book = (
+        Book.objects.with_reader_state(request.user)
+        .prefetch_related(Prefetch("authors", queryset=Author.objects.order_by("pk")), "blurbs")
+        .filter(pk=pk)
+        .first()
     )
+    if book is None:
+        return _merged_or_404(request, BookRedirect.objects, pk, "books:detail")
     review_filter = BookReviewFilter(
         request.GET, queryset=book.reviews.visible().with_authors(), request=request
     )
@@ -119,7 +134,9 @@ def book_detail(request, pk):
 
 
 def author_detail(request, pk):
-    author = get_object_or_404(Author.objects.with_books_count(), pk=pk)
+    author = Author.objects.with_books_count().filter(pk=pk).first()
+    if author is None:
+        return _merged_or_404(request, AuthorRedirect.objects, pk, "books:author")
     books = author.books.with_authors().order_by("-ratings_total", "-average_rating", "title", "pk")
     page_obj = page_of(request, books, settings.BOOKS_PER_PAGE)
     return render(
