@@ -57,33 +57,28 @@ class Author(models.Model):
         return reverse("books:author", kwargs={"pk": self.pk})
 
 
+def _authors_prefetch():
+    return models.Prefetch("authors", queryset=Author.objects.only("pk", "name"))
+
+
+def prefetch_authors(books) -> None:
+    """Load the authors of ``books`` (Book objects held by other rows) in one query."""
+    models.prefetch_related_objects(list(books), _authors_prefetch())
+
+
 class BookQuerySet(models.QuerySet):
     def with_authors(self):
-        return self.prefetch_related(
-            models.Prefetch("authors", queryset=Author.objects.only("pk", "name"))
-        )
+        return self.prefetch_related(_authors_prefetch())
+
+    def popular(self):
+        """Most rated first."""
+        return self.order_by("-ratings_total", "-average_rating", "title", "pk")
+
+    def newest(self):
+        return self.order_by("-created_at", "-pk")
 
     def featured(self):
         return self.filter(featured=True)
-
-    def with_reader_state(self, user):
-        """Books with the reader's own stars (``reader_stars``) and shelf (``reader_shelf``).
-
-        Both are None for a visitor, or for a book the reader has not rated or shelved.
-        """
-        if not user.is_authenticated:
-            return self.annotate(
-                reader_stars=models.Value(None, output_field=models.PositiveSmallIntegerField()),
-                reader_shelf=models.Value(None, output_field=models.CharField()),
-            )
-        return self.annotate(
-            own_rating=models.FilteredRelation("ratings", condition=Q(ratings__user=user)),
-            own_entry=models.FilteredRelation(
-                "shelf_entries", condition=Q(shelf_entries__user=user)
-            ),
-            reader_stars=models.F("own_rating__stars"),
-            reader_shelf=models.F("own_entry__shelf"),
-        )
 
     def search(self, query: str):
         """Books whose title, description or an author's name holds every word of ``query``.

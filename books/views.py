@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -8,7 +7,7 @@ from django.urls import reverse
 from config.navigation import page_of, query_string_without_page
 from reviews.filters import BookReviewFilter
 from reviews.forms import ReviewForm
-from reviews.models import Like, Review, ShelfEntry
+from reviews.models import Like, Review, ShelfEntry, books_with_reader_state
 
 from .filters import SEARCH_MAX_LENGTH, BookFilter
 from .models import STARS, Author, AuthorRedirect, Book, BookRedirect
@@ -26,10 +25,9 @@ def home(request):
     books = Book.objects.with_authors()
     featured = list(books.featured().order_by("-ratings_total", "title", "pk")[:HOME_FEATURED])
     shown = [book.pk for book in featured]
-    by_ratings = books.order_by("-ratings_total", "-average_rating", "title", "pk")
-    popular = list(by_ratings.exclude(pk__in=shown)[:HOME_POPULAR])
+    popular = list(books.popular().exclude(pk__in=shown)[:HOME_POPULAR])
     shown += [book.pk for book in popular]
-    recent = list(books.exclude(pk__in=shown).order_by("-created_at", "-pk")[:HOME_RECENT])
+    recent = list(books.newest().exclude(pk__in=shown)[:HOME_RECENT])
     return render(
         request,
         "books/home.html",
@@ -85,7 +83,7 @@ def _merged_or_404(request, redirects, pk: int, url_name: str):
 
 def book_detail(request, pk):
     book = (
-        Book.objects.with_reader_state(request.user)
+        books_with_reader_state(Book.objects, request.user)
         .prefetch_related(Prefetch("authors", queryset=Author.objects.order_by("pk")), "blurbs")
         .filter(pk=pk)
         .first()
@@ -95,20 +93,12 @@ def book_detail(request, pk):
     review_filter = BookReviewFilter(
         request.GET, queryset=book.reviews.visible().with_authors(), request=request
     )
-    paginator = Paginator(review_filter.qs, settings.REVIEWS_PER_PAGE)
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = page_of(request, review_filter.qs, settings.REVIEWS_PER_PAGE)
     reviews = list(page_obj.object_list)
-
-    liked_ids: set[int] = set()
+    liked_ids = Like.objects.review_ids_liked_by(request.user, reviews)
     own_review = None
     review_form = None
     if request.user.is_authenticated:
-        if reviews:
-            liked_ids = set(
-                Like.objects.filter(
-                    user=request.user, review_id__in=[review.pk for review in reviews]
-                ).values_list("review_id", flat=True)
-            )
         own_review = Review.objects.filter(book=book, user=request.user).first()
         if own_review is None:
             review_form = ReviewForm(initial={"rating": book.reader_stars})
@@ -121,7 +111,7 @@ def book_detail(request, pk):
             "page_obj": page_obj,
             "reviews": reviews,
             "reviews_shown_total": (
-                paginator.count if review_filter.is_narrowed else book.reviews_total
+                page_obj.paginator.count if review_filter.is_narrowed else book.reviews_total
             ),
             "query_string": query_string_without_page(request),
             "liked_ids": liked_ids,
@@ -137,7 +127,7 @@ def author_detail(request, pk):
     author = Author.objects.with_books_count().filter(pk=pk).first()
     if author is None:
         return _merged_or_404(request, AuthorRedirect.objects, pk, "books:author")
-    books = author.books.with_authors().order_by("-ratings_total", "-average_rating", "title", "pk")
+    books = author.books.with_authors().popular()
     page_obj = page_of(request, books, settings.BOOKS_PER_PAGE)
     return render(
         request,

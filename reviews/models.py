@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from books.models import Book
@@ -34,6 +35,25 @@ class ImportedReviewer(models.Model):
         return self.name or "Anonymous reader"
 
 
+def books_with_reader_state(books, user):
+    """``books`` (a Book QuerySet) with the reader's own stars (``reader_stars``) and shelf
+    (``reader_shelf``).
+
+    Both are None for a visitor, or for a book the reader has not rated or shelved.
+    """
+    if not user.is_authenticated:
+        return books.annotate(
+            reader_stars=models.Value(None, output_field=models.PositiveSmallIntegerField()),
+            reader_shelf=models.Value(None, output_field=models.CharField()),
+        )
+    return books.annotate(
+        own_rating=models.FilteredRelation("ratings", condition=Q(ratings__user=user)),
+        own_entry=models.FilteredRelation("shelf_entries", condition=Q(shelf_entries__user=user)),
+        reader_stars=models.F("own_rating__stars"),
+        reader_shelf=models.F("own_entry__shelf"),
+    )
+
+
 class ReviewQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden=False)
@@ -41,6 +61,19 @@ class ReviewQuerySet(models.QuerySet):
     def with_authors(self):
         """Reviews with what a listing shows of their writer, in one query."""
         return self.select_related("user", "imported_reviewer")
+
+    def newest_of(self, writer):
+        """A reader's (or an imported reviewer's) visible reviews, newest first, with books."""
+        return (
+            self.visible()
+            .filter(**{_writer_field(writer): writer})
+            .select_related("book")
+            .order_by("-date", "-pk")
+        )
+
+
+def _writer_field(writer) -> str:
+    return "imported_reviewer" if isinstance(writer, ImportedReviewer) else "user"
 
 
 class Review(models.Model):
@@ -147,6 +180,12 @@ class Review(models.Model):
         return self.imported_reviewer.get_absolute_url()
 
 
+class RatingQuerySet(models.QuerySet):
+    def newest_of(self, reader):
+        """A reader's ratings, most recently changed first, with their books."""
+        return self.filter(user=reader).select_related("book").order_by("-updated_at", "-pk")
+
+
 class Rating(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings"
@@ -155,6 +194,8 @@ class Rating(models.Model):
     stars = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -192,6 +233,41 @@ class ReaderShelf(models.Model):
         return self.name
 
 
+class ShelfEntryQuerySet(models.QuerySet):
+    def newest_per_shelf(self, reader, limit: int, *, with_notes: bool = False):
+        """The ``limit`` newest entries of each of the reader's three shelves, newest first,
+        with their books and the reader's stars (``reader_stars``).
+
+        The entries are picked from an index alone; only those are then read. Private notes
+        are loaded only ``with_notes`` (for the reader themself).
+        """
+        newest = (
+            self.filter(user=reader)
+            .exclude(shelf="")
+            .annotate(
+                rank=models.Window(
+                    RowNumber(),
+                    partition_by=models.F("shelf"),
+                    order_by=[models.F("updated_at").desc(), models.F("pk").desc()],
+                )
+            )
+            .filter(rank__lte=limit)
+        )
+        entries = (
+            self.filter(pk__in=newest.values("pk"))
+            .select_related("book")
+            .annotate(
+                reader_stars=models.Subquery(
+                    Rating.objects.filter(user=reader, book=models.OuterRef("book")).values(
+                        "stars"
+                    )[:1]
+                )
+            )
+            .order_by("-updated_at", "-pk")
+        )
+        return entries if with_notes else entries.defer("private_notes")
+
+
 class ShelfEntry(models.Model):
     class Shelf(models.TextChoices):
         WANT_TO_READ = "want_to_read", "Want to read"
@@ -212,6 +288,8 @@ class ShelfEntry(models.Model):
     private_notes = models.TextField(blank=True)  # shown to nobody but the reader
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShelfEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "shelf entries"
@@ -234,12 +312,23 @@ class ShelfEntry(models.Model):
         return f"{self.user}: {self.book} ({self.get_shelf_display()})"
 
 
+class LikeQuerySet(models.QuerySet):
+    def review_ids_liked_by(self, user, reviews) -> set[int]:
+        """Which of ``reviews`` the reader likes (none for a visitor or an empty list)."""
+        ids = [review.pk for review in reviews]
+        if not ids or not user.is_authenticated:
+            return set()
+        return set(self.filter(user=user, review_id__in=ids).values_list("review_id", flat=True))
+
+
 class Like(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
     )
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="likes")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LikeQuerySet.as_manager()
 
     class Meta:
         constraints = [

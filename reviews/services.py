@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from books.models import Book
+from config.orm import save_changed
 
 from . import counters
 from .language import detect_language
@@ -120,18 +121,39 @@ def shelf_remove(*, user, book: Book) -> bool:
     return True
 
 
+class _Keep:
+    def __repr__(self):
+        return "KEEP"
+
+
+# Passed as a review's ``rating``: leave the reader's rating of the book as it is.
+KEEP = _Keep()
+
+
+def _rating_apply(*, user, book: Book, rating) -> int | None:
+    """Set (stars), remove (None) or keep (KEEP) the reader's rating; return the stars now."""
+    if rating is KEEP:
+        return Rating.objects.filter(user=user, book=book).values_list("stars", flat=True).first()
+    if rating is None:
+        rating_remove(user=user, book=book)
+    else:
+        rating_set(user=user, book=book, stars=rating)
+    return rating
+
+
 @transaction.atomic
 def review_create(
     *,
     user,
     book: Book,
     body: str,
-    rating: int | None = None,
+    rating=KEEP,
     spoiler: bool = False,
     date: datetime.date | None = None,
 ) -> Review:
-    """A reader's review. A reader has one review per book: a second call edits the first."""
-    current = Rating.objects.filter(user=user, book=book).values_list("stars", flat=True)
+    """A reader's review, and with it their rating of the book (stars, None to take it away,
+    or KEEP). A reader has one review per book: a second call edits the first."""
+    stars = _rating_apply(user=user, book=book, rating=rating)
     review, created = _create_or_lock(
         Review,
         {
@@ -139,7 +161,7 @@ def review_create(
             "spoiler": spoiler,
             "date": date or timezone.localdate(),
             "language": detect_language(body),
-            "rating": current.first(),
+            "rating": stars,
         },
         user=user,
         book=book,
@@ -148,21 +170,15 @@ def review_create(
         counters.visible_reviews_moved(book.pk, +1, reader_id=user.pk)
     else:
         review = review_update(review=review, body=body, spoiler=spoiler)
-    if rating is not None:
-        rating_set(user=user, book=book, stars=rating)
-        review.rating = rating
     return review
 
 
 @transaction.atomic
-def review_update(*, review: Review, body: str, spoiler: bool, rating: int | None = None) -> Review:
-    review.body = body
-    review.spoiler = spoiler
-    review.language = detect_language(body)
-    review.save(update_fields=["body", "spoiler", "language", "updated_at"])
-    if rating is not None and review.user_id:
-        rating_set(user=review.user, book=review.book, stars=rating)
-        review.rating = rating
+def review_update(*, review: Review, body: str, spoiler: bool, rating=KEEP) -> Review:
+    """Change a review's text, and with it the writer's rating (stars, None or KEEP)."""
+    if review.user_id and rating is not KEEP:
+        review.rating = _rating_apply(user=review.user, book=review.book, rating=rating)
+    save_changed(review, {"body": body, "spoiler": spoiler, "language": detect_language(body)})
     return review
 
 

@@ -1,19 +1,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from books.models import Author, Book
+from books.models import Book, prefetch_authors
 from config.navigation import page_of, safe_return_url
 
 from . import services
 from .forms import RatingForm, ReviewForm, ShelfForm
-from .models import ImportedReviewer, Review, ShelfEntry
+from .models import ImportedReviewer, Review, ShelfEntry, books_with_reader_state
 from .ratelimit import limit_reader_actions
 
 
@@ -91,18 +89,12 @@ def book_unshelve(request, pk):
     return _back(request, book.get_absolute_url(), "your-reading")
 
 
-def _save_rating(request, *, book, rating: int | None) -> None:
+def _rating_sent(request, rating: int | None):
     """The review form shows the reader's rating: what it sends back is their rating now.
 
-    "No rating" takes the rating away; a form without the field leaves it as it was.
+    "No rating" (None) takes the rating away; a form without the field leaves it as it was.
     """
-    user = request.user
-    if "rating" not in request.POST:
-        return
-    if rating is None:
-        services.rating_remove(user=user, book=book)
-    else:
-        services.rating_set(user=user, book=book, stars=rating)
+    return rating if "rating" in request.POST else services.KEEP
 
 
 @login_required
@@ -110,18 +102,20 @@ def _save_rating(request, *, book, rating: int | None) -> None:
 @limit_reader_actions("review")
 def review_create(request, pk):
     """Write a review. A reader has one review per book: writing again updates it."""
-    book = get_object_or_404(Book.objects.with_reader_state(request.user), pk=pk)
+    book = get_object_or_404(books_with_reader_state(Book.objects, request.user), pk=pk)
     existing = Review.objects.filter(book=book, user=request.user).first()
     if existing is not None and request.method == "GET":
         return HttpResponseRedirect(reverse("reviews:review-edit", kwargs={"pk": existing.pk}))
     form = ReviewForm(request.POST or None, initial={"rating": book.reader_stars})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            review = services.review_create(
-                user=request.user, book=book, body=data["body"], spoiler=data["spoiler"]
-            )
-            _save_rating(request, book=book, rating=data["rating"])
+        review = services.review_create(
+            user=request.user,
+            book=book,
+            body=data["body"],
+            spoiler=data["spoiler"],
+            rating=_rating_sent(request, data["rating"]),
+        )
         if existing is None:
             messages.success(request, "Your review was posted.")
         else:
@@ -148,9 +142,12 @@ def review_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            services.review_update(review=review, body=data["body"], spoiler=data["spoiler"])
-            _save_rating(request, book=review.book, rating=data["rating"])
+        services.review_update(
+            review=review,
+            body=data["body"],
+            spoiler=data["spoiler"],
+            rating=_rating_sent(request, data["rating"]),
+        )
         messages.success(request, "Your review was updated.")
         return _back(request, review.book.get_absolute_url(), f"review-{review.pk}")
     return render(
@@ -215,13 +212,8 @@ def review_unlike(request, pk):
 
 def reviewer_detail(request, pk):
     reviewer = get_object_or_404(ImportedReviewer, pk=pk)
-    reviews = (
-        reviewer.reviews.visible()
-        .select_related("book")
-        .prefetch_related(Prefetch("book__authors", queryset=Author.objects.only("pk", "name")))
-        .order_by("-date", "-pk")
-    )
-    page_obj = page_of(request, reviews, settings.REVIEWS_PER_PAGE)
+    page_obj = page_of(request, Review.objects.newest_of(reviewer), settings.REVIEWS_PER_PAGE)
+    prefetch_authors(review.book for review in page_obj.object_list)
     return render(
         request,
         "reviews/reviewer_detail.html",
