@@ -140,12 +140,6 @@ class Review(models.Model):
             return self.user.username
         return self.imported_reviewer.display_name
 
-    @property
-    def writer_url(self):
-        if self.user_id:
-            return self.user.get_absolute_url()
-        return self.imported_reviewer.get_absolute_url()
-
 
 class Rating(models.Model):
     user = models.ForeignKey(
