@@ -173,12 +173,6 @@ class Review(models.Model):
             return self.user.username
         return self.imported_reviewer.display_name
 
-    @property
-    def writer_url(self):
-        if self.user_id:
-            return self.user.get_absolute_url()
-        return self.imported_reviewer.get_absolute_url()
-
 
 class RatingQuerySet(models.QuerySet):
     def newest_of(self, reader):
