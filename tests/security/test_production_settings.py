@@ -7,6 +7,7 @@ depend on that.
 """
 
 import http.client
+import re
 import socket
 import subprocess
 import sys
@@ -407,3 +408,19 @@ def test_health_probe_answers_over_http_while_pages_redirect(client, settings):
     home = client.get(reverse("home"))
     assert home.status_code == 301
     assert home["Location"].startswith("https://")
+
+
+def test_every_variable_the_settings_read_is_documented():
+    """.env.example and the README name every variable a settings module reads."""
+    read = set()
+    for module in (BASE_DIR / "config" / "settings").glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        read.update(re.findall(r"""env_\w+\(\s*["']([A-Z_]+)["']""", source))
+        read.update(re.findall(r"""environ\.get\(\s*["']([A-Z_]+)["']""", source))
+    read.add("DATABASE_URL")  # read by dj-database-url
+    example = (BASE_DIR / ".env.example").read_text(encoding="utf-8")
+    readme = (BASE_DIR / "README.md").read_text(encoding="utf-8")
+
+    assert {"DJANGO_SECRET_KEY", "DJANGO_CONN_MAX_AGE", "DJANGO_LOG_LEVEL"} <= read
+    assert sorted(name for name in read if name not in example) == []
+    assert sorted(name for name in read if f"`{name}`" not in readme) == []
