@@ -22,6 +22,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "config.devtools"]
 HTTPS = False
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
+# Links in account e-mail are written as production writes them.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 # Full-strength hashing makes every test that creates or signs in a reader slow.
