@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "accounts",
     "books",
     "reviews",
-    "config.devtools",
 ]
 
 MIDDLEWARE = [
