@@ -12,7 +12,7 @@ from reviews import counters
 from reviews.language import detect_language
 from reviews.models import ImportedReviewer, Review
 
-from .records import BookPage, ReviewRecord
+from .page import BookPage, ReviewRecord
 
 
 @dataclass
