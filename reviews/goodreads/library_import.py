@@ -32,12 +32,11 @@ from django.utils import timezone
 
 from accounts.models import LibraryImport
 from books.models import Author, Book
-from books.services import fill_blanks, fillable
+from config.orm import changes, save_changed
 from reviews import services
 from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
 
 from .library import LibraryFileError, LibraryRow, ParsedLibrary, RowError, parse_library
-from .page_import import assign_changed
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +245,7 @@ class _LibraryWriter:
         book = by_id.get(row.goodreads_id) if row.goodreads_id else None
         if book is None or book.pk in self.rows_by_book or not book.authors.all():
             return None
-        if fillable(book, _book_values(row, book)):
+        if changes(book, _book_values(row, book), blanks_only=True):
             return None
         entry = self.entries.get(book.pk)
         if entry is None:
@@ -340,9 +339,7 @@ class _LibraryWriter:
             self._add_authors(book, row)
             self.report.books_created += 1
         else:
-            filled = fill_blanks(book, _book_values(row, book))
-            if filled:
-                book.save(update_fields=[*filled, "updated_at"])
+            save_changed(book, _book_values(row, book), blanks_only=True)
             if not book.authors.all():
                 self._add_authors(book, row)
         if row.goodreads_id:
@@ -400,9 +397,7 @@ class _LibraryWriter:
             entry.own_shelves.set(wanted)
             changed = True
 
-        values = _entry_values(row)
-        if assign_changed(entry, values):
-            entry.save(update_fields=[*values, "updated_at"])
+        if save_changed(entry, _entry_values(row)):
             changed = True
         self.entries[book.pk] = entry
 
