@@ -7,7 +7,8 @@ both parts (``ratings_total``, ``average_rating``) from the row as it is once th
 figures are in, with the row locked, so that a rating given meanwhile counts in them.
 
 Rows are written in the order readers' writes lock them, reviews before their book, so that
-an import and a reader hiding a review never wait for each other.
+an import and a reader hiding one of its reviews may wait for each other, but never both at
+once.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def _refresh_rating_summary(book: Book) -> None:
     next one back until the import commits, and does not wait for readers who only hold the
     book as the target of a new row.
     """
-    Book.objects.select_for_update(no_key=True).filter(pk=book.pk).values_list("pk").first()
+    list(Book.objects.select_for_update(no_key=True).filter(pk=book.pk).values_list("pk"))
     counters.refresh_rating_summary(book.pk)
 
 
