@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from books.importer.parser import load_page
-from books.importer.service import import_page
+from reviews.goodreads.page import load_page
+from reviews.goodreads.page_import import import_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE_PAGE = FIXTURES / "memoirs_of_a_revolutionary.txt"

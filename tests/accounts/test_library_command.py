@@ -7,10 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.library.csv_format import COLUMNS
 from accounts.models import LibraryImport
 from books.models import Book
 from reviews.counters import recount
+from reviews.goodreads.library import COLUMNS
 from reviews.models import Rating, ShelfEntry
 from tests.conftest import FIXTURES
 

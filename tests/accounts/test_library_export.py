@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.library.csv_format import COLUMNS
 from accounts.models import LibraryImport
 from books.models import Author, Book
+from reviews.goodreads.library import COLUMNS
 from reviews.models import ReaderShelf, ShelfEntry
 from reviews.services import rating_set, review_create, shelf_set, shelf_set_own
 from tests.conftest import FIXTURES

@@ -15,14 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks.backends.database.models import DBTaskResult
 
-from accounts.library import service
-from accounts.library.csv_format import COLUMNS, MAX_FILE_BYTES
-from accounts.library.tasks import import_library
 from accounts.models import LibraryImport
 from books.models import Author, Book
 from reviews.counters import recount
+from reviews.goodreads import library_import as service
+from reviews.goodreads.library import COLUMNS, MAX_FILE_BYTES
 from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
 from reviews.services import rating_set
+from reviews.tasks import import_library
 from tests.conftest import FIXTURES
 
 EXPORT = FIXTURES / "goodreads_library_export.csv"
