@@ -54,7 +54,7 @@ def test_a_hidden_or_missing_review_has_no_page(client, source_book, reader):
 
 
 def messages_at_the_top(html: str) -> str:
-    found = re.search(r'<ul class="messages".*?</ul>', html, re.S)
+    found = re.search(r'<div class="messages".*?</ul></div>', html, re.S)
     return found.group(0) if found else ""
 
 
