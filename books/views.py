@@ -10,7 +10,15 @@ from reviews.forms import ReviewForm
 from reviews.models import Like, Review, ShelfEntry, books_with_reader_state
 
 from .filters import SEARCH_MAX_LENGTH, BookFilter
-from .models import STARS, Author, AuthorRedirect, Book, BookRedirect
+from .models import (
+    DAMPING_RATINGS,
+    PRIOR_STARS,
+    STARS,
+    Author,
+    AuthorRedirect,
+    Book,
+    BookRedirect,
+)
 
 # How many books each part of the home page shows.
 HOME_FEATURED = 6
@@ -43,6 +51,8 @@ def book_list(request):
         "books/book_list.html",
         {
             "filter": book_filter,
+            "damping_ratings": DAMPING_RATINGS,
+            "prior_stars": PRIOR_STARS,
             "page_obj": page_obj,
             "books": page_obj.object_list,
             "query_string": query_string_without_page(request),
