@@ -69,7 +69,14 @@ def build(n: int, tag: str) -> dict:
             position=1,
         )
     recount(book_ids=[book.pk for book in books])
-    return {"main": main, "author": author, "heavy": heavy, "reviewer": reviewer, "tag": tag}
+    return {
+        "main": main,
+        "author": author,
+        "heavy": heavy,
+        "reviewer": reviewer,
+        "tag": tag,
+        "review": review,
+    }
 
 
 def pages(data: dict) -> dict[str, tuple[str, bool]]:
@@ -91,6 +98,8 @@ def pages(data: dict) -> dict[str, tuple[str, bool]]:
         "profile": (profile, False),
         "profile, own": (profile, True),
         "reviewer": (reverse("reviews:reviewer", kwargs={"pk": data["reviewer"].pk}), False),
+        "review": (reverse("reviews:detail", kwargs={"pk": data["review"].pk}), False),
+        "review, signed in": (reverse("reviews:detail", kwargs={"pk": data["review"].pk}), True),
     }
 
 
@@ -139,3 +148,25 @@ def test_the_pages_measured_show_their_rows(client):
     assert sum(len(shelf["entries"]) for shelf in profile.context["shelves"]) == MANY
     reviewer = client.get(pages(data)["reviewer"][0])
     assert len(reviewer.context["reviews"]) == MANY
+
+
+# A review's own page: its writer, its book with the authors, the reader's like.
+REVIEW_PAGE_QUERIES = {"visitor": 3, "reader": 7}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["visitor", "reader"])
+def test_a_reviews_page_has_a_fixed_budget(client, who, django_assert_max_num_queries):
+    data = build(FEW, "deltaset")
+    if who == "reader":
+        client.force_login(data["heavy"])
+    url = reverse("reviews:detail", kwargs={"pk": data["review"].pk})
+    client.get(url)
+
+    with django_assert_max_num_queries(REVIEW_PAGE_QUERIES[who]):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert data["review"].body in response.content.decode()
+    if who == "reader":
+        assert 'aria-pressed="true">Liked</button>' in response.content.decode()

@@ -247,3 +247,23 @@ def test_home_queries_do_not_grow_with_rows(reader_client, django_assert_max_num
     add_books(30, 20)
 
     assert queries_for_home() == few
+
+
+@pytest.mark.django_db
+def test_highest_rated_needs_many_good_ratings_not_one(client):
+    from reviews.counters import refresh_rating_summary
+
+    one_five = Book.objects.create(title="One Fan", imported_ratings_5=1)
+    many_fours = Book.objects.create(
+        title="Loved Widely", imported_ratings_4=300, imported_ratings_5=200
+    )
+    few_fives = Book.objects.create(title="Few Fans", imported_ratings_5=3)
+    for book in (one_five, many_fours, few_fives):
+        refresh_rating_summary(book.pk)
+
+    response = client.get(reverse("books:list"), {"sort": "rating"})
+
+    titles = [book.title for book in response.context["books"]]
+    assert titles == ["Loved Widely", "Few Fans", "One Fan"]
+    assert "Highest rated ranks books by a damped average" in response.content.decode()
+    assert "Highest rated ranks" not in client.get(reverse("books:list")).content.decode()
