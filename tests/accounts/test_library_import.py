@@ -24,6 +24,7 @@ from reviews.counters import recount
 from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
 from reviews.services import rating_set
 from tests.conftest import FIXTURES
+from tests.query_budget import assert_queries_do_not_grow, get
 
 EXPORT = FIXTURES / "goodreads_library_export.csv"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -589,9 +590,7 @@ def test_an_import_that_fails_says_so(reader_client, reader, monkeypatch):
 # Query budgets.
 
 
-def test_the_import_page_query_count_does_not_grow_with_the_bad_rows(
-    reader_client, reader, django_assert_max_num_queries
-):
+def test_the_import_page_query_count_does_not_grow_with_the_bad_rows(reader_client, reader):
     def job_with(bad_rows: int) -> LibraryImport:
         errors = [{"row": n + 2, "message": "My Rating 9 is not 0-5"} for n in range(bad_rows)]
         report = {"created": 1, "updated": 0, "unchanged": 0, "books_created": 1, "errors": errors}
@@ -604,13 +603,13 @@ def test_the_import_page_query_count_does_not_grow_with_the_bad_rows(
             report=report,
         )
 
-    small, large = job_with(3), job_with(60)
-    with django_assert_max_num_queries(4) as small_queries:
-        assert reader_client.get(small.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(4) as large_queries:
-        response = reader_client.get(large.get_absolute_url())
-    assert response.content.decode().count("My Rating 9 is not 0-5") == 60
-    assert len(large_queries) == len(small_queries)
+    _small, large = assert_queries_do_not_grow(
+        lambda job: reader_client.get(job.get_absolute_url()),
+        grow=job_with,
+        steps=(3, 60),
+        budget=4,
+    )
+    assert large.content.decode().count("My Rating 9 is not 0-5") == 60
 
 
 def lookups(queries) -> int:
@@ -653,36 +652,28 @@ def test_new_books_and_authors_are_looked_up_a_fixed_number_of_times(reader_clie
     assert 0 < lookups(many) == lookups(few)
 
 
-def test_the_library_page_query_count_does_not_grow_with_the_books(
-    reader_client, reader, django_assert_max_num_queries
-):
+def test_the_library_page_query_count_does_not_grow_with_the_books(reader_client, reader):
     records = export_records()
-    import_through_pages(reader_client, csv_bytes(records[:30]))
-    with django_assert_max_num_queries(10) as few:
-        first = reader_client.get(reverse("accounts:library"))
-    import_through_pages(reader_client, csv_bytes(records[:120]))
-    with django_assert_max_num_queries(10) as many:
-        second = reader_client.get(reverse("accounts:library"))
+
+    first, second = assert_queries_do_not_grow(
+        get(reader_client, reverse("accounts:library")),
+        grow=lambda n: import_through_pages(reader_client, csv_bytes(records[:n])),
+        steps=(30, 120),
+        budget=10,
+    )
     assert first.content.decode().count('class="library-entry"') == 30
     assert second.content.decode().count('class="library-entry"') == 50  # one page
-    assert len(many) == len(few)
 
 
-def test_the_upload_page_query_count_does_not_grow_with_the_imports(
-    reader_client, reader, django_assert_max_num_queries
-):
-    def page():
-        with django_assert_max_num_queries(4) as queries:
-            response = reader_client.get(reverse("accounts:library-import"))
-        assert response.status_code == 200
-        return response.content.decode(), len(queries)
+def test_the_upload_page_query_count_does_not_grow_with_the_imports(reader_client, reader):
+    def add(imports: int) -> None:
+        LibraryImport.objects.bulk_create(
+            LibraryImport(user=reader, csv_text="x", file_name=f"import-{n}.csv")
+            for n in range(imports)
+        )
 
-    LibraryImport.objects.create(user=reader, csv_text="x", file_name="first.csv")
-    few_html, few = page()
-    LibraryImport.objects.bulk_create(
-        LibraryImport(user=reader, csv_text="x", file_name=f"more-{n}.csv") for n in range(30)
+    few, many = assert_queries_do_not_grow(
+        get(reader_client, reverse("accounts:library-import")), grow=add, steps=(1, 30), budget=4
     )
-    many_html, many = page()
-    assert few_html.count('href="/library/imports/') == 1
-    assert many_html.count('href="/library/imports/') == 5  # the latest few
-    assert many == few
+    assert few.content.decode().count('href="/library/imports/') == 1
+    assert many.content.decode().count('href="/library/imports/') == 5  # the latest few
