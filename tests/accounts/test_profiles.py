@@ -5,20 +5,21 @@ import re
 import pytest
 from django.urls import reverse
 
-from books.models import Author, Book
 from reviews import services
 from reviews.models import ImportedReviewer, Review, ShelfEntry
+from tests.factories import (
+    AuthorFactory,
+    BookFactory,
+    ImportedReviewFactory,
+    RatingFactory,
+    ReviewFactory,
+    ShelfEntryFactory,
+)
 from tests.query_budget import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Lent to my sister; ask for it back"
-
-
-def make_book(title, *authors):
-    book = Book.objects.create(title=title)
-    book.authors.set(authors)
-    return book
 
 
 def shelf_section(text, shelf):
@@ -29,19 +30,19 @@ def shelf_section(text, shelf):
 @pytest.fixture
 def shelved(reader):
     """The reader's three shelves, a rating and a review, with a private note on one entry."""
-    author = Author.objects.create(name="Victor Serge")
+    author = AuthorFactory(name="Victor Serge")
     books = {
-        "want": make_book("Unforgiving Years", author),
-        "reading": make_book("Conquered City", author),
-        "read": make_book("Memoirs of a Revolutionary", author),
-        "read_too": make_book("Midnight in the Century", author),
+        "want": BookFactory(title="Unforgiving Years", authors=[author]),
+        "reading": BookFactory(title="Conquered City", authors=[author]),
+        "read": BookFactory(title="Memoirs of a Revolutionary", authors=[author]),
+        "read_too": BookFactory(title="Midnight in the Century", authors=[author]),
     }
-    services.shelf_set(user=reader, book=books["want"], shelf="want_to_read")
-    services.shelf_set(user=reader, book=books["reading"], shelf="currently_reading")
-    services.shelf_set(user=reader, book=books["read"], shelf="read")
-    services.shelf_set(user=reader, book=books["read_too"], shelf="read")
-    services.rating_set(user=reader, book=books["read"], stars=4)
-    services.review_create(user=reader, book=books["read_too"], body="Bleak and beautiful.")
+    ShelfEntryFactory(user=reader, book=books["want"], shelf="want_to_read")
+    ShelfEntryFactory(user=reader, book=books["reading"], shelf="currently_reading")
+    ShelfEntryFactory(user=reader, book=books["read"], shelf="read")
+    ShelfEntryFactory(user=reader, book=books["read_too"], shelf="read")
+    RatingFactory(user=reader, book=books["read"], stars=4)
+    ReviewFactory(user=reader, book=books["read_too"], body="Bleak and beautiful.")
     ShelfEntry.objects.filter(user=reader, book=books["read"]).update(private_notes=SECRET)
     return books
 
@@ -103,7 +104,7 @@ def test_unknown_or_inactive_readers_are_404(client, reader, username):
 
 def test_long_shelves_show_the_full_count_and_the_latest_books(client, reader):
     for n in range(35):
-        services.shelf_set(user=reader, book=make_book(f"Read {n:02}"), shelf="read")
+        ShelfEntryFactory(user=reader, book=BookFactory(title=f"Read {n:02}"), shelf="read")
 
     response = client.get(reader.get_absolute_url())
 
@@ -114,17 +115,16 @@ def test_long_shelves_show_the_full_count_and_the_latest_books(client, reader):
 
 
 def test_profile_queries_do_not_grow_with_rows(client, reader, other_reader):
-    author = Author.objects.create(name="Writer")
-    co_author = Author.objects.create(name="Helper")
+    authors = [AuthorFactory(name="Writer"), AuthorFactory(name="Helper")]
     shelves = [value for value, _label in ShelfEntry.Shelf.choices]
     numbers = itertools.count()
 
     def add(count):
         for n in itertools.islice(numbers, count):
-            book = make_book(f"Book {n:02}", author, co_author)
-            services.shelf_set(user=reader, book=book, shelf=shelves[n % 3])
-            services.rating_set(user=reader, book=book, stars=1 + n % 5)
-            services.review_create(user=reader, book=book, body=f"Thoughts on book {n}.")
+            book = BookFactory(title=f"Book {n:02}", authors=authors)
+            ShelfEntryFactory(user=reader, book=book, shelf=shelves[n % 3])
+            RatingFactory(user=reader, book=book, stars=1 + n % 5)
+            ReviewFactory(user=reader, book=book, body=f"Thoughts on book {n}.")
 
     client.force_login(other_reader)
     responses = assert_queries_do_not_grow(
@@ -181,13 +181,13 @@ def test_unknown_reviewer_is_404(client, db):
 
 def test_reviewer_page_queries_do_not_grow_with_rows(reader_client):
     reviewer = ImportedReviewer.objects.create(name="Busy Reader", reviews_count=900)
-    author = Author.objects.create(name="Writer")
+    author = AuthorFactory(name="Writer")
     numbers = itertools.count()
 
     def add(count):
         for n in itertools.islice(numbers, count):
-            Review.objects.create(
-                book=make_book(f"Book {n:02}", author),
+            ImportedReviewFactory(
+                book=BookFactory(title=f"Book {n:02}", authors=[author]),
                 imported_reviewer=reviewer,
                 body=f"Review {n}.",
                 date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n),

@@ -1,4 +1,3 @@
-import datetime
 import itertools
 import re
 
@@ -7,8 +6,14 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.forms import MultiWidget
 from django.urls import reverse
 
-from books.models import Author, Blurb, Book
-from reviews.models import ImportedReviewer, Review
+from books.models import Book
+from tests.factories import (
+    AuthorFactory,
+    BlurbFactory,
+    BookFactory,
+    ImportedReviewFactory,
+    UserFactory,
+)
 from tests.query_budget import assert_queries_do_not_grow
 
 
@@ -76,16 +81,16 @@ def make_books(db):
     def make(n: int, prefix: str = "Book") -> list[Book]:
         books = []
         for i in itertools.islice(numbers, n):
-            author = Author.objects.create(name=f"{prefix} author {i}")
-            book = Book.objects.create(title=f"{prefix} {i}", format="Paperback")
-            book.authors.add(author)
-            Blurb.objects.create(book=book, text=f"Praise {i}", attribution="A critic")
-            reviewer = ImportedReviewer.objects.create(name=f"{prefix} reviewer {i}")
-            Review.objects.create(
+            book = BookFactory(
+                title=f"{prefix} {i}",
+                format="Paperback",
+                authors=[AuthorFactory(name=f"{prefix} author {i}")],
+            )
+            BlurbFactory(book=book, text=f"Praise {i}")
+            ImportedReviewFactory(
                 book=book,
-                imported_reviewer=reviewer,
+                imported_reviewer__name=f"{prefix} reviewer {i}",
                 source_key=f"{prefix} reviewer {i}|2020-01-01",
-                date=datetime.date(2020, 1, 1),
                 body=f"A review of {prefix} {i}.",
                 rating=4,
             )
@@ -96,16 +101,11 @@ def make_books(db):
 
 
 @pytest.fixture
-def make_readers(db, django_user_model):
+def make_readers(db):
     numbers = itertools.count(1)
 
     def make(n: int, prefix: str = "reader") -> list:
-        return [
-            django_user_model.objects.create_user(
-                username=f"{prefix}{i}", email=f"{prefix}{i}@example.org", password="x-long-pass-1"
-            )
-            for i in itertools.islice(numbers, n)
-        ]
+        return [UserFactory(username=f"{prefix}{i}") for i in itertools.islice(numbers, n)]
 
     return make
 
