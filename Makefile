@@ -26,8 +26,9 @@ run: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py import_goodreads_page $(SOURCE_PAGE)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# With COVERAGE=1 the run records coverage data as well (.ci/run does so); see pyproject.toml.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m $(if $(COVERAGE),coverage run -m pytest,pytest)
 
 lint: install
 	$(BIN)/ruff check .
