@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from books.formats import clean_format
 from books.models import STARS
 
 register = template.Library()
@@ -63,3 +64,10 @@ def average_meter(book):
     """The average drawn as five stars, partly filled (4.45 lights 89%, drawn as 90%), around
     the words of ``average_stars`` for a screen reader."""
     return {"book": book, "fill": fill_class(book.average_rating if book.ratings_total else 0)}
+
+
+@register.filter
+def format_name(text: str) -> str:
+    """A book's format by its canonical name ("paperback" -> "Paperback"), as the list's
+    format filter offers it."""
+    return clean_format(text or "")
