@@ -212,6 +212,31 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
 USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Uploaded pictures (covers, author photos, avatars; config/images.py). They go through the
+# default storage: files under DJANGO_MEDIA_ROOT served at /media/ (by runserver in development,
+# by the reverse proxy in production), or an S3 bucket when DJANGO_MEDIA_S3_BUCKET is set
+# (needs the "s3" extra: pip install -e ".[s3]"; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+# or the server's role give the access).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
+
+
+def _media_origins() -> list[str]:
+    """Where pictures come from when they are not on this site: the bucket or its CDN."""
+    if not MEDIA_S3_BUCKET:
+        return []
+    if domain := os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN", ""):
+        return [f"https://{domain}"]
+    if endpoint := os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL", ""):
+        return [endpoint.rstrip("/")]
+    region = os.environ.get("DJANGO_MEDIA_S3_REGION", "")
+    hosts = [f"{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
+    if region:
+        hosts.append(f"{MEDIA_S3_BUCKET}.s3.{region}.amazonaws.com")
+    return [f"https://{host}" for host in hosts]
+
+
 # Content-Security-Policy (django-csp): only this site's own scripts, styles and images; no
 # inline script or style, no plugins, no framing.
 CONTENT_SECURITY_POLICY = {
@@ -219,7 +244,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_media_origins()],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -277,6 +302,24 @@ STORAGES = {
         )
     },
 }
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "region_name": os.environ.get("DJANGO_MEDIA_S3_REGION") or None,
+            # Another S3-compatible store (MinIO, R2, Spaces): its address.
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
+            # A CDN or the bucket's public host name, e.g. media.books.example.org.
+            "custom_domain": os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("DJANGO_MEDIA_S3_PREFIX", "media"),
+            # Pictures are public and never overwritten: each upload gets new file names.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 # Without collectstatic (development, tests) whitenoise serves straight from static/.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
@@ -23,3 +25,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("accounts.urls")),
 ]
+
+# Uploaded pictures, in development (DJANGO_DEBUG=1): in production the reverse proxy or the
+# bucket serves them (README, "Running in production").
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -7,8 +7,11 @@ view's prefetch), so a page that lists many books runs no query per book.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from books.models import STARS
+from config import placeholders
 
 register = template.Library()
 
@@ -46,3 +49,40 @@ def average_stars(book):
     average = Decimal(book.average_rating)
     lit = int(average.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return stars_context(average, lit=lit)
+
+
+@register.simple_tag
+def cover(book, size="small", *, decorative=False):
+    """The book's cover at ``size`` ("small" for lists, "medium", "large" for its page): the
+    uploaded one, else the one drawn from its title and authors (``books:cover``). Reads only
+    columns of the book's row. ``decorative`` where the title stands beside it."""
+    drawn = reverse("books:cover", kwargs={"pk": book.pk})
+    if book.updated_at:
+        drawn += f"?v={int(book.updated_at.timestamp())}"
+    return mark_safe(  # noqa: S308 - rendered by a template that escapes every value
+        placeholders.cover_html(
+            title=book.title,
+            small=book.cover_small,
+            large=book.cover_large,
+            drawn_url=drawn,
+            size=size,
+            decorative=decorative,
+        )
+    )
+
+
+@register.simple_tag
+def author_photo(author, size="small", *, decorative=False):
+    """The author's photo at ``size``, else their initials on a colour. ``decorative`` where
+    their name stands beside it."""
+    return mark_safe(  # noqa: S308 - rendered by templates that escape every value
+        placeholders.face_html(
+            name=author.name,
+            key=f"author-{author.pk}",
+            small=author.photo_small,
+            large=author.photo_large,
+            size=size,
+            css_class="author-photo",
+            label="" if decorative else f"Photo of {author.name}",
+        )
+    )
