@@ -1,30 +1,46 @@
 # Everything a newcomer needs: `make run` serves the site, `make test` runs the suite.
+# manage.py runs with the local settings (config.settings.local) unless DJANGO_SETTINGS_MODULE
+# says otherwise; the suite with config.settings.test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# What running the site needs, and the test tools on top (pytest, Playwright, ruff, ...).
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 SOURCE_PAGE := tests/fixtures/memoirs_of_a_revolutionary.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate clean
+.PHONY: install install-run run test lint format migrate reset clean
 
-install: $(STAMP)
+# A developer's set-up: the site and the test tools.
+install: $(TEST_STAMP)
 
-$(STAMP): pyproject.toml
+install-run: $(RUN_STAMP)
+
+$(RUN_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "Could not create $(VENV): this Python lacks venv (on Debian or Ubuntu: apt-get install python3-venv)."; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
 
-migrate: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py createcachetable
+$(TEST_STAMP): $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+migrate: install-run
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 
 run: migrate
-	DJANGO_DEBUG=1 $(BIN)/python manage.py import_goodreads_page $(SOURCE_PAGE)
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py import_goodreads_page $(SOURCE_PAGE)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Start again with empty data: the next `make run` migrates a new SQLite file. A database
+# named by DATABASE_URL is left alone.
+reset:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-journal
 
 test: install
 	$(BIN)/python -m pytest

@@ -27,19 +27,21 @@ def _locked(model, **lookup):
 def _create_or_lock(model, defaults: dict, **lookup):
     """Create the row, or return the one a concurrent request created first (locked).
 
-    Returns ``(row, created)``.
+    Returns ``(row, created)``. A row another request creates and deletes again in between
+    (a double click on "shelve" beside "remove") sends it round once more.
     """
-    row = _locked(model, **lookup)
-    if row is not None:
-        return row, False
-    try:
-        with transaction.atomic():
-            return model.objects.create(**lookup, **defaults), True
-    except IntegrityError:
+    for _attempt in range(3):
         row = _locked(model, **lookup)
-        if row is None:
-            raise
-        return row, False
+        if row is not None:
+            return row, False
+        try:
+            with transaction.atomic():
+                return model.objects.create(**lookup, **defaults), True
+        except IntegrityError:
+            row = _locked(model, **lookup)
+            if row is not None:
+                return row, False
+    raise IntegrityError(f"{model.__name__} {lookup} kept changing under this write.")
 
 
 @transaction.atomic

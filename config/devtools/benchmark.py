@@ -88,6 +88,7 @@ def child_environment(database: Path, static_root: Path) -> dict[str, str]:
         if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
     }
     env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.benchmark",
         DATABASE_URL=f"sqlite:///{database}",
         DJANGO_SECRET_KEY=get_random_secret_key(),
         DJANGO_STATIC_ROOT=str(static_root),

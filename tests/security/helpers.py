@@ -10,16 +10,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 OTHER_SETTINGS_VARIABLES = ("DATABASE_URL", "REDIS_URL")
 
 
-def clean_environment(**overrides: str) -> dict[str, str]:
-    """This process's environment without any setting, plus ``overrides``."""
+def clean_environment(**overrides: str | None) -> dict[str, str]:
+    """This process's environment without any setting, plus ``overrides`` (None removes one).
+
+    The settings module is manage.py's default, and no ``.env`` file is read: a developer's
+    own .env must not change what the tests see.
+    """
     env = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith("DJANGO_") and name not in OTHER_SETTINGS_VARIABLES
     }
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    env["DJANGO_ENV_FILE"] = ""
     env.update(overrides)
-    return env
+    return {name: value for name, value in env.items() if value is not None}
 
 
 class InlineCode(HTMLParser):

@@ -1,52 +1,27 @@
-"""Settings for the site, read from the environment.
+"""What every settings module shares, with values from the environment.
 
-Every value has a default that suits a newcomer's machine: an SQLite file in the project, debug
-pages when DJANGO_DEBUG=1, e-mail printed to the console. See .env.example for the variables.
+The modules to run with are ``local`` (``manage.py``'s default: a developer's machine),
+``production`` (``config.wsgi``'s and ``config.asgi``'s default), ``test`` (the suite) and
+``benchmark`` (production settings for the benchmark's throw-away databases). Which one runs
+decides debug pages, the secret key check, HTTPS, hashing and static storage; nothing here
+depends on what happens to be imported. Every value has a default that suits a newcomer's
+machine: an SQLite file in the project, e-mail printed to the console. See .env.example for
+the variables.
 """
 
-import os
-import sys
-import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from .environment import BASE_DIR, env_bool, env_int, env_list, env_str
 
+ONE_YEAR = 365 * 24 * 3600
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+DEBUG = False
 
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DJANGO_DEBUG", False)
-
-# The test suite runs with DEBUG off, as production does, but needs no secret of its own.
-TESTING = "pytest" in sys.modules
-
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not (DEBUG or TESTING):
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random value, "
-            "or set DJANGO_DEBUG=1 for local development."
-        )
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
-elif not (DEBUG or TESTING) and (
-    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
-):
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
-        'python -c "from django.core.management.utils import get_random_secret_key; '
-        'print(get_random_secret_key())"'
-    )
+# Empty: Django refuses to start. Each settings module decides what it accepts.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 
@@ -68,7 +43,6 @@ INSTALLED_APPS = [
     "accounts",
     "books",
     "reviews",
-    "config.devtools",
 ]
 
 MIDDLEWARE = [
@@ -103,32 +77,32 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL (postgres://user:pass@host:5432/name) or an SQLite file in the project.
-DATABASES = {
-    "default": dj_database_url.config(
+
+def database(conn_max_age: int) -> dict:
+    """The database DATABASE_URL names (postgres://user:pass@host:5432/name), or an SQLite
+    file in the project; a server connection is kept for ``conn_max_age`` seconds
+    (DJANGO_CONN_MAX_AGE overrides it) and checked before it is reused."""
+    settings = dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", conn_max_age),
         conn_health_checks=True,
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers queue for the lock instead of failing with "database is locked": immediate
-    # transactions take the write lock up front, WAL lets readers go on meanwhile.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
-        ),
-    }
-    # The test database is a file of its own per run rather than an in-memory database, so
-    # that requests served by threads (concurrency tests, the live server) share it and queue
-    # for its lock the way production workers do.
-    DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / f"shelfmark-test-{os.getpid()}.sqlite3")
-    }
+    if settings["ENGINE"] == "django.db.backends.sqlite3":
+        # Writers queue for the lock instead of failing with "database is locked": immediate
+        # transactions take the write lock up front, WAL lets readers go on meanwhile.
+        settings["CONN_MAX_AGE"] = 0
+        settings["CONN_HEALTH_CHECKS"] = False
+        settings["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            ),
+        }
+    return settings
+
+
+DATABASES = {"default": database(conn_max_age=0)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -139,9 +113,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    # Full-strength hashing makes every test that creates or signs in a reader slow.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -151,10 +122,10 @@ AUTHENTICATION_BACKENDS = [
 # Accounts (django-allauth)
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("DJANGO_EMAIL_VERIFICATION", "optional")
+ACCOUNT_EMAIL_VERIFICATION = env_str("DJANGO_EMAIL_VERIFICATION", "optional")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
@@ -172,29 +143,35 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 # Behind N reverse proxies, the client address is the Nth from the right in X-Forwarded-For.
-ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # E-mail: printed to the console unless an SMTP host is configured.
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
-# Security. HTTPS-only settings are on by default in production and off for local
-# development (DJANGO_DEBUG=1) and the test suite, which talk plain http.
-HTTPS = env_bool("DJANGO_HTTPS", not DEBUG and not TESTING)
-SECURE_SSL_REDIRECT = HTTPS
+
+# Security. Whether the site is HTTPS-only is each settings module's choice (DJANGO_HTTPS, on
+# by default in production, off where plain http is spoken); on unless a module says otherwise.
+# The rest holds everywhere.
+def hsts_seconds(https: bool) -> int:
+    """How long browsers are told to use HTTPS only (HSTS): a year on an HTTPS-only site,
+    unless DJANGO_HSTS_SECONDS says otherwise."""
+    return env_int("DJANGO_HSTS_SECONDS", ONE_YEAR if https else 0)
+
+
+HTTPS = True
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
 # Load balancers probe /healthz over plain http inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SESSION_COOKIE_SECURE = HTTPS
-CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 # Asking browsers to preload HTTPS for the domain is hard to take back, so it is opt-in; the
 # deployment check's reminder about it is silenced until then.
@@ -217,20 +194,20 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # by the reverse proxy in production), or an S3 bucket when DJANGO_MEDIA_S3_BUCKET is set
 # (needs the "s3" extra: pip install -e ".[s3]"; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
 # or the server's role give the access).
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
-MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env_str("DJANGO_MEDIA_URL", "/media/")
+MEDIA_S3_BUCKET = env_str("DJANGO_MEDIA_S3_BUCKET")
 
 
 def _media_origins() -> list[str]:
     """Where pictures come from when they are not on this site: the bucket or its CDN."""
     if not MEDIA_S3_BUCKET:
         return []
-    if domain := os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN", ""):
+    if domain := env_str("DJANGO_MEDIA_S3_CUSTOM_DOMAIN"):
         return [f"https://{domain}"]
-    if endpoint := os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL", ""):
+    if endpoint := env_str("DJANGO_MEDIA_S3_ENDPOINT_URL"):
         return [endpoint.rstrip("/")]
-    region = os.environ.get("DJANGO_MEDIA_S3_REGION", "")
+    region = env_str("DJANGO_MEDIA_S3_REGION")
     hosts = [f"{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
     if region:
         hosts.append(f"{MEDIA_S3_BUCKET}.s3.{region}.amazonaws.com")
@@ -253,12 +230,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Cache: holds the rate limits, so it must be shared by every worker. Redis when REDIS_URL is
-# set, else a table in the database (created by `manage.py createcachetable`). The test suite
-# uses memory: each test starts from an empty cache.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-elif REDIS_URL:
+# set, else a table in the database (created by `manage.py createcachetable`).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -289,30 +263,26 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed files that `collectstatic` wrote, served by whitenoise with long cache
+# lifetimes. Where collectstatic is not run (a developer's machine, the suite) the settings
+# module serves static/ as it is instead.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            # Tests render pages without running collectstatic first.
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if MEDIA_S3_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": MEDIA_S3_BUCKET,
-            "region_name": os.environ.get("DJANGO_MEDIA_S3_REGION") or None,
+            "region_name": env_str("DJANGO_MEDIA_S3_REGION") or None,
             # Another S3-compatible store (MinIO, R2, Spaces): its address.
-            "endpoint_url": os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
+            "endpoint_url": env_str("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
             # A CDN or the bucket's public host name, e.g. media.books.example.org.
-            "custom_domain": os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN") or None,
-            "location": os.environ.get("DJANGO_MEDIA_S3_PREFIX", "media"),
+            "custom_domain": env_str("DJANGO_MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("DJANGO_MEDIA_S3_PREFIX", "media"),
             # Pictures are public and never overwritten: each upload gets new file names.
             "querystring_auth": False,
             "file_overwrite": False,
@@ -320,9 +290,8 @@ if MEDIA_S3_BUCKET:
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
     }
-# Without collectstatic (development, tests) whitenoise serves straight from static/.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 
 # Background tasks (django-tasks), such as a reader's library import. "immediate" (the
 # default) runs a task at once inside the request that starts it, so `make run` needs no
@@ -331,7 +300,7 @@ TASKS_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks.backends.database.DatabaseBackend",
 }
-TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "immediate").strip().lower()
+TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "immediate").strip().lower()
 if TASKS_BACKEND not in TASKS_BACKENDS:
     raise ImproperlyConfigured(
         f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}."
@@ -342,7 +311,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
 # How many reviews a book page shows at once.

@@ -1,0 +1,1 @@
+"""Settings modules: ``local``, ``production``, ``test`` and ``benchmark``, built on ``base``."""

@@ -1,0 +1,34 @@
+"""A developer's machine: ``manage.py``'s default.
+
+Debug pages (DJANGO_DEBUG=0 turns them off), a development secret key unless one is given,
+plain http, e-mail printed to the console unless an SMTP host is given, static files served
+from static/ as they are edited, and the developer tooling (demo data, the benchmark).
+Reads ``.env`` in the project folder first.
+"""
+
+from .environment import read_env_file
+
+read_env_file()
+
+from .base import *  # noqa: E402, F403
+from .base import INSTALLED_APPS, STORAGES, hsts_seconds  # noqa: E402
+from .environment import env_bool, env_str  # noqa: E402
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-development-key-do-not-use-in-production")
+
+INSTALLED_APPS = [*INSTALLED_APPS, "config.devtools"]
+
+HTTPS = env_bool("DJANGO_HTTPS", False)
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+
+# No collectstatic: whitenoise serves static/ itself and picks up changes.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
