@@ -377,8 +377,8 @@ def _find_title(lines: list[_Line]) -> int:
             )
         if len(text) > MAX_TITLE_LENGTH:
             raise PageError(
-                f"not a book page: the first line is {len(text)} characters long, "
-                "too long to be a title",
+                "not a book page: the title should be on this line, but it is "
+                f"{len(text)} characters long, too long to be a title",
                 line.number,
             )
         if any(
