@@ -30,8 +30,10 @@ this is an error instead. Every problem is reported as :class:`PageError`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +57,7 @@ __all__ = [
     "ReviewRecord",
     "load_page",
     "parse_page",
+    "review_source_key",
 ]
 
 #: Largest file :func:`load_page` reads. A copied book page is a few hundred kilobytes at most
@@ -108,12 +111,24 @@ class ReviewRecord:
     @property
     def source_key(self) -> str:
         """Identifies the review within its book across re-imports of the page."""
-        if self.reviewer_name:
-            return f"{self.reviewer_name}|{self.date.isoformat()}"
-        return (
-            f"|{self.reviewer_reviews_count}|{self.reviewer_followers_count}|"
-            f"{self.date.isoformat()}"
-        )
+        return review_source_key(self.date, self.body)
+
+
+#: How many of a review's first words its identity is made of.
+SOURCE_KEY_WORDS = 30
+
+
+def review_source_key(date: datetime.date, body: str) -> str:
+    """A review's identity within its book: its date and a digest of its first words.
+
+    Made only of what every copy of the page shows alike. The reviewer's figures ("209
+    reviews4 followers") change from one copy to the next, and a reader-mode copy loses the
+    name, so neither may be part of it; the date and the opening words stay. Thirty words tell
+    apart two reviews written the same day, and an edit further down keeps the identity.
+    """
+    words = " ".join(unicodedata.normalize("NFC", body).casefold().split()[:SOURCE_KEY_WORDS])
+    digest = hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+    return f"{date.isoformat()}|{digest}"
 
 
 @dataclass(frozen=True)
@@ -708,15 +723,24 @@ def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
 
 def _duplicate_key_warnings(reviews: list[ReviewRecord]) -> list[str]:
     seen: dict[str, int] = {}
+    seen_by: dict[tuple[str, datetime.date], int] = {}
     warnings = []
     for review in reviews:
         if review.source_key in seen:
             warnings.append(
                 f"reviews at lines {seen[review.source_key]} and {review.line} have the same "
-                f"reviewer and date ({review.source_key})"
+                "date and the same first words: the second one replaces the first"
             )
-        else:
-            seen[review.source_key] = review.line
+            continue
+        seen[review.source_key] = review.line
+        by = (review.reviewer_name, review.date)
+        if review.reviewer_name and by in seen_by:
+            warnings.append(
+                f"reviews at lines {seen_by[by]} and {review.line} have the same reviewer and "
+                f"date ({review.reviewer_name}, {review.date.isoformat()}); both are kept, told "
+                "apart by their first words"
+            )
+        seen_by.setdefault(by, review.line)
     return warnings
 
 
