@@ -22,9 +22,13 @@ parser reads, in this order, whichever of these parts the page has:
 Counts may be written ``1097``, ``1,097`` or ``21.8k``. Chrome lines (navigation, prompts,
 "Profile Image for" alt texts) never end up in any text field.
 
-When the page stops before the closing "Displaying ... reviews" line, the last review may be cut
-off: it is dropped, the result is marked incomplete and a warning says so; with ``strict=True``
-this is an error instead. Every problem is reported as :class:`PageError`.
+A copy may stop part-way. When the text ends inside a part that part's last piece may be cut:
+a review whose header or text the text ends in is dropped, a blurb it ends in is dropped, the
+biography's last paragraph is left out, a histogram it ends in is dropped; the result is marked
+incomplete and a warning names the line. A copy that stops between parts, before the closing
+"Displaying ... reviews" line or the page's footer, is read with a warning too. With
+``strict=True`` each of these is an error instead. Every problem is reported as
+:class:`PageError`, with the line it was found on.
 """
 
 from __future__ import annotations
@@ -94,6 +98,7 @@ class AuthorRecord:
     books_count: int | None = None
     followers_count: int | None = None
     bio: str = ""  # paragraphs separated by a blank line
+    bio_complete: bool = True  # False when the page ended inside the biography
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,8 @@ class BookPage:
     ratings: tuple[int, int, int, int, int] | None = None
     reviews_total: int | None = None
     reviews: tuple[ReviewRecord, ...] = ()
-    complete: bool = True  # False when the page ended before its closing "Displaying" line
+    complete: bool = True  # False when the page ended inside a part it shows (see warnings)
+    head_complete: bool = True  # False when the page ended inside its blurbs or description
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -232,10 +238,20 @@ CHROME_LINES = frozenset(
         "Friends & Following",
         "Can't find what you're looking for?",
         "Can’t find what you’re looking for?",
+        "Get help and learn more about the design.",
         "Loading interface...",
         "Loading interface…",
         "Community Reviews",
         "About the author",
+    }
+)
+
+# The lines Goodreads shows below the reviews: a page that reaches one was copied to its end.
+FOOTER_LINES = frozenset(
+    {
+        "Can't find what you're looking for?",
+        "Can’t find what you’re looking for?",
+        "Get help and learn more about the design.",
     }
 )
 
@@ -287,6 +303,15 @@ def _split_lines(text: str) -> list[_Line]:
     if breaks >= MAX_PAGE_LINES:
         raise PageError(f"not a book page: more than {MAX_PAGE_LINES} lines")
     return [_Line(number, raw.rstrip()) for number, raw in enumerate(LINE_SPLIT_RE.split(text), 1)]
+
+
+def _last_filled(lines: list[_Line]) -> _Line:
+    """The last non-blank line (the text has one)."""
+    return next(line for line in reversed(lines) if not line.blank)
+
+
+def _opens_a_quote(paragraph: str) -> bool:
+    return paragraph[:1] in '“"' and paragraph[:1] != ""
 
 
 def _next_filled(lines: list[_Line], index: int, stop: int | None = None) -> int:
@@ -402,7 +427,10 @@ def _find_title(lines: list[_Line]) -> int:
         ):
             raise PageError(f"the page has no title: it starts with {_shown(text)}", line.number)
         return index
-    raise PageError("the page is empty")
+    raise PageError(
+        "not a book page: it holds only Goodreads' buttons and headings, and no title",
+        _last_filled(lines).number,
+    )
 
 
 def _is_histogram_start(lines: list[_Line], index: int, stop: int) -> bool:
@@ -507,8 +535,12 @@ def _split_blurbs(paragraphs: list[str]) -> tuple[tuple[Blurb, ...], list[str]]:
 # --- author box ----------------------------------------------------------------------------
 
 
-def _read_author(lines: list[_Line], warnings: list[str]) -> AuthorRecord | None:
-    """The lines after "About the author": name, optional stats line, then the biography."""
+def _read_author(lines: list[_Line], warnings: list[str], *, cut: bool) -> AuthorRecord | None:
+    """The lines after "About the author": name, optional stats line, then the biography.
+
+    With ``cut`` the text ends inside the box: the biography's last paragraph, which may stop
+    mid-sentence, is left out.
+    """
     name_index = next(
         (i for i, line in enumerate(lines) if not line.blank and not _is_chrome(line)), None
     )
@@ -529,9 +561,11 @@ def _read_author(lines: list[_Line], warnings: list[str]) -> AuthorRecord | None
             books = _count(match["books"], stats_line)
             followers = _count(match["followers"], stats_line)
             bio_start = stats_index + 1
-    bio = "\n\n".join(_paragraphs(lines[bio_start:]))
+    paragraphs = _paragraphs(lines[bio_start:])
+    if cut:
+        paragraphs = paragraphs[:-1]
     name = _short(name_line.stripped, "the author's name", name_line)
-    return AuthorRecord(name, books, followers, bio)
+    return AuthorRecord(name, books, followers, "\n\n".join(paragraphs), bio_complete=not cut)
 
 
 # --- histogram -----------------------------------------------------------------------------
@@ -633,7 +667,8 @@ def _read_header(lines: list[_Line], start: int) -> _Header | None:
             )
     if not profile:
         return None
-    if index >= len(lines):
+    if index >= len(lines) or _next_filled(lines, index + 1) >= len(lines):
+        # The text ends inside the header (in its date line, say "Janu"): the review is cut.
         return _Header(
             first.number, name, reviews_count, followers_count, shelf, rating, None, index
         )
@@ -669,6 +704,7 @@ class _Reviews:
     total: int | None
     closed: bool  # a "Displaying" line follows the last review
     cut_line: int | None  # the line of the dropped last review
+    ended: bool  # the text goes on to the closing "Displaying" line or the page's footer
 
 
 def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
@@ -676,14 +712,21 @@ def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
     bodies: list[list[_Line]] = []
     total: int | None = None
     open_review = False
+    closing_lines = 0  # "Displaying" lines after a review, or a second one before any
+    reached_end = False
     index = start
     while index < len(lines):
         line = lines[index]
         if displaying := DISPLAYING_RE.match(line.stripped):
+            if total is not None or headers:
+                closing_lines += 1
             total = _count(displaying["total"], line)
             open_review = False
             index += 1
             continue
+        if line.stripped in FOOTER_LINES:
+            reached_end = True
+            break
         header = _read_header(lines, index)
         if header is not None:
             headers.append(header)
@@ -694,6 +737,9 @@ def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
         if open_review:
             bodies[-1].append(line)
         index += 1
+    if reached_end and open_review:
+        open_review = False
+    ended = reached_end or (closing_lines > 0 and not open_review)
 
     cut_line = None
     if open_review:
@@ -718,7 +764,7 @@ def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
                 line=header.line,
             )
         )
-    return _Reviews(records, total, not open_review, cut_line)
+    return _Reviews(records, total, not open_review, cut_line, ended)
 
 
 def _duplicate_key_warnings(reviews: list[ReviewRecord]) -> list[str]:
@@ -747,18 +793,21 @@ def _duplicate_key_warnings(reviews: list[ReviewRecord]) -> list[str]:
 # --- entry points --------------------------------------------------------------------------
 
 
-def _incomplete(message: str, line: int | None, strict: bool, warnings: list[str]) -> None:
-    if strict:
-        raise PageError(message, line)
-    warnings.append(message)
+@dataclass(frozen=True)
+class _Cut:
+    """Where the text ends early, and what was left out because of it."""
+
+    message: str
+    line: int
 
 
 def parse_page(text: str, *, strict: bool = False) -> BookPage:
     """Read a book page from its copied text.
 
     Raises :class:`PageError` when the text is not a book page. With ``strict=True`` a page
-    that ends early (the last review or the histogram may be cut off) is refused as well;
-    otherwise such a page is returned with ``complete=False`` and a warning.
+    that ends early (before its closing "Displaying" line or footer) is refused as well;
+    otherwise such a page is returned with a warning, and with ``complete=False`` when a part
+    it shows was cut.
     """
     if not isinstance(text, str):
         raise PageError(f"expected the page text as str, got {type(text).__name__}")
@@ -767,16 +816,50 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
         raise PageError("the page is empty")
     layout = _find_layout(lines)
     warnings: list[str] = []
+    cuts: list[_Cut] = []
     complete = True
+
+    # The page was copied to its end when it reaches the closing "Displaying" line or the footer;
+    # otherwise the part it stops in may be cut short.
+    ended = any(line.stripped in FOOTER_LINES for line in lines[layout.title + 1 :])
+    last = _last_filled(lines)
 
     head = lines[layout.title + 1 : layout.head_end]
     details_at = next((i for i, line in enumerate(head) if _is_detail_line(line)), len(head))
-    blurbs, description = _split_blurbs(_paragraphs(head[:details_at]))
+    head_paragraphs = _paragraphs(head[:details_at])
+    cut_blurb = (
+        not ended
+        and layout.head_end == len(lines)
+        and details_at == len(head)
+        and bool(head_paragraphs)
+        and _opens_a_quote(head_paragraphs[-1])
+        and BLURB_RE.match(head_paragraphs[-1]) is None
+    )
+    if cut_blurb:
+        complete = False
+        head_paragraphs.pop()
+        cuts.append(
+            _Cut(
+                f"page ends inside a blurb (line {last.number}); the blurb was dropped as cut off",
+                last.number,
+            )
+        )
+    blurbs, description = _split_blurbs(head_paragraphs)
     details = _read_details(head[details_at:])
 
     author = None
     if layout.author is not None:
-        author = _read_author(lines[layout.author + 1 : layout.author_end], warnings)
+        cut_bio = not ended and layout.author_end == len(lines)
+        author = _read_author(lines[layout.author + 1 : layout.author_end], warnings, cut=cut_bio)
+        if cut_bio:
+            complete = False
+            cuts.append(
+                _Cut(
+                    f"page ends inside the author's box (line {last.number}); the biography's "
+                    "last paragraph was left out as possibly cut off",
+                    last.number,
+                )
+            )
 
     ratings = None
     if layout.histogram is not None:
@@ -784,25 +867,33 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
             ratings = _read_histogram(lines, layout.histogram)
         except _Truncated:
             complete = False
-            _incomplete(
-                f"page ends inside the rating histogram (line {lines[layout.histogram].number}); "
-                "the ratings were dropped",
-                lines[layout.histogram].number,
-                strict,
-                warnings,
+            at = lines[layout.histogram].number
+            cuts.append(
+                _Cut(
+                    f"page ends inside the rating histogram (line {at}); the ratings were dropped",
+                    at,
+                )
             )
 
     reviews = _read_reviews(lines, layout.front_end)
     if reviews.cut_line is not None:
         complete = False
-        _incomplete(
-            "page ends before its closing 'Displaying … reviews' line; the last review "
-            f"(line {reviews.cut_line}) was dropped as possibly cut off",
-            reviews.cut_line,
-            strict,
-            warnings,
+        cuts.append(
+            _Cut(
+                "page ends before its closing 'Displaying … reviews' line; the last review "
+                f"(line {reviews.cut_line}) was dropped as possibly cut off",
+                reviews.cut_line,
+            )
         )
-    warnings.extend(_duplicate_key_warnings(reviews.records))
+    elif complete and not (ended or reviews.ended):
+        # Nothing read was cut, but the copy stops before the reviews it would show.
+        cuts.append(
+            _Cut(
+                f"page ends at line {last.number}, before its reviews; the rest of the page "
+                "is missing",
+                last.number,
+            )
+        )
 
     title_line = lines[layout.title]
     has_section = (
@@ -813,6 +904,7 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
         or reviews.total is not None
         or reviews.records
         or reviews.cut_line is not None
+        or (cut_blurb and bool(blurbs))  # a page cut inside its blurbs shows no more
     )
     if not has_section:
         raise PageError(
@@ -821,6 +913,10 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
             "an 'About the author' box or reviews",
             title_line.number,
         )
+    if strict and cuts:
+        raise PageError(cuts[0].message, cuts[0].line)
+    warnings.extend(cut.message for cut in cuts)
+    warnings.extend(_duplicate_key_warnings(reviews.records))
 
     return BookPage(
         title=title_line.stripped,
@@ -836,6 +932,7 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
         reviews_total=reviews.total,
         reviews=tuple(reviews.records),
         complete=complete,
+        head_complete=not cut_blurb,
         warnings=tuple(warnings),
     )
 

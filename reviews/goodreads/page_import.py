@@ -65,7 +65,8 @@ def _import_author(page: BookPage, summary: ImportSummary) -> Author | None:
     existing = Author.objects.filter(name__iexact=record.name).order_by("pk").first()
     values = {"name": record.name}
     # A page that leaves a part out does not erase what an earlier page said.
-    if record.bio:
+    # A biography the page cut short only fills in one that is missing.
+    if record.bio and (record.bio_complete or existing is None or not existing.bio):
         values["bio"] = record.bio
     if record.books_count is not None:
         values["books_count_imported"] = record.books_count
@@ -175,6 +176,8 @@ def _book_values(page: BookPage, key: str) -> dict:
         "imported_currently_reading": page.currently_reading or 0,
         "imported_want_to_read": page.want_to_read or 0,
     }
+    if not page.head_complete and not page.description:
+        del values["description"]  # cut before the description: keep what an earlier page said
     if page.ratings is not None:
         values.update(
             {f"imported_ratings_{stars}": n for stars, n in enumerate(page.ratings, start=1)}
@@ -183,13 +186,24 @@ def _book_values(page: BookPage, key: str) -> dict:
 
 
 def _find_book(key: str) -> Book | None:
-    """The book an earlier import of the same page made, if any."""
-    return Book.objects.filter(import_key=key).first()
+    """The book an earlier import of the same page made, if any.
+
+    A copy that stops before the author's box names no author; it finds the book of its title
+    when an earlier import made exactly one.
+    """
+    found = Book.objects.filter(import_key=key).first()
+    if found is None and key.endswith("|"):
+        same_title = list(Book.objects.filter(import_key__startswith=key)[:2])
+        if len(same_title) == 1:
+            found = same_title[0]
+    return found
 
 
 def _import_blurbs(book: Book, page: BookPage, summary: ImportSummary) -> None:
     blurbs = [(b.text, b.attribution) for b in page.blurbs]
     stored = list(book.blurbs.values_list("text", "attribution"))
+    if stored and not page.head_complete:
+        return  # a page cut inside its blurbs does not replace the whole set
     if stored != blurbs:
         book.blurbs.all().delete()
         Blurb.objects.bulk_create(
@@ -221,7 +235,9 @@ def import_page(page: BookPage, *, dry_run: bool = False) -> ImportSummary:
         key = book_import_key(page.title, author.name if author else "")
         values = _book_values(page, key)
         found = _find_book(key)
-        if found is None:
+        if found is not None:
+            values["import_key"] = found.import_key
+        else:
             values["imported_reviews_unlisted"] = _unlisted(page, len(page.reviews))
         book = found or _upsert(Book, None, values, summary, "books")
         imported = _import_reviews(book, page, summary)

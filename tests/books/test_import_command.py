@@ -274,3 +274,43 @@ def test_reviews_keyed_the_old_way_are_updated_in_place_after_the_migration():
 
     assert "created nothing; updated nothing" in out
     assert Review.objects.count() == 26
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cut", "line", "reviews"),
+    [("CUT_IN_A_DATE", 141, 5), ("CUT_IN_THE_SECOND_BIO_PARAGRAPH", 33, 0)],
+)
+def test_a_cut_copy_is_imported_with_its_warning_and_refused_when_strict(
+    tmp_path, cut, line, reviews
+):
+    from tests.books import test_parser_cuts
+
+    path = tmp_path / "cut.txt"
+    path.write_text(getattr(test_parser_cuts, cut), encoding="utf-8")
+    with pytest.raises(CommandError, match=f"cut.txt: line {line}:"):
+        run(path, "--strict")
+    assert not Book.objects.exists()
+
+    out, err = run(path)
+
+    assert "cut.txt: warning: page ends" in err
+    assert f"line {line}" in err
+    assert Review.objects.count() == reviews
+    assert Book.objects.get().title == "Memoirs of a Revolutionary"
+
+
+@pytest.mark.django_db
+def test_a_cut_copy_does_not_replace_what_a_whole_one_said(tmp_path):
+    from tests.books.test_parser_cuts import CUT_IN_A_BLURB, CUT_IN_THE_SECOND_BIO_PARAGRAPH
+
+    run(SOURCE_PAGE)
+    before = snapshot()
+    for number, text in enumerate((CUT_IN_A_BLURB, CUT_IN_THE_SECOND_BIO_PARAGRAPH)):
+        path = tmp_path / f"cut{number}.txt"
+        path.write_text(text, encoding="utf-8")
+        run(path)
+    book = Book.objects.get()
+    assert book.description.startswith("The book begins in 1906")
+    assert book.blurbs.count() == 5
+    assert Author.objects.get().bio == before["authors"][0]["bio"]
