@@ -44,6 +44,7 @@ from pathlib import Path
 from .text import (
     COUNT_PATTERN,
     MAX_LENGTHS,
+    MONTHS,
     NotText,
     decode,
     month_number,
@@ -173,6 +174,15 @@ REVIEWER_STATS_RE = re.compile(
 AUTHOR_STATS_RE = re.compile(
     rf"^(?:(?P<books>{_COUNT})\s*books?)?\s*(?:(?P<followers>{_COUNT})\s*followers?)?$"
 )
+REVIEWS_ONLY_RE = re.compile(rf"^(?P<reviews>{_COUNT})\s*reviews?$")
+FOLLOWERS_RE = re.compile(rf"^(?P<followers>{_COUNT})\s*followers?$")
+FOLLOW_LINE = "Follow"
+#: Longest line taken for a reviewer's name when it stands on its own line, and most words.
+MAX_SHOWN_NAME_LENGTH = 100
+MAX_NAME_WORDS = 6
+PARTIAL_DATE_RE = re.compile(r"^(?P<month>[A-Za-z]{1,9})(?:\.?\s+\d{1,2}(?:,?\s*\d{0,4})?)?$")
+# Every spelling of every month, for telling the start of a cut date line.
+MONTH_NAMES = tuple(MONTHS)
 REVIEW_DATE_RE = re.compile(rf"^{_DATE}$")
 SHELF_RE = re.compile(
     r"^(?:Read|Currently [Rr]eading|Want to [Rr]ead|Did not finish|DNF|Abandoned)$"
@@ -633,12 +643,68 @@ def _header_extra(line: _Line) -> tuple[str, int | None] | None:
     return None
 
 
-def _read_header(lines: list[_Line], start: int) -> _Header | None:
+def _is_split_name(lines: list[_Line], start: int) -> int | None:
+    """Where the stats start when ``start`` is a reviewer's name on its own line, else None.
+
+    In copies without the profile image line a review starts with the name, then ``157
+    reviews``, ``1,038 followers`` and a ``Follow`` button on lines of their own. The name
+    only counts with that shape after it (a lone count line, then a followers line or the
+    button), so prose followed by "23 reviews" is not taken for a name.
+    """
+    line = lines[start]
+    text = line.stripped
+    if (
+        not text
+        or len(text) > MAX_SHOWN_NAME_LENGTH
+        or not _reads_as_a_name(text)
+        or _is_chrome(line)
+        or text == FOLLOW_LINE
+        or REVIEWER_STATS_RE.match(text)
+        or FOLLOWERS_RE.match(text)
+        or REVIEW_DATE_RE.match(text)
+    ):
+        return None
+    stats = _next_filled(lines, start + 1)
+    if stats >= len(lines) or not REVIEWS_ONLY_RE.match(lines[stats].stripped):
+        return None
+    after = _next_filled(lines, stats + 1)
+    if after < len(lines) and (
+        FOLLOWERS_RE.match(lines[after].stripped) or lines[after].stripped == FOLLOW_LINE
+    ):
+        return stats
+    return None
+
+
+def _reads_as_a_name(text: str) -> bool:
+    """Not a sentence: a few words, ending in punctuation only after an initial ("E. G.")."""
+    words = text.split()
+    if len(words) > MAX_NAME_WORDS:
+        return False
+    if text[-1] in ".!?…\"”’')":
+        return text[-1] == "." and len(words[-1]) <= 2
+    return True
+
+
+def _is_partial_date(text: str) -> bool:
+    """The start of a date line the text ends in: "Janu", "January 1", "January 17, 20"."""
+    match = PARTIAL_DATE_RE.match(text)
+    if match is None:
+        return False
+    month = match["month"].lower()
+    return any(name.startswith(month) for name in MONTH_NAMES)
+
+
+def _read_header(lines: list[_Line], start: int, *, bare_date: bool = False) -> _Header | None:
     """The review header starting at ``start``, or None when no review starts there.
 
-    A header is ``Profile Image for NAME.`` and/or a reviewer stats line, optional shelf or
-    rating lines, then a date line. Without the profile line, a stats line only counts when
-    the date follows, so prose such as "23 reviews" on its own line is not split off.
+    A header is ``Profile Image for NAME.``, or the name on its own line (see
+    ``_is_split_name``), and/or reviewer stats (``157 reviews1,038 followers`` on one line, or
+    ``157 reviews`` and ``1,038 followers`` on two), an optional ``Follow`` button, optional
+    shelf or rating lines, then a date line. Without the profile line or the name, stats only
+    count when the date follows, so prose such as "23 reviews" on its own line is not split
+    off. With ``bare_date`` (in the reviews part of the page) a date line, perhaps after a
+    shelf or rating line, starts a review by itself: reader-mode copies keep no more of the
+    header.
     """
     first = lines[start]
     profile = PROFILE_RE.match(first.stripped)
@@ -647,13 +713,23 @@ def _read_header(lines: list[_Line], start: int) -> _Header | None:
     if profile:
         name = _short(_reviewer_name(profile["name"]), "the reviewer's name", first)
         index = _next_filled(lines, start + 1)
+    elif (stats_at := _is_split_name(lines, start)) is not None:
+        name = first.stripped
+        index = stats_at
+    named = bool(profile) or bool(name)
     reviews_count = followers_count = None
     if index < len(lines) and (stats := REVIEWER_STATS_RE.match(lines[index].stripped)):
         reviews_count = _count(stats["reviews"], lines[index])
         followers_count = _count(stats["followers"], lines[index])
         index = _next_filled(lines, index + 1)
-    elif not profile:
+        followers = index < len(lines) and FOLLOWERS_RE.match(lines[index].stripped)
+        if followers_count is None and followers:
+            followers_count = _count(followers["followers"], lines[index])
+            index = _next_filled(lines, index + 1)
+    elif not named and not bare_date:
         return None
+    if index < len(lines) and lines[index].stripped == FOLLOW_LINE:
+        index = _next_filled(lines, index + 1)
     shelf, rating = "", None
     while index < len(lines) and (extra := _header_extra(lines[index])) is not None:
         shelf = shelf or extra[0]
@@ -665,13 +741,15 @@ def _read_header(lines: list[_Line], start: int) -> _Header | None:
             return _Header(
                 first.number, name, reviews_count, followers_count, shelf, rating, date, index + 1
             )
-    if not profile:
+    if not named:
         return None
     if index >= len(lines) or _next_filled(lines, index + 1) >= len(lines):
         # The text ends inside the header (in its date line, say "Janu"): the review is cut.
         return _Header(
             first.number, name, reviews_count, followers_count, shelf, rating, None, index
         )
+    if not profile:
+        return None  # a name-like line and counts, but no date: prose after all
     raise PageError(
         f"review by {name or 'an unnamed reviewer'} has no date line; "
         f"found {_shown(lines[index].stripped)}",
@@ -705,6 +783,7 @@ class _Reviews:
     closed: bool  # a "Displaying" line follows the last review
     cut_line: int | None  # the line of the dropped last review
     ended: bool  # the text goes on to the closing "Displaying" line or the page's footer
+    stray: list[int]  # lines of text in the reviews part that belong to no review
 
 
 def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
@@ -713,6 +792,7 @@ def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
     total: int | None = None
     open_review = False
     closing_lines = 0  # "Displaying" lines after a review, or a second one before any
+    stray: list[int] = []  # lines of text in the reviews part that belong to no review
     reached_end = False
     index = start
     while index < len(lines):
@@ -727,7 +807,7 @@ def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
         if line.stripped in FOOTER_LINES:
             reached_end = True
             break
-        header = _read_header(lines, index)
+        header = _read_header(lines, index, bare_date=True)
         if header is not None:
             headers.append(header)
             bodies.append([])
@@ -736,9 +816,20 @@ def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
             continue
         if open_review:
             bodies[-1].append(line)
+        elif not line.blank and not _is_chrome(line) and line.stripped != FOLLOW_LINE:
+            stray.append(line.number)
         index += 1
     if reached_end and open_review:
         open_review = False
+    elif open_review and bodies[-1]:
+        filled = [line for line in bodies[-1] if not line.blank]
+        if filled and _is_partial_date(filled[-1].stripped) and len(filled) > 1:
+            # A reader-mode copy cut inside the next review's date ("Janu"): the review before
+            # it is whole, the one whose date was cut is what is dropped.
+            cut = filled[-1]
+            bodies[-1] = [line for line in bodies[-1] if line.number < cut.number]
+            headers.append(_Header(cut.number, "", None, None, "", None, None, len(lines)))
+            bodies.append([])
     ended = reached_end or (closing_lines > 0 and not open_review)
 
     cut_line = None
@@ -764,7 +855,7 @@ def _read_reviews(lines: list[_Line], start: int) -> _Reviews:
                 line=header.line,
             )
         )
-    return _Reviews(records, total, not open_review, cut_line, ended)
+    return _Reviews(records, total, not open_review, cut_line, ended, stray)
 
 
 def _duplicate_key_warnings(reviews: list[ReviewRecord]) -> list[str]:
@@ -916,6 +1007,13 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
     if strict and cuts:
         raise PageError(cuts[0].message, cuts[0].line)
     warnings.extend(cut.message for cut in cuts)
+    if reviews.stray:
+        first, last = reviews.stray[0], reviews.stray[-1]
+        where = f"line {first}" if first == last else f"lines {first}-{last}"
+        warnings.append(
+            f"{len(reviews.stray)} line(s) of text among the reviews ({where}) belong to no "
+            "review (no reviewer or date line before them) and were left out"
+        )
     warnings.extend(_duplicate_key_warnings(reviews.records))
 
     return BookPage(
