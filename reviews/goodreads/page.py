@@ -902,6 +902,9 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
     """
     if not isinstance(text, str):
         raise PageError(f"expected the page text as str, got {type(text).__name__}")
+    # One spelling per letter: "é" typed as e plus a combining accent is stored as the "é"
+    # a keyboard types, so searches and comparisons find it.
+    text = unicodedata.normalize("NFC", text)
     lines = _split_lines(text)
     if all(line.blank for line in lines):
         raise PageError("the page is empty")

@@ -87,3 +87,24 @@ def test_a_reader_mode_copy_updates_the_reviews_in_place_and_keeps_their_names(t
     assert Review.objects.count() == 26
     buck = ImportedReviewer.objects.get(name="Buck")
     assert (buck.reviews_count, buck.followers_count) == (157, 1038)
+
+
+@pytest.mark.django_db
+def test_a_name_typed_with_a_combining_accent_is_found_by_a_search_typed_normally(client):
+    from django.urls import reverse
+
+    from reviews.goodreads.page_import import import_page
+
+    decomposed = "Victor Se\u0301rge"  # "e" and a combining acute accent
+    text = SOURCE_TEXT.replace("\nVictor Serge\n", f"\n{decomposed}\n", 1)
+    text = text.replace(
+        "Memoirs of a Revolutionary\n", "Me\u0301moires d'un re\u0301volutionnaire\n", 1
+    )
+    page = parse_page(text)
+    assert (page.title, page.author.name) == ("Mémoires d'un révolutionnaire", "Victor Sérge")
+
+    import_page(page)
+
+    for query in ("Sérge", "Mémoires"):
+        response = client.get(reverse("books:search"), {"q": query})
+        assert "Mémoires d&#x27;un révolutionnaire" in response.content.decode(), query
