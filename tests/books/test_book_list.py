@@ -298,4 +298,4 @@ def test_one_page_shows_no_page_numbers(client):
 def test_each_row_shows_a_cover(client, source_book):
     row = re.search(r'<li class="book-card book-row">.*?</li>', client.get(LIST_URL).text, re.S)
 
-    assert 'class="cover small"' in row.group(0)
+    assert 'class="cover cover-small"' in row.group(0)

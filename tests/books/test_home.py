@@ -107,7 +107,6 @@ def test_each_book_on_a_shelf_is_a_cover_that_links_to_it(client):
     html = client.get(HOME).content.decode()
 
     card = re.search(r'<li class="cover-card">.*?</li>', section(html, "featured"), re.S).group(0)
-    assert (
-        f'<a class="cover-link" href="{book.get_absolute_url()}"><span class="cover medium">'
-        in card
-    )
+    link = f'<a class="cover-link" href="{book.get_absolute_url()}"><img class="cover cover-medium"'
+    assert link in card
+    assert 'alt="Cover of Covered"' in card

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('books', '0007_damped_rating'),
-        ('reviews', '0003_perf_indexes'),
+        ('reviews', '0004_review_source_key_from_date_and_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
