@@ -46,6 +46,12 @@ DEMO_SIZES = [
     "--imported-reviews=10",
 ]
 READER = "maria"
+LOAD_EVERY_IMAGE = """async () => {
+  const images = [...document.images];
+  for (const img of images) img.loading = "eager";
+  await Promise.all(images.map((img) => img.complete ? null
+    : new Promise((done) => { img.onload = img.onerror = done; })));
+}"""
 
 
 class Command(BaseCommand):
@@ -167,6 +173,8 @@ class Command(BaseCommand):
                     if as_reader != signed_in:
                         continue
                     page.goto(url + path)
+                    # Covers load lazily, as the reader scrolls: a full-page picture needs all.
+                    page.evaluate(LOAD_EVERY_IMAGE)
                     target = folder / f"{name}-{width}.png"
                     page.screenshot(path=str(target), full_page=True)
                     written += 1
