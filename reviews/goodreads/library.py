@@ -9,6 +9,9 @@ binary, not UTF-8, without the columns that make one) raises ``LibraryFileError`
 ``write_library`` turns records back into the same 24 columns, in the forms Goodreads writes:
 ISBNs quoted for spreadsheets (``="0307377334"``), dates as ``YYYY/MM/DD``, line breaks in
 reviews as ``<br/>``, the series back in the title ("Harrow the Ninth (The Locked Tomb, #2)").
+A text cell a spreadsheet would run as a formula (one starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) is written with a single quote in front, as OWASP recommends, and
+reading such a cell back takes the quote off again, so the site's own export imports unchanged.
 """
 
 from __future__ import annotations
@@ -79,6 +82,8 @@ MAX_COUNT = 10_000
 # "Harrow the Ninth (The Locked Tomb, #2)": a last parenthesis with a number sign in it.
 _SERIES = re.compile(r"(?P<title>.*?\S)\s+\((?P<series>[^()]*#[^()]*)\)")
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# What a spreadsheet takes as the start of a formula (OWASP's "CSV injection" list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"", "false", "no", "0"}
 _BINARY = "This is not a CSV file: it holds binary data."
@@ -167,6 +172,18 @@ def review_to_goodreads(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>")
 
 
+def neutralize_formula(cell: str) -> str:
+    """A text cell as a spreadsheet shows it rather than runs it: ``'=1+1`` for ``=1+1``."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def restore_formula(cell: str) -> str:
+    """The text ``neutralize_formula`` was given: the quote it added taken off again."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
 # Reading.
 
 
@@ -238,7 +255,7 @@ def parse_library(text: str) -> ParsedLibrary:
                 RowError(number, f"{len(record)} fields where the header has {len(header)}")
             )
             continue
-        values = {column: record[i] for column, i in index.items()}
+        values = {column: restore_formula(record[i]) for column, i in index.items()}
         row, problems = _parse_row(number, values)
         errors.extend(RowError(number, problem) for problem in problems)
         if row is not None:
@@ -385,17 +402,35 @@ def _parse_row(number: int, values: dict[str, str]) -> tuple[LibraryRow | None, 
 # Writing.
 
 
-class _Echo:
-    """A file-like object that hands back what is written to it, for streaming."""
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
-    def write(self, value: str) -> str:
-        return value
+
+def _csv_line(cells) -> str:
+    """One line of CSV as Goodreads writes it: a cell quoted only when it holds a comma, a
+    quote or a line break. (The csv module would leave a lone carriage return unquoted when
+    lines end in a line feed, and a reader would take it for the end of the row.)"""
+    out = []
+    for cell in cells:
+        text = str(cell)
+        if _NEEDS_QUOTES.search(text):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out) + "\n"
+
+
+def _cell(value):
+    """A value as the export writes it: text that could run as a formula neutralized;
+    numbers (a year such as -400 is one to a spreadsheet too) as they are."""
+    return neutralize_formula(value) if isinstance(value, str) else value
 
 
 def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
-    """The CSV text of an export, a line (one book) at a time, header first."""
-    writer = csv.writer(_Echo(), lineterminator="\n")
-    yield writer.writerow(COLUMNS)
+    """The CSV text of an export, a line (one book) at a time, header first.
+
+    The ISBN columns keep Goodreads' ``="…"`` quoting (digits only inside); every other text
+    cell goes through ``neutralize_formula``.
+    """
+    yield _csv_line(COLUMNS)
     positions: Counter[str] = Counter()
     for row in rows:
         shelves = [row.exclusive_shelf] if row.exclusive_shelf != "read" else []
@@ -404,15 +439,16 @@ def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
         for name in shelves:
             positions[name] += 1
             with_positions.append(f"{name} (#{positions[name]})")
-        yield writer.writerow(
-            (
+        cells = [
+            _cell(value)
+            for value in (
                 row.goodreads_id,
                 row.full_title,
                 row.author,
                 name_last_first(row.author),
                 ", ".join(row.additional_authors),
-                quote_isbn(row.isbn10),
-                quote_isbn(row.isbn13),
+                "",  # the ISBNs, quoted below
+                "",
                 row.rating,
                 row.average_rating,
                 row.publisher,
@@ -431,4 +467,6 @@ def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
                 row.read_count,
                 row.owned_copies,
             )
-        )
+        ]
+        cells[5:7] = quote_isbn(row.isbn10), quote_isbn(row.isbn13)
+        yield _csv_line(cells)
