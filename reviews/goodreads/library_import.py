@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from accounts.models import LibraryImport
 from books.models import Author, Book
-from config.orm import changes, save_changed
+from config.orm import changes, save_changed, save_fields
 from reviews import services
 from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
 
@@ -63,6 +63,8 @@ class ImportReport:
     unchanged: int = 0
     books_created: int = 0  # books new to the site
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # values dropped, rows kept
+    ignored_columns: list[str] = field(default_factory=list)  # the file's, not kept here
 
     @property
     def bad_rows(self) -> int:
@@ -86,6 +88,8 @@ class ImportReport:
             unchanged=data.get("unchanged", 0),
             books_created=data.get("books_created", 0),
             errors=[RowError(e["row"], e["message"]) for e in data.get("errors", [])],
+            warnings=[RowError(e["row"], e["message"]) for e in data.get("warnings", [])],
+            ignored_columns=list(data.get("ignored_columns", [])),
         )
 
 
@@ -124,13 +128,26 @@ def _book_values(row: LibraryRow, book: Book | None = None) -> dict:
         "format": row.binding,
         "publisher": row.publisher,
         "year_published": year if year and year > 0 else None,
-        # A date cannot hold a year before the common era ("-400"); such a book goes without.
+        # The row states a year only: stored as its January 1 and marked so, pages show the
+        # year alone. A date cannot hold a year before the common era ("-400"); such a book
+        # goes without.
         "first_published": datetime.date(original, 1, 1) if original and original > 0 else None,
         "goodreads_id": row.goodreads_id,
     }
     if book is not None and book.title.casefold() != row.title.casefold():
         del values["series"]
     return values
+
+
+def _fill_book(book: Book, row: LibraryRow) -> list[str]:
+    """Fill what ``book`` leaves blank from the row; set, not saved. Returns the fields."""
+    filled = changes(book, _book_values(row, book), blanks_only=True)
+    for name, value in filled.items():
+        setattr(book, name, value)
+    if "first_published" in filled:
+        book.first_published_year_only = True
+        filled["first_published_year_only"] = True
+    return list(filled)
 
 
 def _entry_values(row: LibraryRow) -> dict:
@@ -335,11 +352,14 @@ class _LibraryWriter:
         if book is None:
             book = self._match(row)
         if book is None:
-            book = Book.objects.create(**_book_values(row))
+            values = _book_values(row)
+            book = Book.objects.create(
+                **values, first_published_year_only=values["first_published"] is not None
+            )
             self._add_authors(book, row)
             self.report.books_created += 1
         else:
-            save_changed(book, _book_values(row, book), blanks_only=True)
+            save_fields(book, _fill_book(book, row))
             if not book.authors.all():
                 self._add_authors(book, row)
         if row.goodreads_id:
@@ -442,7 +462,11 @@ def library_import(
     ``progress`` is called after each chunk with the number of rows handled so far (bad rows
     count as handled from the start).
     """
-    report = ImportReport(errors=list(library.errors))
+    report = ImportReport(
+        errors=list(library.errors),
+        warnings=list(library.warnings),
+        ignored_columns=list(library.ignored_columns),
+    )
     writer = _LibraryWriter(user, report)
     rows = list(library.rows)
     handled = library.rows_total - len(rows)

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import LibraryImport
 from books.models import Author, Book
-from reviews.goodreads.library import COLUMNS
+from reviews.goodreads.library import COLUMNS, text_from_markup
+from reviews.goodreads.text import isbn10_valid, isbn13_valid, unquote_isbn
 from reviews.models import ReaderShelf, ShelfEntry
 from reviews.services import rating_set, review_create, shelf_set, shelf_set_own
 from tests.conftest import FIXTURES
@@ -73,6 +74,10 @@ EXACT = (
 SPACED = ("Title", "Author", "Author l-f", "Publisher")
 
 
+def valid_isbn(isbn: str) -> bool:
+    return not isbn or isbn10_valid(isbn) or isbn13_valid(isbn)
+
+
 def each_author_once(record: dict) -> str:
     """Additional Authors as the export writes them: each name once, the main author not
     again (one row of the real export lists its author among the additional ones)."""
@@ -98,9 +103,15 @@ def test_an_imported_library_exports_as_it_came(reader_client):
     for original in originals:
         row = by_id[original["Book Id"]]
         for column in EXACT:
-            assert row[column] == original[column], (original["Title"], column)
+            expected = original[column]
+            if column in {"ISBN", "ISBN13"} and not valid_isbn(unquote_isbn(expected)):
+                expected = '=""'  # one ISBN of the real export has a wrong check digit
+            assert row[column] == expected, (original["Title"], column)
         for column in SPACED:
-            assert row[column] == spaced(original[column]), (original["Title"], column)
+            # Goodreads' markup in a title (one has <br/> between the books of a box set)
+            # comes back as plain text.
+            expected = spaced(text_from_markup(original[column]))
+            assert row[column] == expected, (original["Title"], column)
         assert row["Additional Authors"] == each_author_once(original), original["Title"]
         # A year before the common era has no date to live in.
         year = original["Original Publication Year"]
@@ -129,6 +140,8 @@ def test_an_imported_library_exports_as_it_came(reader_client):
         "unchanged": len(originals),
         "books_created": 0,
         "errors": [],
+        "warnings": [],
+        "ignored_columns": ["Average Rating", "Bookshelves with positions"],
     }
 
 
