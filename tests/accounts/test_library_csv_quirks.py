@@ -138,7 +138,7 @@ def test_a_year_is_shown_as_a_year_not_as_an_invented_date(reader_client, reader
         True,
     )
     page = reader_client.get(book.get_absolute_url()).content.decode()
-    assert "First published 2020" in page
+    assert '<dd class="first-published">2020</dd>' in page
     assert "January 1, 2020" not in page
 
 

@@ -128,6 +128,7 @@ def test_a_page_imported_again_writes_only_what_it_changed(page, reader):
             "updated_at",
             "ratings_total",
             "average_rating",
+            "damped_rating",
         },
         "reviews_review": {"body", "updated_at"},
     }
