@@ -13,7 +13,7 @@ def rebuild_text_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("books", "0007_damped_rating")]
+    dependencies = [("books", "0008_merge_0007_cover_files_0007_damped_rating")]
 
     operations = [
         # Undone last: the column's removal rebuilds the table again.
