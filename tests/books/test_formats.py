@@ -51,7 +51,7 @@ def test_the_migration_gives_stored_books_their_canonical_format():
         text: BookFactory(title=text or "none", format=text)
         for text in ("paperback", "Broschiert", "Paperback", "hardback", "Board book", "")
     }
-    migration = importlib.import_module("books.migrations.0009_normalise_formats")
+    migration = importlib.import_module("books.migrations.0010_normalise_formats")
 
     migration.normalise_formats(django_apps, None)
 

@@ -21,7 +21,7 @@ def normalise_formats(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("books", "0008_merge_0007_cover_files_0007_damped_rating"),
+        ("books", "0009_first_published_year_only"),
     ]
 
     operations = [
