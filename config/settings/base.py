@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.cache import cache_settings
+
 from .environment import BASE_DIR, env_bool, env_int, env_list, env_str
 
 ONE_YEAR = 365 * 24 * 3600
@@ -170,8 +172,8 @@ def hsts_seconds(https: bool) -> int:
 HTTPS = True
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
-# Load balancers probe /healthz over plain http inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers probe /healthz and /readyz over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 # Asking browsers to preload HTTPS for the domain is hard to take back, so it is opt-in; the
 # deployment check's reminder about it is silenced until then.
@@ -204,24 +206,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Cache: holds the rate limits, so it must be shared by every worker. Redis when REDIS_URL is
-# set, else a table in the database (created by `manage.py createcachetable`).
+# Cache: holds the rate limits and sign-in lockouts. With REDIS_URL, Redis, shared by every
+# worker (production requires it), falling back to the process's memory while Redis is away;
+# without it, the process's memory, which needs no table and never culls a live key (see
+# config/cache.py). `migrate` alone prepares everything the site needs.
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shelfmark",
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "shelfmark_cache",
-        }
-    }
+CACHES = cache_settings(REDIS_URL)
 
 # What a signed-in reader may do per action kind: "<count>/<period>" with the period in
 # seconds, minutes, hours or days ("30/m", "100/h", "5/10s").

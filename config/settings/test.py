@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from config.cache import cache_settings
+
 from .base import *  # noqa: F403
 from .base import DATABASES, INSTALLED_APPS, STORAGES, TASKS_BACKENDS, hsts_seconds
 
@@ -28,7 +30,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # Full-strength hashing makes every test that creates or signs in a reader slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = cache_settings("")
 
 # Tests render pages without running collectstatic first.
 STORAGES = {
