@@ -1,13 +1,78 @@
 """How sign-up and sign-in behave on this site (django-allauth's account adapter)."""
 
+import functools
+import re
+import unicodedata
+
 from allauth.account.adapter import DefaultAccountAdapter
+from confusable_homoglyphs import confusables
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import URLResolver, get_resolver
 
 from .logins import account_for_login
 
 # What a signed-out reader was about to do ("rate this book") when they were sent to sign in;
 # once signed in they are told to click again.
 PENDING_ACTION_SESSION_KEY = "shelfmark:pending-action"
+
+
+# Words a username may not be, besides the first segments of the site's own paths.
+RESERVED_USERNAMES = frozenset(
+    {
+        "admin",
+        "administrator",
+        "root",
+        "staff",
+        "support",
+        "help",
+        "about",
+        "shelfmark",
+        "me",
+        "settings",
+        "login",
+        "logout",
+        "signup",
+        "static",
+        "media",
+        "api",
+        "www",
+    }
+)
+
+
+@functools.cache
+def reserved_usernames() -> frozenset[str]:
+    """RESERVED_USERNAMES and the first segment of every path in the URLconf ("books",
+    "readers", "healthz", ...), lowercased."""
+    words = set(RESERVED_USERNAMES)
+    patterns = list(get_resolver().url_patterns)
+    while patterns:
+        pattern = patterns.pop()
+        first = re.split(r"[/<.]", str(pattern.pattern).lstrip("^"), maxsplit=1)[0]
+        if first:
+            words.add(first.lower())
+        elif isinstance(pattern, URLResolver):  # included at the root: its own first words
+            patterns.extend(pattern.url_patterns)
+    return frozenset(words)
+
+
+def latin_skeleton(name: str) -> str:
+    """``name`` with every character that Unicode's confusables table (TR39, shipped by
+    confusable_homoglyphs) says looks like a Latin one replaced by it: "аlice" (Cyrillic а)
+    gives "alice"."""
+    out = []
+    for char in name:
+        found = confusables.is_confusable(char, preferred_aliases=["latin"], greedy=True)
+        latin = [
+            glyph["c"]
+            for entry in found or []
+            for glyph in entry["homoglyphs"]
+            if glyph["n"].startswith("LATIN ") and len(glyph["c"]) == 1
+        ]
+        out.append(latin[0] if latin else char)
+    return "".join(out)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,3 +90,30 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None:
             return f"account:{user.pk}"
         return f"login:{login.strip().lower()}"
+
+    def clean_username(self, username, shallow=False):
+        """A new username, NFKC-normalised (so full-width and other compatibility forms of a
+        name become the name), refused when it is only dots (``/readers/../``), holds "@"
+        (addresses sign in too, and must never be taken for a username), is one of the
+        site's own path words, or looks like an existing reader's name (its Latin skeleton is
+        that name)."""
+        username = unicodedata.normalize("NFKC", username).strip()
+        if username and set(username) <= {"."}:
+            raise ValidationError("A username needs a letter or a digit, not only dots.")
+        if "@" in username:
+            raise ValidationError("A username cannot hold “@”.")
+        if username.lower() in reserved_usernames():
+            raise ValidationError("This name belongs to the site. Please choose another.")
+        skeleton = latin_skeleton(username)
+        if (
+            skeleton != username
+            and get_user_model()
+            .objects.filter(username__iexact=skeleton)
+            .exclude(username__iexact=username)
+            .exists()
+        ):
+            raise ValidationError(
+                "This name looks like another reader's, letter for letter. Please choose one "
+                "that cannot be mistaken for it."
+            )
+        return super().clean_username(username, shallow=shallow)
