@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from confusable_homoglyphs import confusables
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -117,3 +118,13 @@ class AccountAdapter(DefaultAccountAdapter):
                 "that cannot be mistaken for it."
             )
         return super().clean_username(username, shallow=shallow)
+
+    def confirm_email(self, request, email_address):
+        """Verify the address, and take unverified copies of it off every other account: an
+        address belongs to whoever proves they read its mail."""
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            EmailAddress.objects.filter(email__iexact=email_address.email, verified=False).exclude(
+                user_id=email_address.user_id
+            ).delete()
+        return confirmed
