@@ -3,10 +3,13 @@
 import functools
 import re
 import unicodedata
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from confusable_homoglyphs import confusables
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -128,3 +131,37 @@ class AccountAdapter(DefaultAccountAdapter):
                 user_id=email_address.user_id
             ).delete()
         return confirmed
+
+    def send_mail(self, template_prefix, email, context):
+        """Links in account e-mail (confirmation, password reset, sign-up) lead to the site's
+        configured address (DJANGO_SITE_URL), never to the Host a request claimed."""
+        if settings.SITE_URL:
+            context = {name: on_site(value) for name, value in context.items()}
+            # "Hello from <site>" names the site, not the Host.
+            context["current_site"] = SimpleNamespace(domain=site_host(), name=site_host())
+        super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject):
+        if settings.SITE_URL and self.app_settings_prefix() is None:
+            return f"[{site_host()}] {subject}"
+        return super().format_email_subject(subject)
+
+    @staticmethod
+    def app_settings_prefix():
+        from allauth.account import app_settings
+
+        return app_settings.EMAIL_SUBJECT_PREFIX
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).netloc
+
+
+def on_site(value):
+    """An absolute http(s) URL moved onto settings.SITE_URL's scheme and host; anything
+    else as it is."""
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return value
+    site = urlsplit(settings.SITE_URL)
+    link = urlsplit(value)
+    return urlunsplit((site.scheme, site.netloc, link.path, link.query, link.fragment))

@@ -133,6 +133,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = "strict"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# The site's own address, for links in e-mail (never the Host a request claims): scheme and
+# host, e.g. https://books.example.org. Required in production.
+SITE_URL = env_str("DJANGO_SITE_URL").rstrip("/")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"

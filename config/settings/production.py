@@ -4,13 +4,16 @@ Everything ``server`` holds, and the site refuses to start without Redis (REDIS_
 sign-in lockouts and the reader action limits must live in a cache that every worker shares
 and that never drops a live key to make room. A cache in each process's memory would give
 every worker limits of its own, and the database cache culls a third of its keys, live
-lockouts included, once it holds 300.
+lockouts included, once it holds 300. It also needs DJANGO_SITE_URL, the address links in
+e-mail lead to.
 """
+
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .server import *  # noqa: F403
-from .server import REDIS_URL
+from .server import REDIS_URL, SITE_URL
 
 
 def check_redis_url(url: str) -> None:
@@ -22,4 +25,15 @@ def check_redis_url(url: str) -> None:
         )
 
 
+def check_site_url(url: str) -> None:
+    """Links in account e-mail are built on this address, never on a request's Host."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/"):
+        raise ImproperlyConfigured(
+            "DJANGO_SITE_URL must be the site's address, scheme and host only, such as "
+            f"https://books.example.org (it is {url!r}): links in e-mail are built on it."
+        )
+
+
 check_redis_url(REDIS_URL)
+check_site_url(SITE_URL)

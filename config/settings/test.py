@@ -26,6 +26,7 @@ SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
 # Links in account e-mail are written as production writes them.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+SITE_URL = "https://books.example.org"
 
 # Full-strength hashing makes every test that creates or signs in a reader slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,6 +18,7 @@ def production_environment() -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "books.example.org",
         "DJANGO_HTTPS": "1",
         "REDIS_URL": REDIS_TEST_URL,
+        "DJANGO_SITE_URL": "https://books.example.org",
     }
 
 

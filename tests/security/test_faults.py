@@ -57,6 +57,16 @@ def test_production_refuses_to_start_without_redis(run_django):
     assert "started" not in result.stdout
 
 
+@pytest.mark.parametrize("site_url", [None, "books.example.org", "https://books.example.org/x/"])
+def test_production_refuses_to_start_without_a_site_address(run_django, site_url):
+    env = {**production_environment(), "DJANGO_SITE_URL": site_url}
+
+    result = run_django("-c", "import django; django.setup(); print('started')", **env)
+
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL must be the site's address" in result.stderr
+
+
 SIGN_UP_AND_IN = """
 import django
 django.setup()

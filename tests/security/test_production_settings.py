@@ -92,6 +92,7 @@ def test_the_web_servers_entry_points_default_to_production(run_django, entry_po
         DJANGO_DEBUG="1",
         DJANGO_SECRET_KEY=get_random_secret_key(),
         REDIS_URL=REDIS_TEST_URL,
+        DJANGO_SITE_URL="https://books.example.org",
     )
 
     assert refused.returncode != 0
@@ -280,7 +281,8 @@ def test_a_env_file_is_read_and_the_process_environment_wins(settings_in, tmp_pa
         "DJANGO_ALLOWED_HOSTS=books.example.org,www.books.example.org\n"
         "export DJANGO_HSTS_SECONDS=3600\n"
         "DJANGO_CSRF_TRUSTED_ORIGINS='https://books.example.org'\n"
-        f"REDIS_URL={REDIS_TEST_URL}\n",
+        f"REDIS_URL={REDIS_TEST_URL}\n"
+        "DJANGO_SITE_URL=https://books.example.org\n",
         encoding="utf-8",
     )
 
