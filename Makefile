@@ -41,8 +41,9 @@ run: migrate
 reset:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-journal
 
+# With COVERAGE=1 the run records coverage data as well (.ci/run does so); see pyproject.toml.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m $(if $(COVERAGE),coverage run -m pytest,pytest)
 
 lint: install
 	$(BIN)/ruff check .

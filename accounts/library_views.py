@@ -9,12 +9,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from books.models import Author
 from config.navigation import page_of
 from reviews.counters import SHELF_COUNTERS
+from reviews.goodreads.library import write_library
+from reviews.goodreads.library_import import ImportReport, library_rows
 from reviews.models import Rating, ReaderShelf, ShelfEntry
+from reviews.tasks import import_library
 
-from .library.csv_format import write_library
-from .library.forms import LibraryImportForm
-from .library.service import ImportReport, library_rows
-from .library.tasks import import_library
+from .library_forms import LibraryImportForm
 from .models import LibraryImport
 
 LIBRARY_PER_PAGE = 50

@@ -26,7 +26,7 @@ class LibraryImport(models.Model):
     """A Goodreads library export a reader uploaded, and how importing it went.
 
     The file's text is kept here so that a background worker can read it; ``report`` holds the
-    outcome once the import has finished (see ``accounts.library.service.ImportReport``).
+    outcome once the import has finished (see ``reviews.goodreads.library_import.ImportReport``).
     """
 
     class Status(models.TextChoices):

@@ -12,7 +12,7 @@ from reviews.merge import authors_merge, books_merge
 from .models import Author, Blurb, Book
 from .services import books_set_featured
 
-COUNTER_FIELDS = (*counters.BOOK_COUNTERS, "ratings_total", "average_rating")
+COUNTER_FIELDS = (*counters.BOOK_COUNTERS, *counters.RATING_FIGURES)
 
 
 def merge_selected(modeladmin, request, queryset, *, merge, describe):

@@ -12,7 +12,7 @@ from .models import Book
 # default. Every ordering ends on the primary key, so that pages never overlap.
 SORTS = {
     "ratings": ("Most ratings", ("-ratings_total", "-average_rating", "title", "pk")),
-    "rating": ("Highest rated", ("-average_rating", "-ratings_total", "title", "pk")),
+    "rating": ("Highest rated", ("-damped_rating", "-ratings_total", "title", "pk")),
     "title": ("Title", ("title", "pk")),
     "newest": ("Newest", (F("first_published").desc(nulls_last=True), "title", "pk")),
 }

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.search import SearchRank
 from django.db import models
@@ -8,6 +8,20 @@ from django.urls import reverse
 from . import fts, search
 
 STARS = (1, 2, 3, 4, 5)
+# "Highest rated" ranks books by a damped (Bayesian) average: every book counts as if it also
+# had DAMPING_RATINGS ratings of PRIOR_STARS, so that one 5-star rating does not lead the list.
+DAMPING_RATINGS = 10
+PRIOR_STARS = Decimal("3.5")
+
+
+def damped_average(total: int, average: Decimal) -> Decimal:
+    """The damped average (two decimals) of ``total`` ratings averaging ``average``; 0 for none."""
+    if not total:
+        return Decimal("0.00")
+    damped = (PRIOR_STARS * DAMPING_RATINGS + Decimal(average) * total) / (DAMPING_RATINGS + total)
+    return damped.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 # A search looks for each of its first few words on its own.
 SEARCH_MAX_WORDS = 10
 
@@ -187,6 +201,8 @@ class Book(models.Model):
     # Both parts together, for lists that filter and sort.
     ratings_total = models.PositiveIntegerField(default=0)
     average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
+    # ``damped_average`` of the two above: what "Highest rated" sorts by.
+    damped_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -212,6 +228,9 @@ class Book(models.Model):
         indexes = [
             models.Index(fields=["-average_rating", "-ratings_total"], name="book_rating_idx"),
             models.Index(fields=["-ratings_total"], name="book_ratings_total_idx"),
+            models.Index(
+                fields=["-damped_rating", "-ratings_total", "title", "id"], name="book_damped_idx"
+            ),
             models.Index(fields=["first_published"], name="book_first_published_idx"),
             models.Index(fields=["-created_at"], name="book_created_idx"),
             models.Index(fields=["featured"], name="book_featured_idx"),

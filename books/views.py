@@ -4,13 +4,21 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from config.navigation import page_of, query_string_without_page
+from config.navigation import page_of, placed_messages, query_string_without_page
 from reviews.filters import BookReviewFilter
 from reviews.forms import ReviewForm
 from reviews.models import Like, Review, ShelfEntry, books_with_reader_state
 
 from .filters import SEARCH_MAX_LENGTH, BookFilter
-from .models import STARS, Author, AuthorRedirect, Book, BookRedirect
+from .models import (
+    DAMPING_RATINGS,
+    PRIOR_STARS,
+    STARS,
+    Author,
+    AuthorRedirect,
+    Book,
+    BookRedirect,
+)
 
 # How many books each part of the home page shows.
 HOME_FEATURED = 6
@@ -43,6 +51,8 @@ def book_list(request):
         "books/book_list.html",
         {
             "filter": book_filter,
+            "damping_ratings": DAMPING_RATINGS,
+            "prior_stars": PRIOR_STARS,
             "page_obj": page_obj,
             "books": page_obj.object_list,
             "query_string": query_string_without_page(request),
@@ -96,6 +106,11 @@ def book_detail(request, pk):
     page_obj = page_of(request, review_filter.qs, settings.REVIEWS_PER_PAGE)
     reviews = list(page_obj.object_list)
     liked_ids = Like.objects.review_ids_liked_by(request.user, reviews)
+    placed, other_messages = placed_messages(
+        request, ["your-reading", *(f"review-{review.pk}" for review in reviews)]
+    )
+    for review in reviews:
+        review.placed_messages = placed.get(f"review_{review.pk}", [])
     own_review = None
     review_form = None
     if request.user.is_authenticated:
@@ -113,6 +128,14 @@ def book_detail(request, pk):
             "reviews_shown_total": (
                 page_obj.paginator.count if review_filter.is_narrowed else book.reviews_total
             ),
+            # The source page counted reviews it did not carry: say so rather than offer pages
+            # that do not exist.
+            "honest_count": bool(book.imported_reviews_unlisted) and not review_filter.is_narrowed,
+            # Imported reviews carry no stars: a star filter can only find readers' reviews.
+            "stars_filter_misses_imported": bool(book.import_key)
+            and bool(review_filter.form.cleaned_data.get("rating")),
+            "messages": other_messages,
+            "placed_messages": placed,
             "query_string": query_string_without_page(request),
             "liked_ids": liked_ids,
             "own_review": own_review,

@@ -4,9 +4,9 @@ the apps' admin classes share."""
 from allauth.account.adapter import get_adapter
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.exceptions import FieldDoesNotExist
 from django.views.decorators.debug import sensitive_variables
 
+from config.orm import save_fields
 from reviews import counters
 
 
@@ -47,15 +47,7 @@ class ChangedFieldsOnlyMixin:
         if not change:
             super().save_model(request, obj, form, change)
             return
-        names = [
-            name
-            for name in form.changed_data
-            if (field := _concrete_field(obj, name)) is not None and not field.many_to_many
-        ]
-        if names:
-            if _concrete_field(obj, "updated_at") is not None:
-                names.append("updated_at")
-            obj.save(update_fields=names)
+        save_fields(obj, form.changed_data)
 
 
 class DeleteAndRecountMixin:
@@ -78,11 +70,3 @@ def count_column(annotation: str, description: str):
         return getattr(obj, annotation)
 
     return column
-
-
-def _concrete_field(obj, name):
-    try:
-        field = obj._meta.get_field(name)
-    except FieldDoesNotExist:  # a form-only field
-        return None
-    return field if getattr(field, "concrete", False) else None

@@ -1,5 +1,6 @@
 """Where a page's links and a form's redirect lead: pages of a list and safe return URLs."""
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -28,3 +29,23 @@ def safe_return_url(request, *, or_referer: bool = False) -> str:
         ):
             return url
     return ""
+
+
+def placed_messages(request, places) -> tuple[dict[str, list], list]:
+    """The request's messages, parted into those meant for a place on the page and the rest.
+
+    A view that acts on a control files its message under the control's fragment
+    (``extra_tags="your-reading"``); the page it leads back to shows the message in that
+    section, where the reader clicked. Keys are the fragments with ``_`` for ``-`` so that
+    templates can read them; messages for a place the page lacks stay with the rest.
+    """
+    wanted = set(places)
+    placed: dict[str, list] = {}
+    rest = []
+    for message in messages.get_messages(request):
+        place = message.extra_tags
+        if place in wanted:
+            placed.setdefault(place.replace("-", "_"), []).append(message)
+        else:
+            rest.append(message)
+    return placed, rest

@@ -18,7 +18,7 @@ from django.db.models import Count, F
 from django.db.models.functions import Greatest
 
 from accounts.models import User
-from books.models import STARS, Book
+from books.models import STARS, Book, damped_average
 
 from .models import ImportedReviewer, Like, Rating, Review, ShelfEntry
 
@@ -30,6 +30,7 @@ SHELF_COUNTERS = {
 STAR_FIELDS = tuple(f"ratings_{s}" for s in STARS)
 IMPORTED_STAR_FIELDS = tuple(f"imported_ratings_{s}" for s in STARS)
 BOOK_COUNTERS = (*STAR_FIELDS, *SHELF_COUNTERS.values(), "reviews_count")
+RATING_FIGURES = ("ratings_total", "average_rating", "damped_rating")
 READER_COUNTERS = ("ratings_count", *SHELF_COUNTERS.values(), "reviews_count")
 
 
@@ -42,6 +43,16 @@ def rating_summary(counts: Iterable[int]) -> tuple[int, Decimal]:
     weighted = sum(stars * count for stars, count in zip(STARS, counts, strict=True))
     average = (Decimal(weighted) / Decimal(total)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return total, average
+
+
+def rating_fields(counts: Iterable[int]) -> dict:
+    """The book's stored rating figures from its per-star counts (one star first)."""
+    total, average = rating_summary(counts)
+    return {
+        "ratings_total": total,
+        "average_rating": average,
+        "damped_rating": damped_average(total, average),
+    }
 
 
 def _add(model, pk: int, deltas: dict[str, int]) -> None:
@@ -57,12 +68,8 @@ def refresh_rating_summary(book_id: int) -> None:
     row = Book.objects.filter(pk=book_id).values(*IMPORTED_STAR_FIELDS, *STAR_FIELDS).first()
     if row is None:
         return
-    total, average = rating_summary(
-        row[f"imported_ratings_{s}"] + row[f"ratings_{s}"] for s in STARS
-    )
-    Book.objects.filter(pk=book_id).exclude(ratings_total=total, average_rating=average).update(
-        ratings_total=total, average_rating=average
-    )
+    figures = rating_fields(row[f"imported_ratings_{s}"] + row[f"ratings_{s}"] for s in STARS)
+    Book.objects.filter(pk=book_id).exclude(**figures).update(**figures)
 
 
 def rating_moved(book_id: int, *, reader_id: int, old: int | None, new: int | None) -> None:
@@ -79,13 +86,11 @@ def rating_moved(book_id: int, *, reader_id: int, old: int | None, new: int | No
         row[f"ratings_{old}"] = max(row[f"ratings_{old}"] - 1, 0)
     if new is not None:
         row[f"ratings_{new}"] += 1
-    total, average = rating_summary(
-        row[f"imported_ratings_{s}"] + row[f"ratings_{s}"] for s in STARS
-    )
+    figures = rating_fields(row[f"imported_ratings_{s}"] + row[f"ratings_{s}"] for s in STARS)
     moved = {
         field: row[field] for field in STAR_FIELDS if field in (f"ratings_{old}", f"ratings_{new}")
     }
-    book.update(**moved, ratings_total=total, average_rating=average)
+    book.update(**moved, **figures)
     if old is None or new is None:
         _add(User, reader_id, {"ratings_count": 1 if old is None else -1})
 
@@ -218,13 +223,13 @@ def recount(
 
         def book_actual(book):
             actual = book_counts.get(book.pk, empty_book)
-            total, average = rating_summary(
+            figures = rating_fields(
                 getattr(book, f"imported_ratings_{s}") + actual[f"ratings_{s}"] for s in STARS
             )
-            return {**actual, "ratings_total": total, "average_rating": average}
+            return {**actual, **figures}
 
         books = Book.objects.all() if everything else Book.objects.filter(pk__in=books_scope)
-        book_fields = (*BOOK_COUNTERS, "ratings_total", "average_rating")
+        book_fields = (*BOOK_COUNTERS, *RATING_FIGURES)
         books = books.only("pk", *book_fields, *IMPORTED_STAR_FIELDS).order_by("pk")
         drift, changed_books = _compare(books.iterator(chunk_size=2000), "book", book_actual)
 

@@ -12,12 +12,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapter import PENDING_ACTION_SESSION_KEY
 from books.models import Book, prefetch_authors
-from config.navigation import page_of, safe_return_url
+from config.navigation import page_of, placed_messages, safe_return_url
 
 from . import services
 from .forms import RatingForm, ReviewForm, ShelfForm
-from .models import ImportedReviewer, Review, ShelfEntry, books_with_reader_state
+from .models import ImportedReviewer, Like, Review, ShelfEntry, books_with_reader_state
 from .ratelimit import limit_reader_actions
+
+# The fragment of the book page's reading controls: actions on them lead back there, and
+# their messages are shown there.
+READING = "your-reading"
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -76,9 +80,11 @@ def book_rate(request, pk):
     if form.is_valid():
         stars = form.cleaned_data["stars"]
         services.rating_set(user=request.user, book=book, stars=stars)
-        messages.success(request, f"You rated this book {_stars(stars)}.")
+        messages.success(request, f"You rated this book {_stars(stars)}.", extra_tags=READING)
     else:
-        messages.error(request, "A rating is 1 to 5 stars. Your rating was not changed.")
+        messages.error(
+            request, "A rating is 1 to 5 stars. Your rating was not changed.", extra_tags=READING
+        )
     return _back(request, book.get_absolute_url(), "your-reading")
 
 
@@ -88,9 +94,9 @@ def book_rate(request, pk):
 def book_unrate(request, pk):
     book = get_object_or_404(Book, pk=pk)
     if services.rating_remove(user=request.user, book=book):
-        messages.success(request, "Your rating was removed.")
+        messages.success(request, "Your rating was removed.", extra_tags=READING)
     else:
-        messages.info(request, "You had not rated this book.")
+        messages.info(request, "You had not rated this book.", extra_tags=READING)
     return _back(request, book.get_absolute_url(), "your-reading")
 
 
@@ -103,9 +109,13 @@ def book_shelve(request, pk):
     if form.is_valid():
         shelf = ShelfEntry.Shelf(form.cleaned_data["shelf"])
         services.shelf_set(user=request.user, book=book, shelf=shelf)
-        messages.success(request, f"This book is on your “{shelf.label}” shelf.")
+        messages.success(
+            request, f"This book is on your “{shelf.label}” shelf.", extra_tags=READING
+        )
     else:
-        messages.error(request, "There is no such shelf. Your shelves were not changed.")
+        messages.error(
+            request, "There is no such shelf. Your shelves were not changed.", extra_tags=READING
+        )
     return _back(request, book.get_absolute_url(), "your-reading")
 
 
@@ -115,9 +125,9 @@ def book_shelve(request, pk):
 def book_unshelve(request, pk):
     book = get_object_or_404(Book, pk=pk)
     if services.shelf_remove(user=request.user, book=book):
-        messages.success(request, "This book was taken off your shelves.")
+        messages.success(request, "This book was taken off your shelves.", extra_tags=READING)
     else:
-        messages.info(request, "This book was not on your shelves.")
+        messages.info(request, "This book was not on your shelves.", extra_tags=READING)
     return _back(request, book.get_absolute_url(), "your-reading")
 
 
@@ -148,11 +158,14 @@ def review_create(request, pk):
             spoiler=data["spoiler"],
             rating=_rating_sent(request, data["rating"]),
         )
+        place = f"review-{review.pk}"
         if existing is None:
-            messages.success(request, "Your review was posted.")
+            messages.success(request, "Your review was posted.", extra_tags=place)
         else:
             messages.success(
-                request, "You had already reviewed this book: your review was updated."
+                request,
+                "You had already reviewed this book: your review was updated.",
+                extra_tags=place,
             )
         return _back(request, book.get_absolute_url(), f"review-{review.pk}")
     return render(
@@ -180,7 +193,7 @@ def review_edit(request, pk):
             spoiler=data["spoiler"],
             rating=_rating_sent(request, data["rating"]),
         )
-        messages.success(request, "Your review was updated.")
+        messages.success(request, "Your review was updated.", extra_tags=f"review-{review.pk}")
         return _back(request, review.book.get_absolute_url(), f"review-{review.pk}")
     return render(
         request,
@@ -197,7 +210,7 @@ def review_delete(request, pk):
     review = get_object_or_404(Review.objects.select_related("book"), pk=pk, user=request.user)
     if request.method == "POST":
         services.review_delete(review=review)
-        messages.success(request, "Your review was deleted.")
+        messages.success(request, "Your review was deleted.", extra_tags=READING)
         return _back(request, review.book.get_absolute_url(), "your-reading")
     return render(
         request,
@@ -214,10 +227,11 @@ def _like_response(request, review: Review, *, liked: bool, note: str, refused: 
             {"liked": liked, "likes_count": review.likes_count, "message": note},
             status=403 if refused else 200,
         )
+    place = f"review-{review.pk}"
     if refused:
-        messages.error(request, note)
+        messages.error(request, note, extra_tags=place)
     else:
-        messages.success(request, note)
+        messages.success(request, note, extra_tags=place)
     return _back(request, _book_url(review.book_id), f"review-{review.pk}")
 
 
@@ -250,4 +264,24 @@ def reviewer_detail(request, pk):
         request,
         "reviews/reviewer_detail.html",
         {"reviewer": reviewer, "page_obj": page_obj, "reviews": page_obj.object_list},
+    )
+
+
+def review_detail(request, pk):
+    """One review on a page of its own, whole, with its book and its likes."""
+    review = get_object_or_404(
+        Review.objects.visible().with_authors().select_related("book"), pk=pk
+    )
+    prefetch_authors([review.book])
+    placed, other_messages = placed_messages(request, [f"review-{review.pk}"])
+    review.placed_messages = placed.get(f"review_{review.pk}", [])
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "book": review.book,
+            "liked_ids": Like.objects.review_ids_liked_by(request.user, [review]),
+            "messages": other_messages,
+        },
     )

@@ -6,9 +6,10 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from books.importer.parser import load_page
-from books.importer.service import import_page
 from config.cache import FallbackRedisCache, cache_settings
+from reviews.goodreads.page import load_page
+from reviews.goodreads.page_import import import_page
+from tests.factories import UserFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCE_PAGE = FIXTURES / "memoirs_of_a_revolutionary.txt"
@@ -70,17 +71,13 @@ def source_book(db):
 
 
 @pytest.fixture
-def reader(db, django_user_model):
-    return django_user_model.objects.create_user(
-        username="ada", email="ada@example.org", password="a-long-passphrase-1"
-    )
+def reader(db):
+    return UserFactory(username="ada", password="a-long-passphrase-1")
 
 
 @pytest.fixture
-def other_reader(db, django_user_model):
-    return django_user_model.objects.create_user(
-        username="grace", email="grace@example.org", password="a-long-passphrase-2"
-    )
+def other_reader(db):
+    return UserFactory(username="grace", password="a-long-passphrase-2")
 
 
 @pytest.fixture

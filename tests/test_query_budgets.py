@@ -10,14 +10,13 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from books.models import Author, Book
 from reviews.counters import recount
 from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+from tests.query_budget import assert_queries_do_not_grow, get
 
 MAX_QUERIES = 12
 FEW, MANY = 3, 25
@@ -69,7 +68,14 @@ def build(n: int, tag: str) -> dict:
             position=1,
         )
     recount(book_ids=[book.pk for book in books])
-    return {"main": main, "author": author, "heavy": heavy, "reviewer": reviewer, "tag": tag}
+    return {
+        "main": main,
+        "author": author,
+        "heavy": heavy,
+        "reviewer": reviewer,
+        "tag": tag,
+        "review": review,
+    }
 
 
 def pages(data: dict) -> dict[str, tuple[str, bool]]:
@@ -91,21 +97,18 @@ def pages(data: dict) -> dict[str, tuple[str, bool]]:
         "profile": (profile, False),
         "profile, own": (profile, True),
         "reviewer": (reverse("reviews:reviewer", kwargs={"pk": data["reviewer"].pk}), False),
+        "review": (reverse("reviews:detail", kwargs={"pk": data["review"].pk}), False),
+        "review, signed in": (reverse("reviews:detail", kwargs={"pk": data["review"].pk}), True),
     }
 
 
-def query_counts(data: dict) -> dict[str, int]:
+def requests(data: dict) -> dict:
     anonymous, signed_in = Client(), Client()
     signed_in.force_login(data["heavy"])
-    counts = {}
-    for name, (url, as_reader) in pages(data).items():
-        client = signed_in if as_reader else anonymous
-        client.get(url)  # the first request may fill caches
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, (name, response.status_code)
-        counts[name] = len(queries)
-    return counts
+    return {
+        name: get(signed_in if as_reader else anonymous, url)
+        for name, (url, as_reader) in pages(data).items()
+    }
 
 
 @pytest.mark.django_db
@@ -113,13 +116,16 @@ def test_no_page_runs_more_queries_for_more_rows():
     # Enough other books that each part of the home page lists some for both datasets.
     for i in range(20):
         Book.objects.create(title=f"Backlist {i}")
-    few = build(FEW, "alphaset")
-    few_counts = query_counts(few)
-    many = build(MANY, "betaset")
-    many_counts = query_counts(many)
+    tags = {FEW: "alphaset", MANY: "betaset"}
 
-    assert many_counts == few_counts
-    assert max(many_counts.values()) <= MAX_QUERIES, many_counts
+    # The first request of each page may fill caches.
+    assert_queries_do_not_grow(
+        requests=requests,
+        grow=lambda n: build(n, tags[n]),
+        steps=(FEW, MANY),
+        budget=MAX_QUERIES,
+        warm_up=True,
+    )
 
 
 @pytest.mark.django_db
@@ -139,3 +145,25 @@ def test_the_pages_measured_show_their_rows(client):
     assert sum(len(shelf["entries"]) for shelf in profile.context["shelves"]) == MANY
     reviewer = client.get(pages(data)["reviewer"][0])
     assert len(reviewer.context["reviews"]) == MANY
+
+
+# A review's own page: its writer, its book with the authors, the reader's like.
+REVIEW_PAGE_QUERIES = {"visitor": 3, "reader": 7}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["visitor", "reader"])
+def test_a_reviews_page_has_a_fixed_budget(client, who, django_assert_max_num_queries):
+    data = build(FEW, "deltaset")
+    if who == "reader":
+        client.force_login(data["heavy"])
+    url = reverse("reviews:detail", kwargs={"pk": data["review"].pk})
+    client.get(url)
+
+    with django_assert_max_num_queries(REVIEW_PAGE_QUERIES[who]):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert data["review"].body in response.content.decode()
+    if who == "reader":
+        assert 'aria-pressed="true">Liked</button>' in response.content.decode()

@@ -2,7 +2,7 @@
 
 from django import template
 
-from books.templatetags.catalog import stars_context
+from books.templatetags.catalog import fill_class, stars_context
 
 register = template.Library()
 
@@ -16,9 +16,12 @@ def rating_stars(stars):
 
 
 @register.inclusion_tag("reviews/includes/_review_body.html")
-def review_body(review):
-    """The review's text in paragraphs, folded behind a warning when it spoils the book."""
-    return {"review": review}
+def review_body(review, whole=False):
+    """The review's text in paragraphs, folded behind a warning when it spoils the book.
+
+    A long text is clamped to about eight lines with "Show more", unless ``whole``.
+    """
+    return {"review": review, "whole": whole}
 
 
 @register.inclusion_tag("reviews/includes/_likes.html", takes_context=True)
@@ -38,3 +41,10 @@ def likes(context, review, liked_ids=None):
         "liked": offered and review.pk in liked_ids,
         "next": request.get_full_path(),
     }
+
+
+@register.inclusion_tag("reviews/includes/_rating_meter.html")
+def rating_meter(stars):
+    """A reader's rating drawn as five stars, that many lit, around the words of
+    ``rating_stars``; nothing when there is none."""
+    return {"stars": stars, "fill": fill_class(stars) if stars else ""}

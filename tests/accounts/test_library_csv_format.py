@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 
-from accounts.library.csv_format import (
+from books.models import Author, Book
+from reviews.goodreads.library import (
     COLUMNS,
     MAX_LENGTHS,
     LibraryFileError,
@@ -21,7 +22,6 @@ from accounts.library.csv_format import (
     unquote_isbn,
     write_library,
 )
-from books.models import Author, Book
 from reviews.models import ReaderShelf
 from tests.conftest import FIXTURES
 

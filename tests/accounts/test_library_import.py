@@ -4,26 +4,25 @@ import csv
 import datetime
 import io
 import re
-from collections import Counter
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.db.models import Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks.backends.database.models import DBTaskResult
 
-from accounts.library import service
-from accounts.library.csv_format import COLUMNS, MAX_FILE_BYTES
-from accounts.library.tasks import import_library
 from accounts.models import LibraryImport
 from books.models import Author, Book
 from reviews.counters import recount
-from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
+from reviews.goodreads import library_import as service
+from reviews.goodreads.library import COLUMNS, MAX_FILE_BYTES
+from reviews.models import Rating, Review, ShelfEntry
 from reviews.services import rating_set
+from reviews.tasks import import_library
 from tests.conftest import FIXTURES
+from tests.query_budget import assert_queries_do_not_grow, get
 
 EXPORT = FIXTURES / "goodreads_library_export.csv"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -91,159 +90,7 @@ def figures() -> list[dict]:
     )
 
 
-def library_snapshot(reader) -> dict:
-    return {
-        "books": Book.objects.count(),
-        "authors": Author.objects.count(),
-        "entries": list(
-            ShelfEntry.objects.filter(user=reader)
-            .order_by("pk")
-            .values(
-                "pk",
-                "book",
-                "shelf",
-                "date_added",
-                "date_read",
-                "read_count",
-                "owned_copies",
-                "private_notes",
-            )
-        ),
-        "own shelves": sorted(
-            ShelfEntry.own_shelves.through.objects.values_list("shelfentry", "readershelf")
-        ),
-        "ratings": list(Rating.objects.order_by("pk").values("pk", "book", "stars")),
-        "reviews": list(Review.objects.order_by("pk").values("pk", "book", "body", "rating")),
-        "figures": figures(),
-    }
-
-
-# The real export, end to end.
-
-
-def check_whole_library(reader, records, page, job):
-    """What the first import of the real export must have done."""
-    assert job.status == LibraryImport.Status.DONE
-    assert (job.rows_done, job.rows_total) == (len(records), len(records))
-    assert job.report["created"] == len(records) == 966
-    assert (job.report["updated"], job.report["unchanged"], job.report["errors"]) == (0, 0, [])
-    html = page.content.decode()
-    assert '<dd class="created">966</dd>' in html
-    assert 'http-equiv="refresh"' not in html
-
-    # Shelves: the counts the export holds, on the reader's shelves and in the book figures.
-    shelves = Counter(record["Exclusive Shelf"] for record in records)
-    assert shelves == {"read": 928, "currently-reading": 4, "to-read": 11, "abandoned": 23}
-    entries = ShelfEntry.objects.filter(user=reader)
-    assert entries.filter(shelf=ShelfEntry.Shelf.READ).count() == 928
-    assert entries.filter(shelf=ShelfEntry.Shelf.CURRENTLY_READING).count() == 4
-    assert entries.filter(shelf=ShelfEntry.Shelf.WANT_TO_READ).count() == 11
-    abandoned = ReaderShelf.objects.get(user=reader, name="abandoned")
-    assert abandoned.exclusive
-    assert abandoned.entries.count() == 23
-    assert set(abandoned.entries.values_list("shelf", flat=True)) == {""}
-    assert entries.count() == len(records)
-    totals = Book.objects.aggregate(
-        read=Sum("read_count"),
-        reading=Sum("currently_reading_count"),
-        to_read=Sum("want_to_read_count"),
-    )
-    assert totals == {"read": 928, "reading": 4, "to_read": 11}
-
-    # Ratings: 0 is unrated; the rest arrive star for star.
-    stars = Counter(int(record["My Rating"]) for record in records)
-    rated = Rating.objects.filter(user=reader)
-    assert rated.count() == len(records) - stars[0]
-    assert Counter(rated.values_list("stars", flat=True)) == {s: n for s, n in stars.items() if s}
-    assert [Book.objects.aggregate(n=Sum(f"ratings_{s}"))["n"] for s in range(1, 6)] == [
-        stars[s] for s in range(1, 6)
-    ]
-
-    # Reviews, with their line breaks and their writer's rating.
-    reviewed = [record for record in records if record["My Review"]]
-    assert Review.objects.filter(user=reader).count() == len(reviewed)
-    record = next(r for r in reviewed if "<br/>" in r["My Review"])
-    review = Review.objects.get(user=reader, book__goodreads_id=record["Book Id"])
-    assert review.body == record["My Review"].replace("<br/>", "\n")
-    assert review.rating == int(record["My Rating"])
-    assert not review.spoiler
-
-    # Dates: a read book without a date stays without one.
-    no_date = sum(1 for r in records if r["Exclusive Shelf"] == "read" and not r["Date Read"])
-    assert entries.filter(shelf=ShelfEntry.Shelf.READ, date_read=None).count() == no_date > 0
-
-    assert recount(fix=False) == []
-
-
-def check_hand_picked_rows(reader, records):
-    harrow = book("53086262")
-    assert (harrow.title, harrow.series) == ("Harrow the Ninth", "The Locked Tomb, #2")
-    assert (harrow.format, harrow.pages, harrow.publisher) == ("Kindle Edition", 538, "Tordotcom")
-    assert (harrow.year_published, harrow.first_published) == (2020, datetime.date(2020, 1, 1))
-    assert (harrow.isbn10, harrow.isbn13) == ("", "")
-    assert [a.name for a in harrow.authors.all()] == ["Tamsyn Muir"]
-    assert Rating.objects.get(user=reader, book=harrow).stars == 5
-    entry = entry_of(reader, "53086262")
-    assert entry.shelf == ShelfEntry.Shelf.READ
-    assert (entry.date_read, entry.date_added) == (datetime.date(2022, 10, 31),) * 2
-    assert (entry.read_count, entry.owned_copies) == (1, 0)
-
-    # An Excel-quoted ISBN and a "Jr., Kurt Vonnegut" author.
-    slaughterhouse = Book.objects.get(title="Slaughterhouse-Five")
-    assert (slaughterhouse.isbn10, slaughterhouse.isbn13) == ("0440180295", "9780440180296")
-    assert [a.name for a in slaughterhouse.authors.all()] == ["Kurt Vonnegut Jr."]
-    assert Author.objects.get(name="Kurt Vonnegut Jr.").books.count() == 3
-
-    # Repeated spaces in names, and additional authors.
-    assert Author.objects.filter(name="Michael Lewis").exists()
-    assert not Author.objects.filter(name__contains="  ").exists()
-    hurin = Book.objects.get(title="The Children of Húrin")
-    assert {a.name for a in hurin.authors.all()} == {
-        "J.R.R. Tolkien",
-        "Christopher Tolkien",
-        "Alan Lee",
-    }
-
-    # Two editions of one title stay two books.
-    assert sorted(
-        Book.objects.filter(title="Flowers for Algernon").values_list("goodreads_id", flat=True)
-    ) == ["18373", "18376"]
-
-    # A book read twice, a copy owned, a title with a parenthesis of its own.
-    assert entry_of(reader, "537052").date_read == datetime.date(2007, 1, 1)
-    for column, field in (("Read Count", "read_count"), ("Owned Copies", "owned_copies")):
-        counts = Counter(int(record[column]) for record in records)
-        assert len(counts) > 1
-        for number, rows in counts.items():
-            assert ShelfEntry.objects.filter(user=reader, **{field: number}).count() == rows
-    bob = Book.objects.get(series="Bobiverse, #1")
-    assert bob.title == "We Are Legion (We Are Bob)"
-
-
-def test_the_real_export_arrives_whole_and_again_changes_nothing(reader_client, reader):
-    records = export_records()
-    data = EXPORT.read_bytes()
-    page, job = import_through_pages(reader_client, data)
-    check_whole_library(reader, records, page, job)
-    check_hand_picked_rows(reader, records)
-    library = " ".join(reader_client.get(reverse("accounts:library")).content.decode().split())
-    for shelf, count in (
-        ("Want to read", 11),
-        ("Currently reading", 4),
-        ("Read", 928),
-        ("abandoned", 23),
-    ):
-        assert f'<li>{shelf} <span class="count">{count}</span></li>' in library
-    before = library_snapshot(reader)
-
-    page, job = import_through_pages(reader_client, data)
-
-    assert (job.report["created"], job.report["updated"]) == (0, 0)
-    assert job.report["unchanged"] == len(records)
-    assert job.report["books_created"] == 0
-    assert '<dd class="unchanged">966</dd>' in page.content.decode()
-    assert library_snapshot(reader) == before
-    assert recount(fix=False) == []
+# Real rows, a few at a time.
 
 
 def crafted_rows() -> list[dict]:
@@ -589,9 +436,7 @@ def test_an_import_that_fails_says_so(reader_client, reader, monkeypatch):
 # Query budgets.
 
 
-def test_the_import_page_query_count_does_not_grow_with_the_bad_rows(
-    reader_client, reader, django_assert_max_num_queries
-):
+def test_the_import_page_query_count_does_not_grow_with_the_bad_rows(reader_client, reader):
     def job_with(bad_rows: int) -> LibraryImport:
         errors = [{"row": n + 2, "message": "My Rating 9 is not 0-5"} for n in range(bad_rows)]
         report = {"created": 1, "updated": 0, "unchanged": 0, "books_created": 1, "errors": errors}
@@ -604,13 +449,13 @@ def test_the_import_page_query_count_does_not_grow_with_the_bad_rows(
             report=report,
         )
 
-    small, large = job_with(3), job_with(60)
-    with django_assert_max_num_queries(4) as small_queries:
-        assert reader_client.get(small.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(4) as large_queries:
-        response = reader_client.get(large.get_absolute_url())
-    assert response.content.decode().count("My Rating 9 is not 0-5") == 60
-    assert len(large_queries) == len(small_queries)
+    _small, large = assert_queries_do_not_grow(
+        lambda job: reader_client.get(job.get_absolute_url()),
+        grow=job_with,
+        steps=(3, 60),
+        budget=4,
+    )
+    assert large.content.decode().count("My Rating 9 is not 0-5") == 60
 
 
 def lookups(queries) -> int:
@@ -653,36 +498,28 @@ def test_new_books_and_authors_are_looked_up_a_fixed_number_of_times(reader_clie
     assert 0 < lookups(many) == lookups(few)
 
 
-def test_the_library_page_query_count_does_not_grow_with_the_books(
-    reader_client, reader, django_assert_max_num_queries
-):
+def test_the_library_page_query_count_does_not_grow_with_the_books(reader_client, reader):
     records = export_records()
-    import_through_pages(reader_client, csv_bytes(records[:30]))
-    with django_assert_max_num_queries(10) as few:
-        first = reader_client.get(reverse("accounts:library"))
-    import_through_pages(reader_client, csv_bytes(records[:120]))
-    with django_assert_max_num_queries(10) as many:
-        second = reader_client.get(reverse("accounts:library"))
+
+    first, second = assert_queries_do_not_grow(
+        get(reader_client, reverse("accounts:library")),
+        grow=lambda n: import_through_pages(reader_client, csv_bytes(records[:n])),
+        steps=(30, 120),
+        budget=10,
+    )
     assert first.content.decode().count('class="library-entry"') == 30
     assert second.content.decode().count('class="library-entry"') == 50  # one page
-    assert len(many) == len(few)
 
 
-def test_the_upload_page_query_count_does_not_grow_with_the_imports(
-    reader_client, reader, django_assert_max_num_queries
-):
-    def page():
-        with django_assert_max_num_queries(4) as queries:
-            response = reader_client.get(reverse("accounts:library-import"))
-        assert response.status_code == 200
-        return response.content.decode(), len(queries)
+def test_the_upload_page_query_count_does_not_grow_with_the_imports(reader_client, reader):
+    def add(imports: int) -> None:
+        LibraryImport.objects.bulk_create(
+            LibraryImport(user=reader, csv_text="x", file_name=f"import-{n}.csv")
+            for n in range(imports)
+        )
 
-    LibraryImport.objects.create(user=reader, csv_text="x", file_name="first.csv")
-    few_html, few = page()
-    LibraryImport.objects.bulk_create(
-        LibraryImport(user=reader, csv_text="x", file_name=f"more-{n}.csv") for n in range(30)
+    few, many = assert_queries_do_not_grow(
+        get(reader_client, reverse("accounts:library-import")), grow=add, steps=(1, 30), budget=4
     )
-    many_html, many = page()
-    assert few_html.count('href="/library/imports/') == 1
-    assert many_html.count('href="/library/imports/') == 5  # the latest few
-    assert many == few
+    assert few.content.decode().count('href="/library/imports/') == 1
+    assert many.content.decode().count('href="/library/imports/') == 5  # the latest few

@@ -1,22 +1,25 @@
 import datetime
+import itertools
 import re
 
 import pytest
 from django.urls import reverse
 
-from books.models import Author, Book
 from reviews import services
 from reviews.models import ImportedReviewer, Review, ShelfEntry
+from tests.factories import (
+    AuthorFactory,
+    BookFactory,
+    ImportedReviewFactory,
+    RatingFactory,
+    ReviewFactory,
+    ShelfEntryFactory,
+)
+from tests.query_budget import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Lent to my sister; ask for it back"
-
-
-def make_book(title, *authors):
-    book = Book.objects.create(title=title)
-    book.authors.set(authors)
-    return book
 
 
 def shelf_section(text, shelf):
@@ -27,19 +30,19 @@ def shelf_section(text, shelf):
 @pytest.fixture
 def shelved(reader):
     """The reader's three shelves, a rating and a review, with a private note on one entry."""
-    author = Author.objects.create(name="Victor Serge")
+    author = AuthorFactory(name="Victor Serge")
     books = {
-        "want": make_book("Unforgiving Years", author),
-        "reading": make_book("Conquered City", author),
-        "read": make_book("Memoirs of a Revolutionary", author),
-        "read_too": make_book("Midnight in the Century", author),
+        "want": BookFactory(title="Unforgiving Years", authors=[author]),
+        "reading": BookFactory(title="Conquered City", authors=[author]),
+        "read": BookFactory(title="Memoirs of a Revolutionary", authors=[author]),
+        "read_too": BookFactory(title="Midnight in the Century", authors=[author]),
     }
-    services.shelf_set(user=reader, book=books["want"], shelf="want_to_read")
-    services.shelf_set(user=reader, book=books["reading"], shelf="currently_reading")
-    services.shelf_set(user=reader, book=books["read"], shelf="read")
-    services.shelf_set(user=reader, book=books["read_too"], shelf="read")
-    services.rating_set(user=reader, book=books["read"], stars=4)
-    services.review_create(user=reader, book=books["read_too"], body="Bleak and beautiful.")
+    ShelfEntryFactory(user=reader, book=books["want"], shelf="want_to_read")
+    ShelfEntryFactory(user=reader, book=books["reading"], shelf="currently_reading")
+    ShelfEntryFactory(user=reader, book=books["read"], shelf="read")
+    ShelfEntryFactory(user=reader, book=books["read_too"], shelf="read")
+    RatingFactory(user=reader, book=books["read"], stars=4)
+    ReviewFactory(user=reader, book=books["read_too"], body="Bleak and beautiful.")
     ShelfEntry.objects.filter(user=reader, book=books["read"]).update(private_notes=SECRET)
     return books
 
@@ -101,7 +104,7 @@ def test_unknown_or_inactive_readers_are_404(client, reader, username):
 
 def test_long_shelves_show_the_full_count_and_the_latest_books(client, reader):
     for n in range(35):
-        services.shelf_set(user=reader, book=make_book(f"Read {n:02}"), shelf="read")
+        ShelfEntryFactory(user=reader, book=BookFactory(title=f"Read {n:02}"), shelf="read")
 
     response = client.get(reader.get_absolute_url())
 
@@ -111,36 +114,28 @@ def test_long_shelves_show_the_full_count_and_the_latest_books(client, reader):
     assert "The 30 most recent of 35." in read
 
 
-def test_profile_queries_do_not_grow_with_rows(
-    client, reader, other_reader, django_assert_max_num_queries
-):
-    author = Author.objects.create(name="Writer")
-    co_author = Author.objects.create(name="Helper")
+def test_profile_queries_do_not_grow_with_rows(client, reader, other_reader):
+    authors = [AuthorFactory(name="Writer"), AuthorFactory(name="Helper")]
     shelves = [value for value, _label in ShelfEntry.Shelf.choices]
+    numbers = itertools.count()
 
-    def add(count, start):
-        for n in range(start, start + count):
-            book = make_book(f"Book {n:02}", author, co_author)
-            services.shelf_set(user=reader, book=book, shelf=shelves[n % 3])
-            services.rating_set(user=reader, book=book, stars=1 + n % 5)
-            services.review_create(user=reader, book=book, body=f"Thoughts on book {n}.")
-
-    def queries_for_profile():
-        with django_assert_max_num_queries(12) as captured:
-            response = client.get(reader.get_absolute_url())
-        context = response.context
-        rows = response.text.count('class="shelf-row"')
-        return len(captured), rows, len(context["ratings"]), len(context["reviews"])
+    def add(count):
+        for n in itertools.islice(numbers, count):
+            book = BookFactory(title=f"Book {n:02}", authors=authors)
+            ShelfEntryFactory(user=reader, book=book, shelf=shelves[n % 3])
+            RatingFactory(user=reader, book=book, stars=1 + n % 5)
+            ReviewFactory(user=reader, book=book, body=f"Thoughts on book {n}.")
 
     client.force_login(other_reader)
-    add(5, 0)
-    few = queries_for_profile()
-    add(30, 5)
-    many = queries_for_profile()
+    responses = assert_queries_do_not_grow(
+        lambda _: client.get(reader.get_absolute_url()), grow=add, steps=(5, 30), budget=12
+    )
 
-    assert few[1:] == (5, 5, 5)
-    assert many[1:] == (35, 30, 30)
-    assert few[0] == many[0]
+    shown = [
+        (r.text.count('class="shelf-row"'), len(r.context["ratings"]), len(r.context["reviews"]))
+        for r in responses
+    ]
+    assert shown == [(5, 5, 5), (35, 30, 30)]
 
 
 # The profile of a reviewer whose reviews came with an imported page.
@@ -184,29 +179,24 @@ def test_unknown_reviewer_is_404(client, db):
     assert client.get(reverse("reviews:reviewer", kwargs={"pk": 999})).status_code == 404
 
 
-def test_reviewer_page_queries_do_not_grow_with_rows(reader_client, django_assert_max_num_queries):
+def test_reviewer_page_queries_do_not_grow_with_rows(reader_client):
     reviewer = ImportedReviewer.objects.create(name="Busy Reader", reviews_count=900)
-    author = Author.objects.create(name="Writer")
+    author = AuthorFactory(name="Writer")
+    numbers = itertools.count()
 
-    def add(count, start):
-        for n in range(start, start + count):
-            Review.objects.create(
-                book=make_book(f"Book {n:02}", author),
+    def add(count):
+        for n in itertools.islice(numbers, count):
+            ImportedReviewFactory(
+                book=BookFactory(title=f"Book {n:02}", authors=[author]),
                 imported_reviewer=reviewer,
                 body=f"Review {n}.",
                 date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n),
             )
 
-    def queries_for_page():
-        with django_assert_max_num_queries(12) as captured:
-            response = reader_client.get(reviewer.get_absolute_url())
-        assert "Writer" in response.text
-        return len(captured), len(response.context["reviews"])
+    few, many = assert_queries_do_not_grow(
+        lambda _: reader_client.get(reviewer.get_absolute_url()), grow=add, budget=12
+    )
 
-    add(5, 0)
-    few = queries_for_page()
-    add(30, 5)
-    many = queries_for_page()
-
-    assert (few[1], many[1]) == (5, 30)
-    assert few[0] == many[0]
+    assert "Writer" in few.text
+    assert "Writer" in many.text
+    assert (len(few.context["reviews"]), len(many.context["reviews"])) == (5, 30)

@@ -249,3 +249,20 @@ def test_reader_shelf_changelist_queries_do_not_grow_with_rows(admin_client, mak
             ReaderShelf.objects.create(user=reader, name="abandoned", exclusive=True)
 
     assert_changelist_queries_constant(admin_client, ReaderShelf, grow)
+
+
+@pytest.mark.parametrize(
+    ("writer", "expected"), [("reader", {"Worth reading."}), ("imported", {"A review of Book 1."})]
+)
+def test_the_review_changelist_filters_by_kind_of_writer(
+    admin_client, make_books, make_readers, writer, expected
+):
+    [book] = make_books(1)
+    [reader] = make_readers(1)
+    services.review_create(user=reader, book=book, body="Worth reading.")
+
+    everyone = admin_client.get(changelist(Review))
+    response = admin_client.get(changelist(Review), {"writer": writer})
+
+    assert result_rows(everyone) == 2
+    assert {review.body for review in response.context["cl"].result_list} == expected

@@ -1,4 +1,5 @@
 import datetime
+import itertools
 import re
 
 import pytest
@@ -6,6 +7,7 @@ from django.urls import reverse
 
 from books.models import Author, Book
 from reviews import counters
+from tests.query_budget import assert_queries_do_not_grow, get
 
 pytestmark = pytest.mark.django_db
 
@@ -180,26 +182,21 @@ def test_invalid_filters_show_errors_and_keep_the_others(client, params, bad_fie
         assert titles(response) == ["Dune"]
 
 
-def test_book_list_queries_do_not_grow_with_rows(reader_client, django_assert_max_num_queries):
+def test_book_list_queries_do_not_grow_with_rows(reader_client):
     authors = [Author.objects.create(name=f"Author {n}") for n in range(3)]
+    numbers = itertools.count()
 
-    def add_books(count, start):
-        for n in range(start, start + count):
+    def add_books(count):
+        for n in itertools.islice(numbers, count):
             make_book(f"Book {n:02}", authors=authors[: 1 + n % 3], pages=200, format="Paperback")
 
-    def queries_for_list():
-        with django_assert_max_num_queries(12) as captured:
-            response = reader_client.get(LIST_URL, {"sort": "title", "min_rating": "0"})
-        assert response.status_code == 200
-        return len(captured), len(response.context["books"])
+    few, many = assert_queries_do_not_grow(
+        get(reader_client, LIST_URL, {"sort": "title", "min_rating": "0"}),
+        grow=add_books,
+        budget=12,
+    )
 
-    add_books(5, 0)
-    few = queries_for_list()
-    add_books(30, 5)
-    many = queries_for_list()
-
-    assert (few[1], many[1]) == (5, 30)
-    assert few[0] == many[0]
+    assert (len(few.context["books"]), len(many.context["books"])) == (5, 30)
 
 
 def test_home_shows_featured_then_popular_then_recent_each_once(client):
@@ -229,21 +226,35 @@ def test_home_lists_recent_arrivals_beyond_the_popular_ones(client):
     assert newcomer.title in response.text
 
 
-def test_home_queries_do_not_grow_with_rows(reader_client, django_assert_max_num_queries):
+def test_home_queries_do_not_grow_with_rows(reader_client):
     author = Author.objects.create(name="Someone")
+    numbers = itertools.count()
 
-    def add_books(count, start):
-        for n in range(start, start + count):
+    def add_books(count):
+        for n in itertools.islice(numbers, count):
             make_book(f"Book {n:02}", authors=[author], featured=n % 4 == 0, stars=(0, 0, 0, n, 0))
 
-    def queries_for_home():
-        with django_assert_max_num_queries(12) as captured:
-            assert reader_client.get(reverse("home")).status_code == 200
-        return len(captured)
-
     # Enough books for every part of the page to show some, then many more.
-    add_books(20, 0)
-    few = queries_for_home()
-    add_books(30, 20)
+    assert_queries_do_not_grow(
+        get(reader_client, reverse("home")), grow=add_books, steps=(20, 30), budget=12
+    )
 
-    assert queries_for_home() == few
+
+@pytest.mark.django_db
+def test_highest_rated_needs_many_good_ratings_not_one(client):
+    from reviews.counters import refresh_rating_summary
+
+    one_five = Book.objects.create(title="One Fan", imported_ratings_5=1)
+    many_fours = Book.objects.create(
+        title="Loved Widely", imported_ratings_4=300, imported_ratings_5=200
+    )
+    few_fives = Book.objects.create(title="Few Fans", imported_ratings_5=3)
+    for book in (one_five, many_fours, few_fives):
+        refresh_rating_summary(book.pk)
+
+    response = client.get(reverse("books:list"), {"sort": "rating"})
+
+    titles = [book.title for book in response.context["books"]]
+    assert titles == ["Loved Widely", "Few Fans", "One Fan"]
+    assert "Highest rated ranks books by a damped average" in response.content.decode()
+    assert "Highest rated ranks" not in client.get(reverse("books:list")).content.decode()

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from books.importer import parser
-from books.importer.parser import load_page, parse_page
-from books.importer.records import BookPage, PageError, ReviewRecord
+from reviews.goodreads import page as parser
+from reviews.goodreads.page import BookPage, PageError, ReviewRecord, load_page, parse_page
 
 SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "memoirs_of_a_revolutionary.txt"
 SOURCE_TEXT = SOURCE.read_text(encoding="utf-8")
@@ -880,7 +879,7 @@ def test_load_not_a_book_page(tmp_path):
 def test_a_text_of_too_many_lines_is_refused_quickly():
     import time
 
-    from books.importer.parser import MAX_PAGE_LINES
+    from reviews.goodreads.page import MAX_PAGE_LINES
 
     started = time.perf_counter()
     with pytest.raises(PageError, match=f"more than {MAX_PAGE_LINES} lines"):

@@ -13,9 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from books.importer.parser import load_page, parse_page
-from books.importer.records import BookPage, PageError
-from books.importer.service import import_page
+from reviews.goodreads.page import BookPage, PageError, load_page, parse_page
+from reviews.goodreads.page_import import import_page
 
 SOURCE_PAGE = Path(__file__).parent.parent / "fixtures" / "memoirs_of_a_revolutionary.txt"
 SOURCE_TEXT = SOURCE_PAGE.read_text(encoding="utf-8")

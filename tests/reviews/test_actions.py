@@ -251,7 +251,7 @@ def test_a_review_appears_at_once_with_its_writer_and_moves_the_total(
 
     html = text_of(reader_client.get(url))
     assert totals(html)["reviews"] == SOURCE_REVIEWS + 1
-    assert f"of {SOURCE_REVIEWS + 1} reviews" in html
+    assert f"of 27 reviews on Shelfmark ({SOURCE_REVIEWS + 1} in all;" in html
     assert reviewer_names(html)[0] == reader.username
     assert f'<a class="reviewer" href="{reader.get_absolute_url()}">{reader.username}</a>' in html
     assert "A fiery testament to political conscience." in html

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -6,7 +7,7 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from books.models import Book
+from books.models import Book, damped_average
 from reviews import services
 from reviews.models import Review
 
@@ -132,3 +133,18 @@ def test_readers_counters_are_repaired_with_their_books(busy_book, reader, djang
     assert f"reader {reader.pk} ratings_count: stored 8, rows say 1\n" in output
     assert output.endswith("Repaired 1 drifted counter on 1 row.\n")
     assert readers.get().ratings_count == 1
+
+
+def test_the_damped_average_is_kept_and_checked(busy_book):
+    assert busy_book.damped_rating == damped_average(
+        busy_book.ratings_total, busy_book.average_rating
+    )
+    Book.objects.filter(pk=busy_book.pk).update(damped_rating=Decimal("4.99"))
+
+    output = recount()
+
+    assert (
+        f"book {busy_book.pk} damped_rating: stored 4.99, rows say {busy_book.damped_rating}\n"
+        in output
+    )
+    assert Book.objects.get(pk=busy_book.pk).damped_rating == busy_book.damped_rating

@@ -44,6 +44,15 @@ def displaying(html: str) -> tuple[int, int, int]:
     return int(first), int(last), int(total.replace(",", ""))
 
 
+def in_all(html: str) -> tuple[int, int]:
+    """All the reviews the book has, and those of them left on Goodreads, as the page says."""
+    found = re.search(
+        r"\(([\d,]+) in all; the other ([\d,]+) are on Goodreads and were not imported\)", html
+    )
+    assert found, "no count of the reviews left on Goodreads"
+    return tuple(int(figure.replace(",", "")) for figure in found.groups())
+
+
 def make_readers(django_user_model, n, prefix="reader"):
     return [django_user_model.objects.create(username=f"{prefix}{i:02}") for i in range(n)]
 
@@ -92,10 +101,15 @@ def test_filtering_by_language_finds_exactly_those_reviews(client, source_book):
 
 @pytest.mark.django_db
 def test_unfiltered_the_page_counts_every_review_the_book_has(client, source_book):
+    # The source page counted 97 reviews and carried 26: the line offers only pages that exist
+    # and says where the others are.
     html = page(client, source_book)
-    assert displaying(html) == (1, 26, SOURCE_REVIEWS)
+    assert displaying(html) == (1, 26, 26)
+    assert in_all(html) == (SOURCE_REVIEWS, SOURCE_REVIEWS - 26)
     # Sorting alone leaves every review in.
-    assert displaying(page(client, source_book, sort="newest")) == (1, 26, SOURCE_REVIEWS)
+    html = page(client, source_book, sort="newest")
+    assert displaying(html) == (1, 26, 26)
+    assert in_all(html) == (SOURCE_REVIEWS, SOURCE_REVIEWS - 26)
 
 
 @pytest.mark.django_db
@@ -184,12 +198,15 @@ def test_pages_keep_the_filters(client, source_book, django_user_model):
             date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
         )
     total = SOURCE_REVIEWS + 40
+    here = 26 + 40
 
     html = page(client, source_book)
-    assert displaying(html) == (1, 30, total)
+    assert displaying(html) == (1, 30, here)
+    assert in_all(html) == (total, total - here)
     assert len(review_ids(html)) == 30
     html = page(client, source_book, page=3)
-    assert displaying(html) == (61, 66, total)
+    assert displaying(html) == (61, 66, here)
+    assert in_all(html) == (total, total - here)
 
     english = Review.objects.filter(book=source_book, language="en").count()
     assert english == 22 + 40
@@ -214,7 +231,8 @@ def test_pages_keep_the_filters(client, source_book, django_user_model):
 @pytest.mark.django_db
 def test_bad_filter_values_are_ignored_with_a_note(client, source_book):
     html = page(client, source_book, rating="9", language="xx", sort="best", page="abc")
-    assert displaying(html) == (1, 26, SOURCE_REVIEWS)
+    assert displaying(html) == (1, 26, 26)
+    assert in_all(html) == (SOURCE_REVIEWS, SOURCE_REVIEWS - 26)
     assert "Select a valid choice" in html
 
 
@@ -230,4 +248,6 @@ def test_hidden_reviews_are_never_shown_or_counted(client, source_book, other_re
         assert "Una recensione nascosta" not in html
         assert review.pk not in review_ids(html)
     assert sorted(reviewer_names(page(client, source_book, language="it"))) == sorted(ITALIAN)
-    assert displaying(page(client, source_book)) == (1, 26, SOURCE_REVIEWS)
+    html = page(client, source_book)
+    assert displaying(html) == (1, 26, 26)
+    assert in_all(html) == (SOURCE_REVIEWS, SOURCE_REVIEWS - 26)

@@ -5,8 +5,8 @@ written."""
 import pytest
 from django.core.management import CommandError, call_command
 
-from books.importer.parser import MAX_PAGE_BYTES
 from books.models import Author, Book
+from reviews.goodreads.page import MAX_PAGE_BYTES
 from reviews.models import ImportedReviewer, Review
 
 

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from books.models import STARS, Author, Book
-from reviews.counters import BOOK_COUNTERS, READER_COUNTERS, SHELF_COUNTERS, rating_summary
+from reviews.counters import BOOK_COUNTERS, READER_COUNTERS, SHELF_COUNTERS, rating_fields
 from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
 
 from . import words
@@ -575,8 +575,8 @@ def _count(plan: Plan) -> None:
             if review.reader is not None:
                 per_reader[review.reader]["reviews_count"] += 1
     for book, counters in zip(plan.books, per_book, strict=True):
-        counters["ratings_total"], counters["average_rating"] = rating_summary(
-            book.imported_stars[s - 1] + counters[f"ratings_{s}"] for s in STARS
+        counters.update(
+            rating_fields(book.imported_stars[s - 1] + counters[f"ratings_{s}"] for s in STARS)
         )
         book.counters = counters
     for reader, counters in zip(plan.readers, per_reader, strict=True):

@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.library.csv_format import LibraryFileError, decode_upload, parse_library
-from accounts.library.service import library_import, library_import_run
 from accounts.models import LibraryImport
+from reviews.goodreads.library import LibraryFileError, decode_upload, parse_library
+from reviews.goodreads.library_import import library_import, library_import_run
 
 
 class Command(BaseCommand):

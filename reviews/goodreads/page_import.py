@@ -1,4 +1,15 @@
-"""Writes a parsed book page to the database, in one transaction, updating in place."""
+"""Writes a parsed book page to the database, in one transaction, updating in place.
+
+Readers rate the book, like and hide its reviews while a page is imported. The import writes
+only the fields whose value the page changes, never the figures readers move (``ratings_1`` to
+``ratings_5``, shelf and review counts, likes, ``hidden``); and it stores the book's totals of
+both parts (``ratings_total``, ``average_rating``) from the row as it is once the page's
+figures are in, with the row locked, so that a rating given meanwhile counts in them.
+
+Rows are written in the order readers' writes lock them, reviews before their book, so that
+an import and a reader hiding one of its reviews may wait for each other, but never both at
+once.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +19,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from books.models import Author, Blurb, Book
+from config.orm import save_changed
 from reviews import counters
 from reviews.language import detect_language
 from reviews.models import ImportedReviewer, Review
 
-from .records import BookPage, ReviewRecord
+from .page import BookPage, ReviewRecord
 
 
 @dataclass
@@ -36,22 +48,12 @@ def book_import_key(title: str, author_name: str) -> str:
     return f"{norm(title)}|{norm(author_name)}"
 
 
-def assign_changed(obj, values: dict) -> bool:
-    """Set the attributes that differ; return whether any did."""
-    changed = False
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    return changed
-
-
 def _upsert(model, existing, values: dict, summary: ImportSummary, kind: str):
+    """Create the row, or save on ``existing`` only the fields of ``values`` that change it."""
     if existing is None:
         summary.created[kind] += 1
         return model.objects.create(**values)
-    if assign_changed(existing, values):
-        existing.save()
+    if save_changed(existing, values):
         summary.updated[kind] += 1
     return existing
 
@@ -88,13 +90,14 @@ def _reviewer_for(record: ReviewRecord, existing_review: Review | None) -> Impor
     return ImportedReviewer(name=record.reviewer_name, **figures)
 
 
+def _existing_reviews(book: Book) -> dict[str, Review]:
+    """The book's reviews an earlier import made, by their key on the page."""
+    reviews = Review.objects.filter(book=book).exclude(source_key="")
+    return {review.source_key: review for review in reviews.select_related("imported_reviewer")}
+
+
 def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> None:
-    existing = {
-        review.source_key: review
-        for review in Review.objects.filter(book=book)
-        .exclude(source_key="")
-        .select_related("imported_reviewer")
-    }
+    existing = _existing_reviews(book)
     appeared = 0
     for position, record in enumerate(page.reviews, start=1):
         review = existing.get(record.source_key)
@@ -107,8 +110,7 @@ def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> None:
         if reviewer.pk is None:
             reviewer.save()
             summary.created["reviewers"] += 1
-        elif assign_changed(reviewer, figures):
-            reviewer.save()
+        elif save_changed(reviewer, figures):
             summary.updated["reviewers"] += 1
         values = {
             "book_id": book.pk,
@@ -128,6 +130,54 @@ def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> None:
     counters.visible_reviews_moved(book.pk, appeared)
 
 
+def _book_values(page: BookPage, key: str) -> dict:
+    """What the page says of its book: the fields an import writes, and only those."""
+    values = {
+        "title": page.title,
+        "import_key": key,
+        "description": page.description,
+        "pages": page.pages,
+        "format": page.format,
+        "first_published": page.first_published,
+        "imported_currently_reading": page.currently_reading or 0,
+        "imported_want_to_read": page.want_to_read or 0,
+        "imported_reviews_unlisted": max((page.reviews_total or 0) - len(page.reviews), 0),
+    }
+    if page.ratings is not None:
+        values.update(
+            {f"imported_ratings_{stars}": n for stars, n in enumerate(page.ratings, start=1)}
+        )
+    return values
+
+
+def _find_book(key: str) -> Book | None:
+    """The book an earlier import of the same page made, if any."""
+    return Book.objects.filter(import_key=key).first()
+
+
+def _import_blurbs(book: Book, page: BookPage, summary: ImportSummary) -> None:
+    blurbs = [(b.text, b.attribution) for b in page.blurbs]
+    stored = list(book.blurbs.values_list("text", "attribution"))
+    if stored != blurbs:
+        book.blurbs.all().delete()
+        Blurb.objects.bulk_create(
+            Blurb(book=book, text=text, attribution=attribution, position=i)
+            for i, (text, attribution) in enumerate(blurbs)
+        )
+        (summary.updated if stored else summary.created)["blurbs"] += len(blurbs)
+
+
+def _refresh_rating_summary(book: Book) -> None:
+    """Store the book's totals from its row as it is now, locked against readers' ratings.
+
+    The lock (FOR NO KEY UPDATE on PostgreSQL) waits for a rating being counted and holds the
+    next one back until the import commits, and does not wait for readers who only hold the
+    book as the target of a new row.
+    """
+    list(Book.objects.select_for_update(no_key=True).filter(pk=book.pk).values_list("pk"))
+    counters.refresh_rating_summary(book.pk)
+
+
 def import_page(page: BookPage, *, dry_run: bool = False) -> ImportSummary:
     """Create or update the book a page describes, with its author, blurbs and reviews.
 
@@ -137,38 +187,16 @@ def import_page(page: BookPage, *, dry_run: bool = False) -> ImportSummary:
     with transaction.atomic():
         author = _import_author(page, summary)
         key = book_import_key(page.title, author.name if author else "")
-        book = Book.objects.filter(import_key=key).first()
-        values = {
-            "title": page.title,
-            "import_key": key,
-            "description": page.description,
-            "pages": page.pages,
-            "format": page.format,
-            "first_published": page.first_published,
-            "imported_currently_reading": page.currently_reading or 0,
-            "imported_want_to_read": page.want_to_read or 0,
-            "imported_reviews_unlisted": max((page.reviews_total or 0) - len(page.reviews), 0),
-        }
-        if page.ratings is not None:
-            values.update(
-                {f"imported_ratings_{stars}": n for stars, n in enumerate(page.ratings, start=1)}
-            )
-        book = _upsert(Book, book, values, summary, "books")
+        values = _book_values(page, key)
+        found = _find_book(key)
+        book = found or _upsert(Book, None, values, summary, "books")
+        _import_reviews(book, page, summary)
+        if found is not None:
+            _upsert(Book, found, values, summary, "books")
         if author is not None and not book.authors.filter(pk=author.pk).exists():
             book.authors.add(author)
-
-        blurbs = [(b.text, b.attribution) for b in page.blurbs]
-        stored = list(book.blurbs.values_list("text", "attribution"))
-        if stored != blurbs:
-            book.blurbs.all().delete()
-            Blurb.objects.bulk_create(
-                Blurb(book=book, text=text, attribution=attribution, position=i)
-                for i, (text, attribution) in enumerate(blurbs)
-            )
-            (summary.updated if stored else summary.created)["blurbs"] += len(blurbs)
-
-        _import_reviews(book, page, summary)
-        counters.refresh_rating_summary(book.pk)
+        _import_blurbs(book, page, summary)
+        _refresh_rating_summary(book)
         book.refresh_from_db()
         summary.book = book
         if dry_run:

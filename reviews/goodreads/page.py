@@ -32,13 +32,30 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from books.importer.records import AuthorRecord, Blurb, BookPage, PageError, ReviewRecord
+from .text import (
+    COUNT_PATTERN,
+    MAX_LENGTHS,
+    NotText,
+    decode,
+    month_number,
+    parse_number,
+    without_bom,
+)
 
-__all__ = ["MAX_PAGE_BYTES", "MAX_PAGE_LINES", "PageError", "load_page", "parse_page"]
+__all__ = [
+    "MAX_PAGE_BYTES",
+    "MAX_PAGE_LINES",
+    "AuthorRecord",
+    "Blurb",
+    "BookPage",
+    "PageError",
+    "ReviewRecord",
+    "load_page",
+    "parse_page",
+]
 
 #: Largest file :func:`load_page` reads. A copied book page is a few hundred kilobytes at most
 #: (the shipped example is under 70 kB); anything far bigger is not a copied page.
@@ -47,30 +64,80 @@ MAX_PAGE_BYTES = 5 * 1024 * 1024
 #: lines first refuses a file of mostly empty lines before any work is spent on it.
 MAX_PAGE_LINES = 100_000
 
+# --- what a page says ----------------------------------------------------------------------
+
+
+class PageError(ValueError):
+    """The input is not a book page the importer can read.
+
+    ``line`` is the 1-based line number the problem was found on, when there is one.
+    """
+
+    def __init__(self, message: str, line: int | None = None):
+        self.message = message
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+@dataclass(frozen=True)
+class Blurb:
+    text: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    name: str
+    books_count: int | None = None
+    followers_count: int | None = None
+    bio: str = ""  # paragraphs separated by a blank line
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    reviewer_name: str  # "" when the page lost the name (shown as anonymous)
+    reviewer_reviews_count: int | None
+    reviewer_followers_count: int | None
+    date: datetime.date
+    body: str  # paragraphs separated by a blank line, single newlines kept
+    rating: int | None = None
+    shelf: str = ""  # the shelf word the page shows next to the review ("Read"), or ""
+    spoiler: bool = False
+    line: int = 0  # where the review starts in the source text
+
+    @property
+    def source_key(self) -> str:
+        """Identifies the review within its book across re-imports of the page."""
+        if self.reviewer_name:
+            return f"{self.reviewer_name}|{self.date.isoformat()}"
+        return (
+            f"|{self.reviewer_reviews_count}|{self.reviewer_followers_count}|"
+            f"{self.date.isoformat()}"
+        )
+
+
+@dataclass(frozen=True)
+class BookPage:
+    title: str
+    blurbs: tuple[Blurb, ...] = ()
+    description: str = ""
+    pages: int | None = None
+    format: str = ""
+    first_published: datetime.date | None = None
+    currently_reading: int | None = None
+    want_to_read: int | None = None
+    author: AuthorRecord | None = None
+    # ratings per star, index 0 is one star ... index 4 is five stars; None when not shown
+    ratings: tuple[int, int, int, int, int] | None = None
+    reviews_total: int | None = None
+    reviews: tuple[ReviewRecord, ...] = ()
+    complete: bool = True  # False when the page ended before its closing "Displaying" line
+    warnings: tuple[str, ...] = field(default=())
+
+
 # --- line patterns -------------------------------------------------------------------------
 
-_COUNT = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?[kKmM]|\d+"
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_COUNT = COUNT_PATTERN
 _DATE = r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
 
 LINE_SPLIT_RE = re.compile(r"\r\n|\r|\n")
@@ -163,8 +230,8 @@ MAX_TITLE_LENGTH = 300
 #: database stores.
 MAX_COUNT = 400_000_000
 #: Longest author or reviewer name, and longest format, the database stores.
-MAX_NAME_LENGTH = 255
-MAX_FORMAT_LENGTH = 100
+MAX_NAME_LENGTH = MAX_LENGTHS["author"]
+MAX_FORMAT_LENGTH = MAX_LENGTHS["binding"]
 
 
 # --- lines ---------------------------------------------------------------------------------
@@ -200,8 +267,7 @@ def _is_chrome(line: _Line) -> bool:
 
 
 def _split_lines(text: str) -> list[_Line]:
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = without_bom(text)
     breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
     if breaks >= MAX_PAGE_LINES:
         raise PageError(f"not a book page: more than {MAX_PAGE_LINES} lines")
@@ -239,17 +305,13 @@ def _count(text: str | None, line: _Line) -> int | None:
     """``1,097`` / ``1111`` / ``21.8k`` as an int; None when the count is absent."""
     if text is None:
         return None
-    written = text
-    multiplier = 1
-    if text[-1] in "kKmM":
-        multiplier = 1000 if text[-1] in "kK" else 1_000_000
-        text = text[:-1]
-    value = Decimal(text.replace(",", "")) * multiplier
-    if value != value.to_integral_value():
-        raise PageError(f"count {text!r} is not a whole number", line.number)
+    try:
+        value = parse_number(text)
+    except ValueError:
+        raise PageError(f"count {_shown(text)} is not a whole number", line.number) from None
     if value > MAX_COUNT:
-        raise PageError(f"count {_shown(written)} is too large for a book page", line.number)
-    return int(value)
+        raise PageError(f"count {_shown(text)} is too large for a book page", line.number)
+    return value
 
 
 def _short(text: str, what: str, line: _Line, limit: int = MAX_NAME_LENGTH) -> str:
@@ -261,21 +323,21 @@ def _short(text: str, what: str, line: _Line, limit: int = MAX_NAME_LENGTH) -> s
 
 
 def _date(month: str | None, day: str | None, year: str, line: _Line) -> datetime.date:
-    month_number = 1
+    number = 1
     if month is not None:
-        found = _MONTHS.get(month.lower())
+        found = month_number(month)
         if found is None:
             raise PageError(f"unknown month {month!r} in {_shown(line.stripped)}", line.number)
-        month_number = found
+        number = found
     try:
-        return datetime.date(int(year), month_number, int(day) if day else 1)
+        return datetime.date(int(year), number, int(day) if day else 1)
     except ValueError:
         raise PageError(f"impossible date in {_shown(line.stripped)}", line.number) from None
 
 
 def _review_date(line: _Line) -> datetime.date | None:
     match = REVIEW_DATE_RE.match(line.stripped)
-    if match is None or match["month"].lower() not in _MONTHS:
+    if match is None or month_number(match["month"]) is None:
         return None
     return _date(match["month"], match["day"], match["year"], line)
 
@@ -755,21 +817,12 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
 
 
 def _decode(data: bytes, path: Path) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    nul = data.find(b"\x00")
-    if nul != -1:
-        line = data.count(b"\n", 0, nul) + 1
-        raise PageError(f"{path} is a binary file (NUL byte at byte {nul})", line)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise PageError(
-            f"{path} is not UTF-8 text: byte 0x{data[error.start]:02x} at byte {error.start} "
-            f"({error.reason})",
-            line,
-        ) from None
+        return decode(data)
+    except NotText as problem:
+        if problem.binary:
+            raise PageError(f"{path} is a binary file ({problem})", problem.line) from None
+        raise PageError(f"{path} is not UTF-8 text: {problem}", problem.line) from None
 
 
 def load_page(path: str | os.PathLike[str], *, strict: bool = False) -> BookPage:

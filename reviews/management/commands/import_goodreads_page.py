@@ -9,9 +9,8 @@ book in place.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from books.importer.parser import load_page
-from books.importer.records import PageError
-from books.importer.service import import_page
+from reviews.goodreads.page import PageError, load_page
+from reviews.goodreads.page_import import import_page
 
 
 class Command(BaseCommand):

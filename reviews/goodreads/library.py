@@ -21,6 +21,23 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .text import (
+    ISBN10,
+    ISBN13,
+    MAX_LENGTHS,
+    NotText,
+    decode,
+    format_slashed_date,
+    name_from_last_first,
+    name_last_first,
+    normalize_space,
+    parse_number,
+    parse_slashed_date,
+    quote_isbn,
+    unquote_isbn,
+    without_bom,
+)
+
 COLUMNS = (
     "Book Id",
     "Title",
@@ -55,29 +72,16 @@ REQUIRED_COLUMNS = ("Book Id", "Title", "Author", "My Rating", "Exclusive Shelf"
 STANDARD_SHELVES = ("read", "currently-reading", "to-read")
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-# The longest values the database keeps (the max_length of the model fields they go to).
-MAX_LENGTHS = {
-    "title": 500,
-    "series": 255,
-    "author": 255,
-    "publisher": 255,
-    "binding": 100,
-    "shelf": 100,
-    "goodreads_id": 32,
-}
 # Beyond these a number is a slip of the keyboard.
 MAX_PAGES = 100_000
 MAX_COUNT = 10_000
 
-DATE_FORMAT = "%Y/%m/%d"
-_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
 # "Harrow the Ninth (The Locked Tomb, #2)": a last parenthesis with a number sign in it.
 _SERIES = re.compile(r"(?P<title>.*?\S)\s+\((?P<series>[^()]*#[^()]*)\)")
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_ISBN10 = re.compile(r"\d{9}[\dX]")
-_ISBN13 = re.compile(r"\d{13}")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"", "false", "no", "0"}
+_BINARY = "This is not a CSV file: it holds binary data."
 
 
 class LibraryFileError(ValueError):
@@ -138,11 +142,7 @@ class ParsedLibrary:
     rows_total: int  # book rows in the file, good and bad
 
 
-# Titles, names and the plain forms of values.
-
-
-def normalize_space(text: str) -> str:
-    return " ".join(text.split())
+# Titles and reviews in the forms Goodreads writes them.
 
 
 def split_title(title: str) -> tuple[str, str]:
@@ -159,46 +159,12 @@ def join_title(title: str, series: str) -> str:
     return f"{title} ({series})" if series else title
 
 
-def name_last_first(name: str) -> str:
-    """ "Muir, Tamsyn" from "Tamsyn Muir", the way Goodreads writes it: the last word first
-    ("Jr., Kurt Vonnegut"), a single name twice ("Voltaire, Voltaire")."""
-    words = name.split()
-    if not words:
-        return ""
-    return f"{words[-1]}, {' '.join(words[:-1]) or words[-1]}"
-
-
-def name_from_last_first(value: str) -> str:
-    """The reverse of ``name_last_first``, for a row whose Author column is empty."""
-    last, comma, first = (normalize_space(part) for part in value.partition(","))
-    if not comma or not first or first == last:
-        return last
-    # "Jr., Kurt Vonnegut" turns back into "Kurt Vonnegut Jr." by the same rule.
-    return f"{first} {last}"
-
-
-def unquote_isbn(value: str) -> str:
-    """The ISBN in ``="0307377334"`` (spreadsheet quoting), without hyphens or spaces."""
-    value = value.strip()
-    if value.startswith("=") and len(value) >= 3 and value[1] == value[-1] == '"':
-        value = value[2:-1]
-    return re.sub(r"[\s-]", "", value).upper()
-
-
-def quote_isbn(isbn: str) -> str:
-    return f'="{isbn}"'
-
-
 def review_from_goodreads(text: str) -> str:
     return _LINE_BREAK.sub("\n", text)
 
 
 def review_to_goodreads(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>")
-
-
-def format_date(value: datetime.date | None) -> str:
-    return value.strftime(DATE_FORMAT) if value else ""
 
 
 # Reading.
@@ -211,11 +177,11 @@ def decode_upload(data: bytes) -> str:
             f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
             "a Goodreads export of even a very large library is smaller."
         )
-    if b"\x00" in data:
-        raise LibraryFileError("This is not a CSV file: it holds binary data.")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return decode(data)
+    except NotText as problem:
+        if problem.binary:
+            raise LibraryFileError(_BINARY) from None
         raise LibraryFileError(
             "This is not a Goodreads export: the file is not UTF-8 text."
         ) from None
@@ -240,10 +206,9 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
 
 def parse_library(text: str) -> ParsedLibrary:
     """Every row of an export, read and checked; nothing is written anywhere."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = without_bom(text)
     if "\x00" in text:
-        raise LibraryFileError("This is not a CSV file: it holds binary data.")
+        raise LibraryFileError(_BINARY)
     if not text.strip():
         raise LibraryFileError("The file is empty.")
     records = _records(text)
@@ -303,7 +268,7 @@ class _RowReader:
         if not raw:
             return None
         try:
-            number = int(raw)
+            number = parse_number(raw)
         except ValueError:
             self.problems.append(f"{column} {raw} is not a whole number")
             return None
@@ -317,11 +282,8 @@ class _RowReader:
         raw = self.values.get(column, "").strip()
         if not raw:
             return None
-        match = _DATE.fullmatch(raw)
         try:
-            if match is None:
-                raise ValueError
-            return datetime.date(*(int(part) for part in match.groups()))
+            return parse_slashed_date(raw)
         except ValueError:
             self.problems.append(f"{column} {raw} is not a date (YYYY/MM/DD)")
             return None
@@ -395,8 +357,8 @@ def _parse_row(number: int, values: dict[str, str]) -> tuple[LibraryRow | None, 
         series=series,
         author=author,
         additional_authors=additional,
-        isbn10=read.isbn("ISBN", _ISBN10, 10),
-        isbn13=read.isbn("ISBN13", _ISBN13, 13),
+        isbn10=read.isbn("ISBN", ISBN10, 10),
+        isbn13=read.isbn("ISBN13", ISBN13, 13),
         rating=rating,
         average_rating=values.get("Average Rating", "").strip(),
         publisher=read.text("Publisher", limit_key="publisher"),
@@ -458,8 +420,8 @@ def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
                 "" if row.pages is None else row.pages,
                 "" if row.year_published is None else row.year_published,
                 "" if row.original_year is None else row.original_year,
-                format_date(row.date_read),
-                format_date(row.date_added),
+                format_slashed_date(row.date_read),
+                format_slashed_date(row.date_added),
                 ", ".join(shelves),
                 ", ".join(with_positions),
                 row.exclusive_shelf,

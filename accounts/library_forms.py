@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .csv_format import MAX_FILE_BYTES, LibraryFileError, decode_upload, parse_library
+from reviews.goodreads.library import MAX_FILE_BYTES, LibraryFileError, decode_upload, parse_library
 
 
 class LibraryImportForm(forms.Form):

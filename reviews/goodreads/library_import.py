@@ -1,6 +1,6 @@
 """A reader's Goodreads library in and out of the database.
 
-``library_import`` writes what ``csv_format.parse_library`` read onto one reader's shelves, a
+``library_import`` writes what ``library.parse_library`` read onto one reader's shelves, a
 chunk of rows per transaction so that progress shows while it runs. Every rating, shelf and
 review goes through ``reviews.services``, which moves the book figures with it; what a shelf
 entry carries besides its shelf (dates, read count, copies, private notes, the reader's own
@@ -31,13 +31,12 @@ from django.db.models.lookups import In
 from django.utils import timezone
 
 from accounts.models import LibraryImport
-from books.importer.service import assign_changed
 from books.models import Author, Book
 from config.orm import changes, save_changed
 from reviews import services
 from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
 
-from .csv_format import LibraryFileError, LibraryRow, ParsedLibrary, RowError, parse_library
+from .library import LibraryFileError, LibraryRow, ParsedLibrary, RowError, parse_library
 
 logger = logging.getLogger(__name__)
 
@@ -398,9 +397,7 @@ class _LibraryWriter:
             entry.own_shelves.set(wanted)
             changed = True
 
-        values = _entry_values(row)
-        if assign_changed(entry, values):
-            entry.save(update_fields=[*values, "updated_at"])
+        if save_changed(entry, _entry_values(row)):
             changed = True
         self.entries[book.pk] = entry
 

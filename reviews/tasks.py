@@ -6,7 +6,7 @@ file, or later in ``python manage.py db_worker``.
 
 from django_tasks import task
 
-from .service import library_import_run
+from .goodreads.library_import import library_import_run
 
 
 @task()

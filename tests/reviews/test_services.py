@@ -1,0 +1,92 @@
+"""What the services refuse, and the edits they make besides the ones the pages exercise."""
+
+import pytest
+
+from reviews import services
+from reviews.counters import recount
+from reviews.models import ReaderShelf, Review
+from tests.factories import BookFactory, ReviewFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def book():
+    return BookFactory(title="Birth of Our Power")
+
+
+@pytest.mark.parametrize("stars", [0, 6, 4.5])
+def test_a_rating_outside_one_to_five_stars_is_refused(book, reader, stars):
+    with pytest.raises(ValueError, match="whole number of stars from 1 to 5"):
+        services.rating_set(user=reader, book=book, stars=stars)
+    services.rating_set(user=reader, book=book, stars=5)  # the same call with good stars works
+    book.refresh_from_db()
+    assert (book.ratings_5, book.ratings_total) == (1, 1)
+
+
+def test_an_unknown_shelf_is_refused(book, reader):
+    with pytest.raises(ValueError, match="no shelf called 'favourites'"):
+        services.shelf_set(user=reader, book=book, shelf="favourites")
+    assert not reader.shelf_entries.exists()
+    services.shelf_set(user=reader, book=book, shelf="want_to_read")
+    assert reader.shelf_entries.get().shelf == "want_to_read"
+
+
+@pytest.mark.parametrize("whose", ["another reader's", "not exclusive"])
+def test_a_book_goes_only_on_the_readers_own_exclusive_shelves(book, reader, other_reader, whose):
+    owner, exclusive = (other_reader, True) if whose == "another reader's" else (reader, False)
+    shelf = ReaderShelf.objects.create(user=owner, name="abandoned", exclusive=exclusive)
+
+    with pytest.raises(ValueError, match="not an exclusive shelf of this reader"):
+        services.shelf_set_own(user=reader, book=book, reader_shelf=shelf)
+    assert not reader.shelf_entries.exists()
+
+    mine = ReaderShelf.objects.create(user=reader, name="dropped", exclusive=True)
+    entry = services.shelf_set_own(user=reader, book=book, reader_shelf=mine)
+    assert list(entry.own_shelves.all()) == [mine]
+
+
+def test_editing_a_review_with_stars_rates_the_book(book, reader):
+    review = ReviewFactory(user=reader, book=book, body="First thoughts.")
+
+    services.review_update(review=review, body="Second thoughts.", spoiler=True, rating=2)
+
+    review.refresh_from_db()
+    assert (review.body, review.spoiler, review.rating) == ("Second thoughts.", True, 2)
+    assert reader.ratings.get(book=book).stars == 2
+    assert recount(fix=False) == []
+
+
+def test_deleting_a_review_twice_moves_the_count_once(book, reader):
+    review = ReviewFactory(user=reader, book=book)
+    services.review_delete(review=review)
+    services.review_delete(review=review)  # a second click, or a second tab
+
+    book.refresh_from_db()
+    reader.refresh_from_db()
+    assert (book.reviews_count, reader.reviews_count) == (0, 0)
+    assert not Review.objects.exists()
+    assert recount(fix=False) == []
+
+
+def test_a_hidden_review_cannot_be_liked(book, reader, other_reader):
+    review = ReviewFactory(user=reader, book=book)
+    services.review_set_hidden(review=review, hidden=True)
+    review.refresh_from_db()
+
+    with pytest.raises(services.ActionRefused, match="not available"):
+        services.like_add(user=other_reader, review=review)
+    services.review_set_hidden(review=review, hidden=False)
+    review.refresh_from_db()
+    assert services.like_add(user=other_reader, review=review)
+
+    review.refresh_from_db()
+    assert review.likes_count == 1
+
+
+def test_a_readers_own_review_cannot_be_liked(book, reader):
+    review = ReviewFactory(user=reader, book=book)
+    with pytest.raises(services.ActionRefused, match="your own review"):
+        services.like_add(user=reader, review=review)
+    assert not review.likes.exists()
+    assert services.like_add(user=UserFactory(), review=review)
