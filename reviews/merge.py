@@ -24,7 +24,13 @@ from . import counters
 from .models import Like, Rating, Review, ShelfEntry
 
 # Fields a merge fills on the kept row when it has nothing there and a duplicate has something.
-AUTHOR_FILLABLE = ("bio", "books_count_imported", "followers_count_imported")
+AUTHOR_FILLABLE = (
+    "bio",
+    "books_count_imported",
+    "followers_count_imported",
+    "photo_small",
+    "photo_large",
+)
 BOOK_FILLABLE = (
     "series",
     "description",
@@ -35,6 +41,9 @@ BOOK_FILLABLE = (
     "year_published",
     "isbn10",
     "isbn13",
+    # An uploaded cover: its files are shared, never copied (the duplicate's row goes).
+    "cover_small",
+    "cover_large",
 )
 # Unique when set: taken over only once the duplicate that held the value is gone.
 BOOK_FILLABLE_UNIQUE = ("goodreads_id", "import_key")

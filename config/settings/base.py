@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.canonical",
             ],
         },
     },
@@ -131,6 +132,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 # new address, and the new account's copy stays unverified (allauth refuses to verify an
 # address another account has verified, and an unverified address signs nobody in).
 ACCOUNT_PREVENT_ENUMERATION = "strict"
+# The sign-in form in the site's words ("Username or e-mail").
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # The site's own address, for links in e-mail (never the Host a request claims): scheme and
@@ -199,6 +202,31 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
 USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Uploaded pictures (covers, author photos, avatars; config/images.py). They go through the
+# default storage: files under DJANGO_MEDIA_ROOT served at /media/ (by runserver in development,
+# by the reverse proxy in production), or an S3 bucket when DJANGO_MEDIA_S3_BUCKET is set
+# (needs the "s3" extra: pip install -e ".[s3]"; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+# or the server's role give the access).
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env_str("DJANGO_MEDIA_URL", "/media/")
+MEDIA_S3_BUCKET = env_str("DJANGO_MEDIA_S3_BUCKET")
+
+
+def _media_origins() -> list[str]:
+    """Where pictures come from when they are not on this site: the bucket or its CDN."""
+    if not MEDIA_S3_BUCKET:
+        return []
+    if domain := env_str("DJANGO_MEDIA_S3_CUSTOM_DOMAIN"):
+        return [f"https://{domain}"]
+    if endpoint := env_str("DJANGO_MEDIA_S3_ENDPOINT_URL"):
+        return [endpoint.rstrip("/")]
+    region = env_str("DJANGO_MEDIA_S3_REGION")
+    hosts = [f"{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
+    if region:
+        hosts.append(f"{MEDIA_S3_BUCKET}.s3.{region}.amazonaws.com")
+    return [f"https://{host}" for host in hosts]
+
+
 # Content-Security-Policy (django-csp): only this site's own scripts, styles and images; no
 # inline script or style, no plugins, no framing.
 CONTENT_SECURITY_POLICY = {
@@ -206,7 +234,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_media_origins()],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -245,6 +273,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "region_name": env_str("DJANGO_MEDIA_S3_REGION") or None,
+            # Another S3-compatible store (MinIO, R2, Spaces): its address.
+            "endpoint_url": env_str("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
+            # A CDN or the bucket's public host name, e.g. media.books.example.org.
+            "custom_domain": env_str("DJANGO_MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("DJANGO_MEDIA_S3_PREFIX", "media"),
+            # Pictures are public and never overwritten: each upload gets new file names.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 

@@ -13,7 +13,7 @@ from .environment import read_env_file
 read_env_file()
 
 from .base import *  # noqa: E402, F403
-from .base import SECRET_KEY, database, hsts_seconds  # noqa: E402
+from .base import SECRET_KEY, STORAGES, database, hsts_seconds  # noqa: E402
 from .environment import env_bool  # noqa: E402
 
 
@@ -44,8 +44,9 @@ SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
+# Uploaded pictures stay where base put them (a folder, or S3 with DJANGO_MEDIA_S3_BUCKET).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False

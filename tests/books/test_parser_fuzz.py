@@ -219,3 +219,54 @@ def test_whatever_the_parser_accepts_can_be_stored(db, index, number, words):
     if page is not None:
         summary = import_page(page, dry_run=True)  # writes everything, then rolls it back
         assert summary.book is not None
+
+
+# --- copies cut off at a line --------------------------------------------------------------
+
+SOURCE_ROWS = SOURCE_TEXT.split("\n")
+
+
+def cut_at(line: int, characters: int) -> str:
+    """The source page up to line ``line``, then ``characters`` of the next line."""
+    rest = SOURCE_ROWS[line][:characters] if line < len(SOURCE_ROWS) else ""
+    return "\n".join(SOURCE_ROWS[:line] + ([rest] if rest else []))
+
+
+def assert_warned_or_refused_with_a_line(line: int, characters: int, strict: bool) -> None:
+    text = cut_at(line, characters)
+    try:
+        page = parse_page(text, strict=strict)
+    except PageError as error:
+        refusal = error
+    else:
+        refusal = None
+    if refusal is not None:
+        assert refusal.line is not None, f"cut at line {line}: {refusal}"
+        assert 1 <= refusal.line <= text.count("\n") + 1
+        return
+    assert page.title == "Memoirs of a Revolutionary"
+    reaches_the_closing_line = text.count("Displaying 1 - 30 of 97 review") == 2
+    if not reaches_the_closing_line:
+        assert page.warnings, f"cut at line {line} (+{characters}) imported without a warning"
+        assert not strict, f"cut at line {line} (+{characters}) accepted by strict"
+        assert "page ends" in " ".join(page.warnings)
+    assert len(page.reviews) <= 26
+
+
+@fuzz
+@given(
+    line=st.integers(min_value=1, max_value=len(SOURCE_ROWS)),
+    characters=st.integers(min_value=0, max_value=300),
+    strict=st.booleans(),
+)
+def test_a_copy_cut_at_a_line_is_imported_with_a_warning_or_refused_with_its_line(
+    line, characters, strict
+):
+    assert_warned_or_refused_with_a_line(line, characters, strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_copy_cut_after_every_line_is_imported_with_a_warning_or_refused_with_its_line(strict):
+    for line in range(1, len(SOURCE_ROWS) + 1):
+        for characters in (0, 4):  # at the line's end, and four characters into the next
+            assert_warned_or_refused_with_a_line(line, characters, strict)

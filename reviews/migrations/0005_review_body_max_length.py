@@ -25,7 +25,7 @@ def shorten_overlong_reviews(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("books", "0006_merged_addresses"),
-        ("reviews", "0003_perf_indexes"),
+        ("reviews", "0004_review_source_key_from_date_and_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,72 @@
+"""Copies of the shipped page in the other shapes people paste, made from its own text.
+
+Each function returns the text of one layout. Only the shapes are taken from real copies (a
+browser's tab title, a reader-mode view, a series line, details on one line, reviews without
+the profile image line); every fact in them is the shipped page's own, so a test can check
+that exactly those facts come through and nothing else does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "memoirs_of_a_revolutionary.txt"
+SOURCE_TEXT = SOURCE.read_text(encoding="utf-8")
+SOURCE_LINES = SOURCE_TEXT.split("\n")
+
+
+def line(number: int) -> str:
+    return SOURCE_LINES[number - 1]
+
+
+def lines(first: int, last: int) -> list[str]:
+    """Source lines ``first`` to ``last`` (1-based, inclusive)."""
+    return SOURCE_LINES[first - 1 : last]
+
+
+def cut_inside(number: int, characters: int) -> str:
+    """The page up to line ``number - 1`` and the first ``characters`` of line ``number``."""
+    return "\n".join([*lines(1, number - 1), line(number)[:characters]])
+
+
+STATS = re.compile(r"^(?P<reviews>[\d,]+ reviews?)(?P<followers>[\d,]+ followers?)?$")
+
+
+def _review_headers(text: str, header) -> str:
+    """The page with every review header (profile line and stats line) rewritten by
+    ``header(name, reviews, followers)``, which returns the lines to put in its place."""
+    rows = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        name = None
+        if row.startswith("Profile Image for ") and index + 1 < len(rows):
+            name = row.removeprefix("Profile Image for ").removesuffix(".").strip()
+            stats = STATS.match(rows[index + 1])
+            index += 2
+        else:
+            stats = STATS.match(row)
+            index += 1
+        if stats is None:
+            out.append(row)
+            continue
+        out.extend(header(name, stats["reviews"], stats["followers"]))
+    return "\n".join(out)
+
+
+def names_on_their_own_lines(text: str = SOURCE_TEXT) -> str:
+    """Reviews without the "Profile Image for NAME." line: the name on its own line, then
+    "157 reviews", "1,038 followers" and a "Follow" button, each on a line of its own."""
+
+    def header(name, reviews, followers):
+        return [*([name] if name else []), reviews, *([followers] if followers else []), "Follow"]
+
+    return _review_headers(text, header)
+
+
+def reader_mode(text: str = SOURCE_TEXT) -> str:
+    """A reader-mode copy: the reviewers' names and figures are gone; a review starts at its
+    shelf word or its date."""
+    return _review_headers(text, lambda name, reviews, followers: [])

@@ -1,0 +1,110 @@
+"""The shipped page copied in other shapes: each comes through with the page's own facts and
+no others."""
+
+import datetime
+
+import pytest
+
+from reviews.goodreads.page import parse_page
+from tests.books import page_layouts
+from tests.books.page_layouts import SOURCE_TEXT
+
+WHOLE = parse_page(SOURCE_TEXT)
+
+
+def facts_of_the_head(page):
+    return (
+        page.title,
+        page.blurbs,
+        page.description,
+        page.pages,
+        page.format,
+        page.first_published,
+        page.currently_reading,
+        page.want_to_read,
+        page.author,
+        page.ratings,
+        page.reviews_total,
+    )
+
+
+def test_reviews_with_the_name_on_its_own_line():
+    text = page_layouts.names_on_their_own_lines()
+    assert "Profile Image for" not in text
+    assert "Buck\n157 reviews\n1,038 followers\nFollow\nFebruary 3, 2009" in text
+
+    page = parse_page(text)
+
+    assert page.warnings == ()
+    assert facts_of_the_head(page) == facts_of_the_head(WHOLE)
+    assert page.reviews == tuple(
+        # the same reviews, each starting at its name line now
+        review.__class__(**{**review.__dict__, "line": mine.line})
+        for review, mine in zip(WHOLE.reviews, page.reviews, strict=True)
+    )
+
+
+def test_a_reader_mode_copy_keeps_every_review_without_names_or_figures():
+    text = page_layouts.reader_mode()
+    assert "Profile Image for" not in text
+    assert "157 reviews" not in text
+
+    page = parse_page(text)
+
+    assert page.warnings == ()
+    assert facts_of_the_head(page) == facts_of_the_head(WHOLE)
+    assert len(page.reviews) == 26
+    for review, whole in zip(page.reviews, WHOLE.reviews, strict=True):
+        assert (review.reviewer_name, review.reviewer_reviews_count) == ("", None)
+        assert review.reviewer_followers_count is None
+        assert (review.date, review.body, review.shelf, review.spoiler) == (
+            whole.date,
+            whole.body,
+            whole.shelf,
+            whole.spoiler,
+        )
+        # Same date and words: the same review as far as a re-import is concerned.
+        assert review.source_key == whole.source_key
+
+
+def test_a_reader_mode_copy_cut_inside_a_date_warns():
+    rows = page_layouts.reader_mode().split("\n")
+    at = rows.index("January 9, 2009")
+    page = parse_page("\n".join([*rows[:at], "Janu"]))
+    assert [r.date for r in page.reviews][-1] == datetime.date(2024, 10, 18)
+    assert len(page.reviews) == 5
+    assert any("page ends" in warning for warning in page.warnings)
+
+
+@pytest.mark.django_db
+def test_a_reader_mode_copy_updates_the_reviews_in_place_and_keeps_their_names(tmp_path):
+    from reviews.goodreads.page_import import import_page
+    from reviews.models import ImportedReviewer, Review
+
+    import_page(WHOLE)
+    summary = import_page(parse_page(page_layouts.reader_mode()))
+    assert summary.created["reviews"] == 0
+    assert Review.objects.count() == 26
+    buck = ImportedReviewer.objects.get(name="Buck")
+    assert (buck.reviews_count, buck.followers_count) == (157, 1038)
+
+
+@pytest.mark.django_db
+def test_a_name_typed_with_a_combining_accent_is_found_by_a_search_typed_normally(client):
+    from django.urls import reverse
+
+    from reviews.goodreads.page_import import import_page
+
+    decomposed = "Victor Se\u0301rge"  # "e" and a combining acute accent
+    text = SOURCE_TEXT.replace("\nVictor Serge\n", f"\n{decomposed}\n", 1)
+    text = text.replace(
+        "Memoirs of a Revolutionary\n", "Me\u0301moires d'un re\u0301volutionnaire\n", 1
+    )
+    page = parse_page(text)
+    assert (page.title, page.author.name) == ("Mémoires d'un révolutionnaire", "Victor Sérge")
+
+    import_page(page)
+
+    for query in ("Sérge", "Mémoires"):
+        response = client.get(reverse("books:search"), {"q": query})
+        assert "Mémoires d&#x27;un révolutionnaire" in response.content.decode(), query
