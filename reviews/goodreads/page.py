@@ -155,6 +155,7 @@ class BookPage:
     complete: bool = True  # False when the page ended inside a part it shows (see warnings)
     head_complete: bool = True  # False when the page ended inside its blurbs or description
     warnings: tuple[str, ...] = field(default=())
+    series: str = ""  # the series line shown above the title ("The Expanse #2"), or ""
 
 
 # --- line patterns -------------------------------------------------------------------------
@@ -491,9 +492,25 @@ _DETAIL_PATTERNS = (
 )
 
 
-def _is_detail_line(line: _Line) -> bool:
-    text = line.stripped
+#: Where a details line that holds two details splits: "446 pages, Paperback  First published
+#: January 1, 1951" is two details on one line in some copies.
+DETAILS_SPLIT_RE = re.compile(r"\s+(?=(?:First published|Published)\s)")
+
+
+def _details_on(text: str) -> list[str]:
+    """The details a line holds: itself, or its pieces when it runs two details together."""
+    pieces = DETAILS_SPLIT_RE.split(text)
+    if len(pieces) > 1 and all(_is_detail_text(piece) for piece in pieces):
+        return pieces
+    return [text]
+
+
+def _is_detail_text(text: str) -> bool:
     return text.lower() in KNOWN_FORMATS or any(p.match(text) for p in _DETAIL_PATTERNS)
+
+
+def _is_detail_line(line: _Line) -> bool:
+    return _is_detail_text(line.stripped)
 
 
 @dataclass
@@ -509,8 +526,8 @@ class _Details:
 
 def _read_details(lines: list[_Line]) -> _Details:
     details = _Details()
-    for line in lines:
-        text = line.stripped
+    pieces = [(line, text) for line in lines for text in _details_on(line.stripped)]
+    for line, text in pieces:
         if not details.seen_format_line and (match := PAGES_FORMAT_RE.match(text)):
             details.pages = _count(match["pages"], line)
             details.format = _short(

@@ -70,3 +70,18 @@ def reader_mode(text: str = SOURCE_TEXT) -> str:
     """A reader-mode copy: the reviewers' names and figures are gone; a review starts at its
     shelf word or its date."""
     return _review_headers(text, lambda name, reviews, followers: [])
+
+
+def _replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) >= 1, f"the page has no {old!r}"
+    return text.replace(old, new, 1)
+
+
+def details_on_one_line(text: str = SOURCE_TEXT) -> str:
+    """The page count, format and first-published date on one line, as some copies give them:
+    "446 pages, Paperback  First published January 1, 1951"."""
+    return _replace_once(
+        text,
+        f"{line(19)}\n\n{line(21)}\n",
+        f"{line(19)}  {line(21)}\n",
+    )

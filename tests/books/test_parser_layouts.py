@@ -108,3 +108,36 @@ def test_a_name_typed_with_a_combining_accent_is_found_by_a_search_typed_normall
     for query in ("Sérge", "Mémoires"):
         response = client.get(reverse("books:search"), {"q": query})
         assert "Mémoires d&#x27;un révolutionnaire" in response.content.decode(), query
+
+
+def facts_of_the_book(page):
+    """The facts a copy of the page states about the book and its author, reviews aside."""
+    author = page.author
+    return {
+        "title": page.title,
+        "series": page.series,
+        "author": author and (author.name, author.books_count, author.followers_count),
+        "pages": page.pages,
+        "format": page.format,
+        "first_published": page.first_published,
+        "description": page.description,
+        "blurbs": page.blurbs,
+        "reviews_total": page.reviews_total,
+        "reviews": len(page.reviews),
+    }
+
+
+def test_details_on_one_line_give_the_pages_the_format_and_the_date():
+    text = page_layouts.details_on_one_line()
+    assert "446 pages, Paperback  First published January 1, 1951\n" in text
+
+    page = parse_page(text)
+
+    assert (page.pages, page.format, page.first_published) == (
+        446,
+        "Paperback",
+        datetime.date(1951, 1, 1),
+    )
+    assert facts_of_the_book(page) == facts_of_the_book(WHOLE)
+    assert page.author == WHOLE.author
+    assert page.warnings == ()
