@@ -254,6 +254,16 @@ CHROME_LINES = frozenset(
         "Loading interface…",
         "Community Reviews",
         "About the author",
+        # Buttons and controls around the author's box and the reviews.
+        "Follow",
+        "Write a Review",
+        "Search review text",
+        "Filters",
+        # The links that open a cut description or list.
+        "...more",
+        "…more",
+        "Show more",
+        "Show less",
     }
 )
 
@@ -580,19 +590,41 @@ def _read_author(lines: list[_Line], warnings: list[str], *, cut: bool) -> Autho
         return None
     bio_start = name_index + 1
     books = followers = None
-    stats_index = _next_filled(lines, bio_start)
-    if stats_index < len(lines):
-        stats_line = lines[stats_index]
-        match = AUTHOR_STATS_RE.match(stats_line.stripped)
-        if match and (match["books"] or match["followers"]):
-            books = _count(match["books"], stats_line)
-            followers = _count(match["followers"], stats_line)
-            bio_start = stats_index + 1
+    stats = _author_stats(lines, bio_start)
+    if stats is not None:
+        match, stats_line, bio_start = stats
+        books = _count(match["books"], stats_line)
+        followers = _count(match["followers"], stats_line)
     paragraphs = _paragraphs(lines[bio_start:])
     if cut:
         paragraphs = paragraphs[:-1]
     name = _short(name_line.stripped, "the author's name", name_line)
     return AuthorRecord(name, books, followers, "\n\n".join(paragraphs), bio_complete=not cut)
+
+
+#: Most lines the author's figures are spread over ("102" / "books 228" / "followers").
+MAX_AUTHOR_STATS_LINES = 3
+
+
+def _author_stats(lines: list[_Line], start: int) -> tuple[re.Match, _Line, int] | None:
+    """The author's figures from ``start`` on: the match, its first line and where the
+    biography starts; None when the box shows no figures.
+
+    The figures are one line (``102 books228 followers``) or spread over up to three
+    (``102`` / ``books 228`` / ``followers``); the most lines that read as figures together
+    are taken.
+    """
+    filled: list[int] = []
+    index = _next_filled(lines, start)
+    while index < len(lines) and len(filled) < MAX_AUTHOR_STATS_LINES:
+        filled.append(index)
+        index = _next_filled(lines, index + 1)
+    for count in range(len(filled), 0, -1):
+        text = " ".join(lines[i].stripped for i in filled[:count])
+        match = AUTHOR_STATS_RE.match(text)
+        if match and (match["books"] or match["followers"]):
+            return match, lines[filled[0]], filled[count - 1] + 1
+    return None
 
 
 # --- histogram -----------------------------------------------------------------------------

@@ -85,3 +85,20 @@ def details_on_one_line(text: str = SOURCE_TEXT) -> str:
         f"{line(19)}\n\n{line(21)}\n",
         f"{line(19)}  {line(21)}\n",
     )
+
+
+def author_figures_split(text: str = SOURCE_TEXT) -> str:
+    """The author's figures spread over three lines: "102" / "books 228" / "followers"."""
+    return _replace_once(text, f"\n{line(30)}\n", "\n102\nbooks 228\nfollowers\n")
+
+
+#: The controls a copy picks up around the author's box.
+REVIEW_CONTROLS = ("Write a Review", "Search review text", "Filters")
+
+
+def author_box_with_buttons(text: str = SOURCE_TEXT) -> str:
+    """A "Follow" button after the author's figures, and the reviews' controls ("Write a
+    Review", "Search review text", "Filters") between the biography and "Ratings & Reviews"."""
+    text = _replace_once(text, f"\n{line(30)}\n", f"\n{line(30)}\nFollow\n")
+    controls = "\n\n".join(REVIEW_CONTROLS)
+    return _replace_once(text, f"\n{line(33)}\n\n", f"\n{line(33)}\n\n{controls}\n\n")

@@ -141,3 +141,29 @@ def test_details_on_one_line_give_the_pages_the_format_and_the_date():
     assert facts_of_the_book(page) == facts_of_the_book(WHOLE)
     assert page.author == WHOLE.author
     assert page.warnings == ()
+
+
+def test_author_figures_spread_over_lines_are_read():
+    text = page_layouts.author_figures_split()
+    assert "\nVictor Serge\n\n102\nbooks 228\nfollowers\nVictor Lvovich" in text
+
+    page = parse_page(text)
+
+    assert (page.author.books_count, page.author.followers_count) == (102, 228)
+    assert page.author == WHOLE.author
+    assert facts_of_the_book(page) == facts_of_the_book(WHOLE)
+    assert page.warnings == ()
+
+
+def test_buttons_and_review_controls_stay_out_of_the_biography():
+    text = page_layouts.author_box_with_buttons()
+    assert "followers\nFollow\nVictor Lvovich" in text
+    assert "\n\nWrite a Review\n\nSearch review text\n\nFilters\n\nRatings & Reviews" in text
+
+    page = parse_page(text)
+
+    assert page.author == WHOLE.author
+    for control in ("Follow", *page_layouts.REVIEW_CONTROLS):
+        assert control not in page.author.bio
+    assert facts_of_the_book(page) == facts_of_the_book(WHOLE)
+    assert page.warnings == ()
