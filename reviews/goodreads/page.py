@@ -189,6 +189,8 @@ SHELF_RE = re.compile(
     r"^(?:Read|Currently [Rr]eading|Want to [Rr]ead|Did not finish|DNF|Abandoned)$"
 )
 RATING_RE = re.compile(r"^(?:Rated it|Rating)\s+(?P<stars>[1-5])(?:\s+out of 5|\s+stars?)$")
+#: A series line as shown above the title: "The Expanse #2", "Discworld #1.5", "Dune #1-3".
+SERIES_RE = re.compile(r"^\S.*\s#\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?$")
 SPOILER_LINE = "This entire review has been hidden because of spoilers."
 
 PAGES_FORMAT_RE = re.compile(rf"^(?P<pages>{_COUNT})\s+pages?(?:\s*,\s*(?P<format>.+))?$")
@@ -277,6 +279,7 @@ FOOTER_LINES = frozenset(
 )
 
 MAX_TITLE_LENGTH = 300
+MAX_SERIES_LENGTH = MAX_LENGTHS["series"]
 #: Largest figure read from a page (people, pages, ratings, followers). The most-rated books
 #: have some ten million ratings; five star counts this large still add up to a figure the
 #: database stores.
@@ -418,6 +421,7 @@ def _reviewer_name(alt_text: str) -> str:
 class _Layout:
     """Indexes into the line list where the parts of the page start."""
 
+    found_title: _Title
     title: int
     front_end: int  # first review header or first "Displaying" line, else len(lines)
     head_end: int  # end of title/blurbs/description/details
@@ -426,32 +430,64 @@ class _Layout:
     histogram: int | None
 
 
-def _find_title(lines: list[_Line]) -> int:
-    for index, line in enumerate(lines):
-        if line.blank or _is_chrome(line):
-            continue
-        text = line.stripped
-        if HTML_START_RE.match(text):
-            raise PageError(
-                "this looks like an HTML file; copy the page text from the browser instead",
-                line.number,
-            )
-        if len(text) > MAX_TITLE_LENGTH:
-            raise PageError(
-                "not a book page: the title should be on this line, but it is "
-                f"{len(text)} characters long, too long to be a title",
-                line.number,
-            )
-        if any(
-            pattern.match(text)
-            for pattern in (PAGES_FORMAT_RE, FIRST_PUBLISHED_RE, STAR_LABEL_RE, REVIEWER_STATS_RE)
-        ):
-            raise PageError(f"the page has no title: it starts with {_shown(text)}", line.number)
-        return index
-    raise PageError(
-        "not a book page: it holds only Goodreads' buttons and headings, and no title",
-        _last_filled(lines).number,
+@dataclass(frozen=True)
+class _Title:
+    index: int  # the title's line
+    text: str  # the title as the page states it
+    series: str = ""  # the series line above the title, or ""
+
+
+def _title_candidate(lines: list[_Line], start: int) -> int | None:
+    """Index of the first line at or after ``start`` that is neither blank nor chrome."""
+    for index in range(start, len(lines)):
+        if not lines[index].blank and not _is_chrome(lines[index]):
+            return index
+    return None
+
+
+def _could_be_a_title(text: str) -> bool:
+    """A line that may stand for a title, where something above it says a title follows."""
+    return (
+        len(text) <= MAX_TITLE_LENGTH
+        and not _opens_a_quote(text)
+        and not HTML_START_RE.match(text)
+        and not _is_detail_text(text)
+        and not any(p.match(text) for p in (STAR_LABEL_RE, REVIEWER_STATS_RE, SERIES_RE))
     )
+
+
+def _find_title(lines: list[_Line]) -> _Title:
+    index = _title_candidate(lines, 0)
+    if index is None:
+        raise PageError(
+            "not a book page: it holds only Goodreads' buttons and headings, and no title",
+            _last_filled(lines).number,
+        )
+    line = lines[index]
+    text = line.stripped
+    if HTML_START_RE.match(text):
+        raise PageError(
+            "this looks like an HTML file; copy the page text from the browser instead",
+            line.number,
+        )
+    if len(text) > MAX_TITLE_LENGTH:
+        raise PageError(
+            "not a book page: the title should be on this line, but it is "
+            f"{len(text)} characters long, too long to be a title",
+            line.number,
+        )
+    if any(
+        pattern.match(text)
+        for pattern in (PAGES_FORMAT_RE, FIRST_PUBLISHED_RE, STAR_LABEL_RE, REVIEWER_STATS_RE)
+    ):
+        raise PageError(f"the page has no title: it starts with {_shown(text)}", line.number)
+    series = ""
+    if SERIES_RE.match(text) and len(text) <= MAX_SERIES_LENGTH:
+        # "The Expanse #2" above the title: the series, when a title follows it.
+        after = _title_candidate(lines, index + 1)
+        if after is not None and _could_be_a_title(lines[after].stripped):
+            series, index = text, after
+    return _Title(index, lines[index].stripped, series)
 
 
 def _is_histogram_start(lines: list[_Line], index: int, stop: int) -> bool:
@@ -462,7 +498,8 @@ def _is_histogram_start(lines: list[_Line], index: int, stop: int) -> bool:
 
 
 def _find_layout(lines: list[_Line]) -> _Layout:
-    title = _find_title(lines)
+    found = _find_title(lines)
+    title = found.index
     front_end = len(lines)
     for index in range(title + 1, len(lines)):
         if DISPLAYING_RE.match(lines[index].stripped) or _read_header(lines, index) is not None:
@@ -488,7 +525,7 @@ def _find_layout(lines: list[_Line]) -> _Layout:
     author_end = front_end
     if author is not None:
         author_end = min(mark for mark in boundaries if mark > author)
-    return _Layout(title, front_end, head_end, author, author_end, histogram)
+    return _Layout(found, title, front_end, head_end, author, author_end, histogram)
 
 
 # --- head: blurbs, description, details ----------------------------------------------------
@@ -1069,7 +1106,8 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
     warnings.extend(_duplicate_key_warnings(reviews.records))
 
     return BookPage(
-        title=title_line.stripped,
+        title=layout.found_title.text,
+        series=layout.found_title.series,
         blurbs=blurbs,
         description="\n\n".join(description),
         pages=details.pages,

@@ -102,3 +102,13 @@ def author_box_with_buttons(text: str = SOURCE_TEXT) -> str:
     text = _replace_once(text, f"\n{line(30)}\n", f"\n{line(30)}\nFollow\n")
     controls = "\n\n".join(REVIEW_CONTROLS)
     return _replace_once(text, f"\n{line(33)}\n\n", f"\n{line(33)}\n\n{controls}\n\n")
+
+
+#: The series line's words are the one thing the series layout adds to the shipped page, which
+#: names no series: a stand-in, so that nothing in it passes for a fact about the book.
+SERIES_LINE = "Series Name #2"
+
+
+def with_series_line(text: str = SOURCE_TEXT, series: str = SERIES_LINE) -> str:
+    """The series line that pages of a book in a series show above the title."""
+    return _replace_once(text, f"\n\n{line(4)}\n", f"\n\n{series}\n{line(4)}\n")

@@ -167,3 +167,39 @@ def test_buttons_and_review_controls_stay_out_of_the_biography():
         assert control not in page.author.bio
     assert facts_of_the_book(page) == facts_of_the_book(WHOLE)
     assert page.warnings == ()
+
+
+def test_a_series_line_above_the_title_is_the_series():
+    text = page_layouts.with_series_line()
+    assert "\n\nSeries Name #2\nMemoirs of a Revolutionary\n" in text
+
+    page = parse_page(text)
+
+    assert (page.title, page.series) == ("Memoirs of a Revolutionary", "Series Name #2")
+    assert "Memoirs of a Revolutionary" not in page.description.split("\n\n")[0]
+    assert facts_of_the_book(page) == {**facts_of_the_book(WHOLE), "series": "Series Name #2"}
+    assert page.author == WHOLE.author
+    assert page.warnings == ()
+
+
+def test_a_title_ending_in_a_number_sign_is_a_title_when_no_title_follows_it():
+    # The shipped page's title line followed at once by its blurbs: nothing below it may be
+    # a title, so a "#2" line is the title itself.
+    text = SOURCE_TEXT.replace(
+        "\n\nMemoirs of a Revolutionary\n", "\n\nMemoirs of a Revolutionary #2\n", 1
+    )
+    page = parse_page(text)
+    assert (page.title, page.series) == ("Memoirs of a Revolutionary #2", "")
+    assert page.blurbs == WHOLE.blurbs
+
+
+@pytest.mark.django_db
+def test_the_series_is_stored_and_a_copy_without_it_keeps_it():
+    from books.models import Book
+    from reviews.goodreads.page_import import import_page
+
+    import_page(parse_page(page_layouts.with_series_line()))
+    import_page(WHOLE)
+
+    book = Book.objects.get()
+    assert (book.title, book.series) == ("Memoirs of a Revolutionary", "Series Name #2")
