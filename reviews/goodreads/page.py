@@ -158,6 +158,8 @@ class BookPage:
     series: str = ""  # the series line shown above the title ("The Expanse #2"), or ""
 
 
+MAX_TITLE_LENGTH = 300
+
 # --- line patterns -------------------------------------------------------------------------
 
 _COUNT = COUNT_PATTERN
@@ -189,6 +191,12 @@ SHELF_RE = re.compile(
     r"^(?:Read|Currently [Rr]eading|Want to [Rr]ead|Did not finish|DNF|Abandoned)$"
 )
 RATING_RE = re.compile(r"^(?:Rated it|Rating)\s+(?P<stars>[1-5])(?:\s+out of 5|\s+stars?)$")
+#: The browser tab's title, which some copies put above the page: "Title: Subtitle by Author |
+#: Goodreads". Its author is the last " by " before the bar.
+TAB_TITLE_RE = re.compile(r"^(?P<head>\S.*)\s+by\s+(?P<author>\S.*?)\s*\|\s*Goodreads$")
+MAX_TAB_TITLE_LENGTH = 2 * MAX_TITLE_LENGTH
+#: A title line with the byline run into it: "Title Book by Author".
+BOOK_BY_RE = re.compile(r"^(?P<title>\S.*?\S)\s+Book by\s+(?P<author>\S.*)$")
 #: A series line as shown above the title: "The Expanse #2", "Discworld #1.5", "Dune #1-3".
 SERIES_RE = re.compile(r"^\S.*\s#\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?$")
 SPOILER_LINE = "This entire review has been hidden because of spoilers."
@@ -269,6 +277,48 @@ CHROME_LINES = frozenset(
     }
 )
 
+# Headings that start a part of the page after its head.
+SECTION_LINES = frozenset({"About the author", "Ratings & Reviews", "Community Reviews"})
+
+# The site's menus, which a copy of the whole browser window starts with. A run of two or more
+# of these lines before the first part of the page is a menu; one alone may be a title.
+SITE_MENU_LINES = frozenset(
+    {
+        "Home",
+        "My Books",
+        "Browse",
+        "Browse ▾",
+        "Community",
+        "Community ▾",
+        "Recommendations",
+        "Choice Awards",
+        "Genres",
+        "Giveaways",
+        "New Releases",
+        "Lists",
+        "Explore",
+        "News & Interviews",
+        "Groups",
+        "Discussions",
+        "Quotes",
+        "Ask the Author",
+        "People",
+        "Kindle Notes & Highlights",
+        "Search",
+        "Search books",
+        "Sign in",
+        "Sign In",
+        "Sign up",
+        "Sign Up",
+        "Join",
+    }
+)
+MIN_MENU_RUN = 2
+
+# The heading of the genres list, and the link that ends it.
+GENRES_LINE = "Genres"
+MORE_LINES = frozenset({"...more", "…more"})
+
 # The lines Goodreads shows below the reviews: a page that reaches one was copied to its end.
 FOOTER_LINES = frozenset(
     {
@@ -278,7 +328,6 @@ FOOTER_LINES = frozenset(
     }
 )
 
-MAX_TITLE_LENGTH = 300
 MAX_SERIES_LENGTH = MAX_LENGTHS["series"]
 #: Largest figure read from a page (people, pages, ratings, followers). The most-rated books
 #: have some ten million ratings; five star counts this large still add up to a figure the
@@ -309,6 +358,45 @@ class _Line:
 def _shown(text: str, limit: int = 60) -> str:
     """A line quoted for an error message, shortened when long."""
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _without_site_menus(lines: list[_Line]) -> list[_Line]:
+    """The lines with the site's menus above the page's parts blanked (numbers kept)."""
+    menus: list[int] = []
+    run: list[int] = []
+    for index, line in enumerate(lines):
+        text = line.stripped
+        if text in SECTION_LINES or DISPLAYING_RE.match(text) or PROFILE_RE.match(text):
+            break
+        if line.blank:
+            continue
+        if text in SITE_MENU_LINES:
+            run.append(index)
+            continue
+        if len(run) >= MIN_MENU_RUN:
+            menus.extend(run)
+        run = []
+    if len(run) >= MIN_MENU_RUN:
+        menus.extend(run)
+    if not menus:
+        return lines
+    blanked = list(lines)
+    for index in menus:
+        blanked[index] = _Line(lines[index].number, "")
+    return blanked
+
+
+def _without_genres(lines: list[_Line]) -> list[_Line]:
+    """The head's lines with its genres list ("Genres", the genres, "...more") blanked."""
+    start = next((i for i, line in enumerate(lines) if line.stripped == GENRES_LINE), None)
+    if start is None:
+        return lines
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].stripped in MORE_LINES),
+        len(lines) - 1,
+    )
+    blanked = [_Line(line.number, "") for line in lines[start : end + 1]]
+    return [*lines[:start], *blanked, *lines[end + 1 :]]
 
 
 def _is_chrome(line: _Line) -> bool:
@@ -435,6 +523,8 @@ class _Title:
     index: int  # the title's line
     text: str  # the title as the page states it
     series: str = ""  # the series line above the title, or ""
+    byline: str = ""  # the author a "Book by" title line or the browser tab's title names
+    line_text: str = ""  # the title's line as it stands (with its "Book by" part)
 
 
 def _title_candidate(lines: list[_Line], start: int) -> int | None:
@@ -456,8 +546,38 @@ def _could_be_a_title(text: str) -> bool:
     )
 
 
+def _titled(lines: list[_Line], start: int, head: str) -> int | None:
+    """The line from ``start`` on that shows the title the browser tab's title starts with;
+    None when the head of the page ends first."""
+    wanted = {head.casefold(), head.split(":")[0].strip().casefold()}
+    for index in range(start, len(lines)):
+        line = lines[index]
+        text = line.stripped
+        if text in SECTION_LINES or _is_detail_text(text) or DISPLAYING_RE.match(text):
+            return None
+        if line.blank or _is_chrome(line):
+            continue
+        book_by = BOOK_BY_RE.match(text)
+        shown = {text.casefold(), book_by["title"].casefold() if book_by else ""}
+        if shown & wanted:
+            return index
+    return None
+
+
 def _find_title(lines: list[_Line]) -> _Title:
     index = _title_candidate(lines, 0)
+    byline = ""
+    guided = None
+    tab = None
+    if index is not None and len(lines[index].stripped) <= MAX_TAB_TITLE_LENGTH:
+        tab = TAB_TITLE_RE.match(lines[index].stripped)
+    if tab is not None:
+        # The browser tab's title above the page: the page's own title line follows.
+        tab_at = index
+        if len(tab["author"]) <= MAX_NAME_LENGTH:
+            byline = tab["author"]
+        guided = _titled(lines, tab_at + 1, tab["head"])
+        index = guided if guided is not None else _title_candidate(lines, tab_at + 1)
     if index is None:
         raise PageError(
             "not a book page: it holds only Goodreads' buttons and headings, and no title",
@@ -482,12 +602,32 @@ def _find_title(lines: list[_Line]) -> _Title:
     ):
         raise PageError(f"the page has no title: it starts with {_shown(text)}", line.number)
     series = ""
-    if SERIES_RE.match(text) and len(text) <= MAX_SERIES_LENGTH:
+    if guided is not None:
+        before = _last_candidate(lines, tab_at + 1, guided)
+        if before is not None and _is_series(lines[before].stripped):
+            series = lines[before].stripped
+    elif _is_series(text):
         # "The Expanse #2" above the title: the series, when a title follows it.
         after = _title_candidate(lines, index + 1)
         if after is not None and _could_be_a_title(lines[after].stripped):
             series, index = text, after
-    return _Title(index, lines[index].stripped, series)
+    text = lines[index].stripped
+    title = text
+    if (book_by := BOOK_BY_RE.match(text)) and len(book_by["author"]) <= MAX_NAME_LENGTH:
+        title, byline = book_by["title"], book_by["author"]
+    return _Title(index, title, series, byline, text)
+
+
+def _is_series(text: str) -> bool:
+    return len(text) <= MAX_SERIES_LENGTH and bool(SERIES_RE.match(text))
+
+
+def _last_candidate(lines: list[_Line], start: int, stop: int) -> int | None:
+    """Index of the last line in ``start:stop`` that is neither blank nor chrome."""
+    for index in range(stop - 1, start - 1, -1):
+        if not lines[index].blank and not _is_chrome(lines[index]):
+            return index
+    return None
 
 
 def _is_histogram_start(lines: list[_Line], index: int, stop: int) -> bool:
@@ -994,6 +1134,7 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
     lines = _split_lines(text)
     if all(line.blank for line in lines):
         raise PageError("the page is empty")
+    lines = _without_site_menus(lines)
     layout = _find_layout(lines)
     warnings: list[str] = []
     cuts: list[_Cut] = []
@@ -1006,7 +1147,7 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
 
     head = lines[layout.title + 1 : layout.head_end]
     details_at = next((i for i, line in enumerate(head) if _is_detail_line(line)), len(head))
-    head_paragraphs = _paragraphs(head[:details_at])
+    head_paragraphs = _paragraphs(_without_genres(head[:details_at]))
     cut_blurb = (
         not ended
         and layout.head_end == len(lines)
@@ -1040,6 +1181,19 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
                     last.number,
                 )
             )
+
+    found = layout.found_title
+    title = found.text
+    if found.byline and author is None and layout.author is None:
+        # No author's box: the author is the one the title line or the browser tab names.
+        author = AuthorRecord(found.byline)
+    elif (
+        author is not None
+        and found.line_text != title
+        and author.name.casefold() != found.byline.casefold()
+    ):
+        # "Book by" followed by another name than the box's is part of the title.
+        title = found.line_text
 
     ratings = None
     if layout.histogram is not None:
@@ -1106,8 +1260,8 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
     warnings.extend(_duplicate_key_warnings(reviews.records))
 
     return BookPage(
-        title=layout.found_title.text,
-        series=layout.found_title.series,
+        title=title,
+        series=found.series,
         blurbs=blurbs,
         description="\n\n".join(description),
         pages=details.pages,

@@ -112,3 +112,50 @@ SERIES_LINE = "Series Name #2"
 def with_series_line(text: str = SOURCE_TEXT, series: str = SERIES_LINE) -> str:
     """The series line that pages of a book in a series show above the title."""
     return _replace_once(text, f"\n\n{line(4)}\n", f"\n\n{series}\n{line(4)}\n")
+
+
+def book_by_title(text: str = SOURCE_TEXT) -> str:
+    """The title line with the byline run into it: "<Title> Book by <Author>"."""
+    return _replace_once(text, f"\n\n{line(4)}\n", f"\n\n{line(4)} Book by {line(28)}\n")
+
+
+def without_the_author_box(text: str = SOURCE_TEXT) -> str:
+    """The page without its "About the author" box (name, figures and biography)."""
+    box = "\n".join(lines(26, 34))
+    return _replace_once(text, f"\n{box}\n", "\n")
+
+
+#: What a copy of the whole browser window adds around the page. The genres are stand-ins (the
+#: shipped page lists none): none of them may come through as a fact.
+TAB_TITLE = f"{line(4)} by {line(28)} | Goodreads"
+SITE_MENU = ("Home", "My Books", "Browse ▾", "Community ▾", "Search books", "Sign in", "Join")
+GENRES = ("Genres", "History", "Memoir", "Politics", "...more")
+
+
+def with_genres(text: str = SOURCE_TEXT) -> str:
+    """The genres list between the description and the details, ending in "...more"."""
+    genres = "\n".join(GENRES)
+    return _replace_once(text, f"\n{line(17)}\n\n", f"\n{line(17)}\n\n{genres}\n\n")
+
+
+def with_site_menus(text: str = SOURCE_TEXT) -> str:
+    """The site's menu above the page."""
+    return "\n".join(SITE_MENU) + "\n" + text
+
+
+def blank_lines_between(text: str = SOURCE_TEXT) -> str:
+    """Every element on a line of its own with one blank line between, as browsers copy."""
+    return "\n\n".join(row for row in text.split("\n") if row.strip()) + "\n"
+
+
+def with_tab_title(text: str = SOURCE_TEXT, tab_title: str = TAB_TITLE) -> str:
+    """The browser tab's title above the page: "<Title> by <Author> | Goodreads"."""
+    return f"{tab_title}\n\n{text}"
+
+
+def browser_copy() -> str:
+    """A copy of the whole browser window: the tab's title first, the site's menu, the genres
+    list, the author's "Follow" button and the reviews' controls, every element on a line of
+    its own with a blank line between."""
+    page = with_genres(author_box_with_buttons(SOURCE_TEXT))
+    return with_tab_title(blank_lines_between(with_site_menus(page)))

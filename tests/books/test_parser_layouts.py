@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from reviews.goodreads.page import parse_page
+from reviews.goodreads.page import AuthorRecord, parse_page
 from tests.books import page_layouts
 from tests.books.page_layouts import SOURCE_TEXT
 
@@ -203,3 +203,92 @@ def test_the_series_is_stored_and_a_copy_without_it_keeps_it():
 
     book = Book.objects.get()
     assert (book.title, book.series) == ("Memoirs of a Revolutionary", "Series Name #2")
+
+
+def test_a_book_by_title_line_gives_the_title_and_the_author():
+    text = page_layouts.book_by_title()
+    assert "\n\nMemoirs of a Revolutionary Book by Victor Serge\n" in text
+
+    page = parse_page(text)
+
+    assert page.title == "Memoirs of a Revolutionary"
+    assert page.author == WHOLE.author
+    assert facts_of_the_book(page) == facts_of_the_book(WHOLE)
+    assert page.warnings == ()
+
+
+def test_without_the_author_box_the_book_by_line_names_the_author_and_nothing_more():
+    text = page_layouts.without_the_author_box(page_layouts.book_by_title())
+    assert "About the author" not in text
+
+    page = parse_page(text)
+
+    assert page.title == "Memoirs of a Revolutionary"
+    assert page.author == AuthorRecord("Victor Serge")  # no figures, no biography
+    assert facts_of_the_book(page) == {
+        **facts_of_the_book(WHOLE),
+        "author": ("Victor Serge", None, None),
+    }
+
+
+def test_a_title_with_book_by_in_it_keeps_it_when_the_author_box_names_someone_else():
+    text = SOURCE_TEXT.replace(
+        "\n\nMemoirs of a Revolutionary\n", "\n\nJudge a Book by Its Cover\n", 1
+    )
+    page = parse_page(text)
+    assert (page.title, page.author.name) == ("Judge a Book by Its Cover", "Victor Serge")
+
+
+def test_a_browser_copy_reads_the_title_below_the_tab_title_and_leaves_the_chrome_out():
+    text = page_layouts.browser_copy()
+    assert text.startswith(
+        "Memoirs of a Revolutionary by Victor Serge | Goodreads\n\nHome\n\nMy Books\n\n"
+    )
+    assert "\n\nGenres\n\nHistory\n\n" in text
+
+    page = parse_page(text)
+
+    assert page.title == "Memoirs of a Revolutionary"
+    assert page.author == WHOLE.author
+    assert (page.pages, page.format, page.first_published) == (
+        446,
+        "Paperback",
+        datetime.date(1951, 1, 1),
+    )
+    assert page.description == WHOLE.description
+    assert page.blurbs == WHOLE.blurbs
+    for chrome in (*page_layouts.SITE_MENU, *page_layouts.GENRES, "Goodreads"):
+        assert chrome not in page.description
+        assert chrome not in page.author.bio
+    assert facts_of_the_book(page) == facts_of_the_book(WHOLE)
+    assert (page.ratings, page.currently_reading, page.want_to_read) == (
+        WHOLE.ratings,
+        WHOLE.currently_reading,
+        WHOLE.want_to_read,
+    )
+    assert [(r.reviewer_name, r.date) for r in page.reviews] == [
+        (r.reviewer_name, r.date) for r in WHOLE.reviews
+    ]
+    assert page.warnings == ()
+
+
+def test_the_tab_title_names_the_author_when_the_page_has_no_author_box():
+    text = page_layouts.with_tab_title(page_layouts.without_the_author_box())
+    page = parse_page(page_layouts.blank_lines_between(text))
+    assert page.title == "Memoirs of a Revolutionary"
+    assert page.author == AuthorRecord("Victor Serge")
+
+
+def test_a_subtitle_only_the_tab_title_shows_is_not_added_to_the_title():
+    tab = "Memoirs of a Revolutionary: Subtitle by Victor Serge | Goodreads"
+    page = parse_page(page_layouts.with_tab_title(SOURCE_TEXT, tab))
+    assert (page.title, page.series) == ("Memoirs of a Revolutionary", "")
+    assert facts_of_the_book(page) == facts_of_the_book(WHOLE)
+
+
+def test_the_title_line_and_a_series_line_below_the_tab_title():
+    menus_and_series = page_layouts.with_series_line(page_layouts.with_site_menus())
+    text = page_layouts.with_tab_title(menus_and_series)
+    page = parse_page(text)
+    assert (page.title, page.series) == ("Memoirs of a Revolutionary", "Series Name #2")
+    assert facts_of_the_book(page) == {**facts_of_the_book(WHOLE), "series": "Series Name #2"}
