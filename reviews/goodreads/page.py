@@ -91,6 +91,8 @@ class PageError(ValueError):
 class Blurb:
     text: str
     attribution: str
+    # The footnote a "—*Name" attribution points to ("*Name is ..."), without its asterisk.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -736,14 +738,50 @@ def _read_details(lines: list[_Line]) -> _Details:
 
 
 def _split_blurbs(paragraphs: list[str]) -> tuple[tuple[Blurb, ...], list[str]]:
-    """Leading paragraphs that are quoted praise with an attribution, and the rest."""
+    """Blurbs and the description: quoted praise with an attribution opening the head, and
+    closing it after the description (with the footnotes a ``—*Name`` attribution points to)."""
     blurbs: list[Blurb] = []
-    for position, paragraph in enumerate(paragraphs):
-        match = BLURB_RE.match(paragraph)
-        if match is None:
-            return tuple(blurbs), paragraphs[position:]
-        blurbs.append(Blurb(match["text"].strip(), match["attribution"].strip()))
-    return tuple(blurbs), []
+    for paragraph in paragraphs:
+        if (blurb := _blurb(paragraph)) is None:
+            break
+        blurbs.append(Blurb(blurb.text, blurb.attribution))
+    else:
+        return tuple(blurbs), []
+    rest = paragraphs[len(blurbs) :]
+    end = len(rest)
+    while end > 1 and rest[end - 1].startswith(FOOTNOTE_MARK) and _blurb(rest[end - 1]) is None:
+        end -= 1
+    start = end
+    while start > 1 and _blurb(rest[start - 1]) is not None:
+        start -= 1
+    closing = [blurb for paragraph in rest[start:end] if (blurb := _blurb(paragraph))]
+    notes = [note.removeprefix(FOOTNOTE_MARK).strip() for note in rest[end:]]
+    marked = [i for i, blurb in enumerate(closing) if blurb.note == FOOTNOTE_MARK]
+    if notes and not marked:
+        return tuple(blurbs), rest  # notes to nothing a blurb marks: the description's own
+    for i, blurb in enumerate(closing):
+        if blurb.note:
+            last = i == marked[-1]
+            closing[i] = Blurb(blurb.text, blurb.attribution, " ".join(notes) if last else "")
+    return (*blurbs, *closing), rest[:start]
+
+
+#: What marks an attribution with a footnote ("—*Name"), and starts the footnote.
+FOOTNOTE_MARK = "*"
+
+
+def _blurb(paragraph: str) -> Blurb | None:
+    """The paragraph as a blurb, or None. An attribution marked with a footnote ("—*Name")
+    comes back with ``note`` set to the mark; the caller puts the footnote in its place."""
+    match = BLURB_RE.match(paragraph)
+    if match is None:
+        return None
+    attribution = match["attribution"].strip()
+    if attribution.startswith(FOOTNOTE_MARK):
+        attribution = attribution.removeprefix(FOOTNOTE_MARK).strip()
+        if attribution:
+            return Blurb(match["text"].strip(), attribution, FOOTNOTE_MARK)
+    return Blurb(match["text"].strip(), attribution)
 
 
 # --- author box ----------------------------------------------------------------------------

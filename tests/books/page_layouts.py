@@ -159,3 +159,17 @@ def browser_copy() -> str:
     its own with a blank line between."""
     page = with_genres(author_box_with_buttons(SOURCE_TEXT))
     return with_tab_title(blank_lines_between(with_site_menus(page)))
+
+
+#: The footnote's words are a stand-in (the shipped page has no footnote): the test checks where
+#: they go, not what they say.
+FOOTNOTE = "*A footnote to the attribution."
+
+
+def closing_blurb_with_a_footnote(text: str = SOURCE_TEXT) -> str:
+    """The last blurb moved after the description, its attribution marked "—*Name" and the
+    footnote the mark points to below it."""
+    quote, name = line(15).rsplit("—", 1)
+    text = _replace_once(text, f"\n\n{line(15)}\n", "\n")
+    blurb = f"{quote}—*{name}"
+    return _replace_once(text, f"\n{line(17)}\n", f"\n{line(17)}\n\n{blurb}\n\n{FOOTNOTE}\n")

@@ -292,3 +292,31 @@ def test_the_title_line_and_a_series_line_below_the_tab_title():
     page = parse_page(text)
     assert (page.title, page.series) == ("Memoirs of a Revolutionary", "Series Name #2")
     assert facts_of_the_book(page) == {**facts_of_the_book(WHOLE), "series": "Series Name #2"}
+
+
+def test_a_closing_blurb_with_a_footnote_is_a_blurb_and_not_the_description():
+    text = page_layouts.closing_blurb_with_a_footnote()
+    assert "is a humane memoir.\n\n“The best account" in text
+    assert "breathe.”—*Los Angeles Times Book Review\n\n*A footnote" in text
+
+    page = parse_page(text)
+
+    *opening, closing = page.blurbs
+    assert tuple(opening) == WHOLE.blurbs[:-1]
+    assert (closing.text, closing.attribution) == (
+        WHOLE.blurbs[-1].text,
+        "Los Angeles Times Book Review",
+    )
+    assert closing.note == "A footnote to the attribution."
+    assert page.description == WHOLE.description
+    assert {**facts_of_the_book(page), "blurbs": WHOLE.blurbs} == facts_of_the_book(WHOLE)
+    assert page.warnings == ()
+
+
+def test_a_closing_blurb_without_a_footnote_is_a_blurb_too():
+    text = page_layouts.closing_blurb_with_a_footnote().replace(
+        f"\n\n{page_layouts.FOOTNOTE}\n", "\n", 1
+    )
+    page = parse_page(text)
+    assert page.blurbs[-1] == WHOLE.blurbs[-1]
+    assert page.description == WHOLE.description
