@@ -3,16 +3,21 @@
 The input is what "select all, copy" gives on a Goodreads book page, saved as UTF-8 text. The
 parser reads, in this order, whichever of these parts the page has:
 
-* the title (the first line that is not page chrome such as "Rate this book");
+* the title (the first line that is not page chrome such as "Rate this book"; below the
+  browser tab's title ``Title by Author | Goodreads`` and the site's menu when a copy starts
+  with them), with a series line above it (``Series Name #2``) and ``Title Book by Author``
+  read as the title and its author;
 * blurbs: paragraphs like ``“Quoted praise.”—Attribution`` (straight quotes and ``-``/``–``
-  dashes are accepted too);
-* the description, up to the details lines;
+  dashes are accepted too) opening the head, or closing it after the description (a
+  ``—*Name`` attribution with the footnote its asterisk points to);
+* the description, up to the details lines (a genres list and "...more" are left out);
 * details: ``446 pages, Paperback`` (or only ``320 pages``, or only a known format such as
   ``Kindle Edition``), ``First published January 1, 1951`` (a bare year is read as January 1;
-  a ``Published March 3, 2005 by X`` line is used when there is no "First published" line),
+  a ``Published March 3, 2005 by X`` line is used when there is no "First published" line;
+  pages, format and date may share one line),
   ``86 people are currently reading`` and ``5,234 people want to read``;
 * the author box after "About the author": name, a stats line such as ``102 books228 followers``
-  and the biography;
+  (or the same over up to three lines) and the biography;
 * the rating histogram (``5 stars`` / ``486 (59%)`` ... ``1 star`` / ``10 (1%)``);
 * ``Displaying 1 - 30 of 97 reviews`` (the total) and the reviews between that line and the
   closing copy of it. Each review is an optional ``Profile Image for NAME.`` line, a reviewer
