@@ -176,6 +176,9 @@ class Book(models.Model):
     pages = models.PositiveIntegerField(null=True, blank=True)
     format = models.CharField(max_length=100, blank=True)  # free text: pages carry many formats
     first_published = models.DateField(null=True, blank=True)
+    # The source stated only the year (a library export's "Original Publication Year"): the
+    # date is January 1 of it, for sorting and filtering, and pages show the year alone.
+    first_published_year_only = models.BooleanField(default=False)
     publisher = models.CharField(max_length=255, blank=True)
     year_published = models.PositiveSmallIntegerField(null=True, blank=True)
     isbn10 = models.CharField("ISBN-10", max_length=10, blank=True, db_index=True)

@@ -328,6 +328,11 @@ def books_merge(*, keep: Book, duplicates: Iterable[Book]) -> Book:
         handle(keep, others)
 
     filled = _fill_from(keep, others, BOOK_FILLABLE)
+    if "first_published" in filled:
+        # The date came from a duplicate, and with it what the date says (a day or a year).
+        source = next(book for book in others if book.first_published == keep.first_published)
+        keep.first_published_year_only = source.first_published_year_only
+        filled.append("first_published_year_only")
     filled += _merge_imported_figures(keep, others)
     if not keep.featured and any(book.featured for book in others):
         keep.featured = True
