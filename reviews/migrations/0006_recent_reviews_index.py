@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('books', '0007_damped_rating'),
-        ('reviews', '0004_review_source_key_from_date_and_words'),
+        ('reviews', '0005_review_body_max_length'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
