@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from books.models import Author
-from config.navigation import page_of
+from config.navigation import page_of, query_string_without_page
 from reviews.counters import SHELF_COUNTERS
 from reviews.goodreads.library import write_library
 from reviews.goodreads.library_import import ImportReport, library_rows
 from reviews.models import Rating, ReaderShelf, ShelfEntry
 from reviews.tasks import import_library
 
+from .filters import OWN_SHELF, LibraryFilter
 from .library_forms import LibraryImportForm
 from .models import LibraryImport
 
@@ -31,7 +32,8 @@ def _recent_imports(user):
 @login_required
 @require_GET
 def library(request):
-    """Every book on the reader's shelves, newest first, with what only they may see."""
+    """Every book on the reader's shelves, with what only they may see: searched, narrowed to
+    a shelf or a rating and sorted as the reader asks (newest added first by default)."""
     user = request.user
     entries = (
         user.shelf_entries.select_related("book")
@@ -44,22 +46,31 @@ def library(request):
                 Rating.objects.filter(user=user, book=OuterRef("book")).values("stars")[:1]
             )
         )
-        .order_by("-date_added", "-pk")
     )
-    page_obj = page_of(request, entries, LIBRARY_PER_PAGE)
+    own_shelves = list(ReaderShelf.objects.filter(user=user).annotate(count=Count("entries")))
+    library_filter = LibraryFilter(request.GET, queryset=entries, own_shelves=own_shelves)
+    page_obj = page_of(request, library_filter.qs, LIBRARY_PER_PAGE)
+    chosen_shelf = library_filter.form.cleaned_data.get("shelf", "")
     shelves = [
-        {"label": label, "count": getattr(user, SHELF_COUNTERS[value])}
+        {"value": value, "label": label, "count": getattr(user, SHELF_COUNTERS[value])}
         for value, label in ShelfEntry.Shelf.choices
     ]
-    own_shelves = ReaderShelf.objects.filter(user=user).annotate(count=Count("entries"))
+    shelves += [
+        {"value": f"{OWN_SHELF}{shelf.pk}", "label": shelf.name, "count": shelf.count, "own": shelf}
+        for shelf in own_shelves
+    ]
+    for shelf in shelves:
+        shelf["current"] = shelf["value"] == chosen_shelf
     return render(
         request,
         "accounts/library_detail.html",
         {
+            "filter": library_filter,
             "page_obj": page_obj,
             "entries": page_obj.object_list,
             "shelves": shelves,
-            "own_shelves": own_shelves,
+            "chosen_shelf": chosen_shelf,
+            "query_string": query_string_without_page(request),
             "imports": _recent_imports(user),
         },
     )
