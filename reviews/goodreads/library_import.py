@@ -36,6 +36,7 @@ from django.db.models.lookups import In
 from django.utils import timezone
 
 from accounts.models import LibraryImport
+from books.formats import clean_format
 from books.models import Author, Book
 from config.orm import changes, save_changed, save_fields
 from reviews import counters, services
@@ -131,7 +132,7 @@ def _book_values(row: LibraryRow, book: Book | None = None) -> dict:
         "isbn10": row.isbn10,
         "isbn13": row.isbn13,
         "pages": row.pages,
-        "format": row.binding,
+        "format": clean_format(row.binding),
         "publisher": row.publisher,
         "year_published": year if year and year > 0 else None,
         # The row states a year only: stored as its January 1 and marked so, pages show the
