@@ -39,8 +39,9 @@ class User(AbstractUser):
 class LibraryImport(models.Model):
     """A Goodreads library export a reader uploaded, and how importing it went.
 
-    The file's text is kept here so that a background worker can read it; ``report`` holds the
-    outcome once the import has finished (see ``reviews.goodreads.library_import.ImportReport``).
+    The file's text is kept here so that a background worker can read it, and deleted (private
+    notes and all) when the import ends, done or failed; ``report`` then holds only what the
+    import's page shows (see ``reviews.goodreads.library_import.ImportReport``).
     """
 
     class Status(models.TextChoices):
@@ -55,7 +56,7 @@ class LibraryImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     file_name = models.CharField(max_length=255, blank=True)
-    csv_text = models.TextField()
+    csv_text = models.TextField(blank=True)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)

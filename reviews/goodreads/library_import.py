@@ -856,6 +856,7 @@ def library_import_run(library_import_id: int) -> ImportReport | None:
         jobs.update(
             status=LibraryImport.Status.FAILED,
             finished_at=timezone.now(),
+            csv_text="",
             report={"failure": str(refusal)},
         )
         return None
@@ -864,6 +865,7 @@ def library_import_run(library_import_id: int) -> ImportReport | None:
         jobs.update(
             status=LibraryImport.Status.FAILED,
             finished_at=timezone.now(),
+            csv_text="",
             report={
                 "failure": "The import stopped on an error. The rows before it are saved; "
                 "importing the same file again finishes the rest without doubling anything."
@@ -874,6 +876,7 @@ def library_import_run(library_import_id: int) -> ImportReport | None:
         status=LibraryImport.Status.DONE,
         finished_at=timezone.now(),
         rows_done=library.rows_total,
+        csv_text="",
         report=report.to_json(),
     )
     return report

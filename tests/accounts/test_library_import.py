@@ -583,3 +583,29 @@ def test_a_chunk_the_database_refuses_in_bulk_is_written_row_by_row(
     assert job.report["books_created"] == Book.objects.count() == 30
     assert ShelfEntry.objects.filter(user=reader).count() == 30
     assert recount(fix=False) == []
+
+
+# What is kept once an import has ended.
+
+
+def test_the_uploaded_text_is_deleted_when_the_import_ends(reader_client, reader):
+    records = crafted_rows()
+    _page, job = import_through_pages(reader_client, csv_bytes(records))
+
+    assert job.status == LibraryImport.Status.DONE
+    assert job.csv_text == ""
+    assert "Lent to Sam" not in str(job.report)  # private notes are not in the report either
+    assert job.report["created"] == len(records)
+
+
+def test_the_uploaded_text_is_deleted_when_the_import_fails(reader_client, reader, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(service, "library_import", broken)
+    upload(reader_client, csv_bytes(crafted_rows()))
+
+    job = LibraryImport.objects.get()
+    assert job.status == LibraryImport.Status.FAILED
+    assert job.csv_text == ""
+    assert set(job.report) == {"failure"}
