@@ -303,11 +303,19 @@ TASKS_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks.backends.database.DatabaseBackend",
 }
-TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "immediate").strip().lower()
-if TASKS_BACKEND not in TASKS_BACKENDS:
-    raise ImproperlyConfigured(
-        f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}."
-    )
+
+
+def tasks_backend(default: str) -> str:
+    """The tasks backend DJANGO_TASKS_BACKEND names (``default`` when unset)."""
+    name = env_str("DJANGO_TASKS_BACKEND", default).strip().lower()
+    if name not in TASKS_BACKENDS:
+        raise ImproperlyConfigured(
+            f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {name!r}."
+        )
+    return name
+
+
+TASKS_BACKEND = tasks_backend("immediate")
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
 
 LOGGING = {

@@ -2,7 +2,8 @@
 
 Debug pages are off whatever DJANGO_DEBUG says, the site refuses to start without a strong
 DJANGO_SECRET_KEY, it is HTTPS-only unless DJANGO_HTTPS=0, static files are the hashed ones
-``collectstatic`` wrote, and database connections are kept and checked between requests.
+``collectstatic`` wrote, database connections are kept and checked between requests, and
+background tasks wait in the database for ``manage.py db_worker``.
 Reads ``.env`` in the project folder first (the process environment wins).
 """
 
@@ -13,7 +14,14 @@ from .environment import read_env_file
 read_env_file()
 
 from .base import *  # noqa: E402, F403
-from .base import SECRET_KEY, STORAGES, database, hsts_seconds  # noqa: E402
+from .base import (  # noqa: E402
+    SECRET_KEY,
+    STORAGES,
+    TASKS_BACKENDS,
+    database,
+    hsts_seconds,
+    tasks_backend,
+)
 from .environment import env_bool  # noqa: E402
 
 
@@ -51,3 +59,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
+
+# Background tasks (library imports) wait in the database for `manage.py db_worker`. Run
+# inside the request ("immediate"), a large import outlives the web server's worker timeout
+# and is killed halfway, so production refuses that.
+TASKS_BACKEND = tasks_backend("database")
+if TASKS_BACKEND == "immediate":
+    raise ImproperlyConfigured(
+        "DJANGO_TASKS_BACKEND=immediate runs background tasks inside web requests, where a "
+        "large library import is killed by the web server's timeout. Leave it unset (or set "
+        "it to database) and run `python manage.py db_worker` beside the web server."
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
