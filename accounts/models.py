@@ -59,6 +59,12 @@ class LibraryImport(models.Model):
     csv_text = models.TextField(blank=True)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # The file's good rows written so far, in file order, saved with each chunk of them: an
+    # import taken up again starts after them.
+    rows_committed = models.PositiveIntegerField(default=0)
+    # Last sign of life from the worker running the import (saved with each chunk); a running
+    # import without one for LIBRARY_IMPORT_STALE_SECONDS is queued again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -317,6 +317,9 @@ def tasks_backend(default: str) -> str:
 
 TASKS_BACKEND = tasks_backend("immediate")
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+# A library import still running without a sign of life from its worker for this long (a chunk
+# of rows takes well under a second) is queued again and goes on after its last chunk.
+LIBRARY_IMPORT_STALE_SECONDS = env_int("DJANGO_LIBRARY_IMPORT_STALE_SECONDS", 300)
 
 LOGGING = {
     "version": 1,
