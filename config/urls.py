@@ -1,20 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponseServerError
 from django.template import loader
 from django.urls import include, path
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
 from books import views as book_views
-
-
-@never_cache
-@require_safe
-def healthz(request):
-    """For load balancers and probes: the application answers, without touching the database."""
-    return HttpResponse("ok", content_type="text/plain")
+from config.health import healthz, readyz
 
 
 def server_error(request):
@@ -27,6 +19,7 @@ handler500 = server_error
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", book_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -117,7 +117,6 @@ def build(sizes: Sizes, env: dict[str, str]) -> float:
     """Create the database ``env`` names and fill it; return the seconds generating the data
     and verifying its counters took."""
     manage("migrate", "--noinput", "-v0", env=env)
-    manage("createcachetable", env=env)
     started = time.monotonic()
     manage(
         "generate_demo_data",

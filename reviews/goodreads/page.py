@@ -3,16 +3,21 @@
 The input is what "select all, copy" gives on a Goodreads book page, saved as UTF-8 text. The
 parser reads, in this order, whichever of these parts the page has:
 
-* the title (the first line that is not page chrome such as "Rate this book");
+* the title (the first line that is not page chrome such as "Rate this book"; below the
+  browser tab's title ``Title by Author | Goodreads`` and the site's menu when a copy starts
+  with them), with a series line above it (``Series Name #2``) and ``Title Book by Author``
+  read as the title and its author;
 * blurbs: paragraphs like ``“Quoted praise.”—Attribution`` (straight quotes and ``-``/``–``
-  dashes are accepted too);
-* the description, up to the details lines;
+  dashes are accepted too) opening the head, or closing it after the description (a
+  ``—*Name`` attribution with the footnote its asterisk points to);
+* the description, up to the details lines (a genres list and "...more" are left out);
 * details: ``446 pages, Paperback`` (or only ``320 pages``, or only a known format such as
   ``Kindle Edition``), ``First published January 1, 1951`` (a bare year is read as January 1;
-  a ``Published March 3, 2005 by X`` line is used when there is no "First published" line),
+  a ``Published March 3, 2005 by X`` line is used when there is no "First published" line;
+  pages, format and date may share one line),
   ``86 people are currently reading`` and ``5,234 people want to read``;
 * the author box after "About the author": name, a stats line such as ``102 books228 followers``
-  and the biography;
+  (or the same over up to three lines) and the biography;
 * the rating histogram (``5 stars`` / ``486 (59%)`` ... ``1 star`` / ``10 (1%)``);
 * ``Displaying 1 - 30 of 97 reviews`` (the total) and the reviews between that line and the
   closing copy of it. Each review is an optional ``Profile Image for NAME.`` line, a reviewer
@@ -91,6 +96,8 @@ class PageError(ValueError):
 class Blurb:
     text: str
     attribution: str
+    # The footnote a "—*Name" attribution points to ("*Name is ..."), without its asterisk.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,10 @@ class BookPage:
     complete: bool = True  # False when the page ended inside a part it shows (see warnings)
     head_complete: bool = True  # False when the page ended inside its blurbs or description
     warnings: tuple[str, ...] = field(default=())
+    series: str = ""  # the series line shown above the title ("The Expanse #2"), or ""
 
+
+MAX_TITLE_LENGTH = 300
 
 # --- line patterns -------------------------------------------------------------------------
 
@@ -188,6 +198,14 @@ SHELF_RE = re.compile(
     r"^(?:Read|Currently [Rr]eading|Want to [Rr]ead|Did not finish|DNF|Abandoned)$"
 )
 RATING_RE = re.compile(r"^(?:Rated it|Rating)\s+(?P<stars>[1-5])(?:\s+out of 5|\s+stars?)$")
+#: The browser tab's title, which some copies put above the page: "Title: Subtitle by Author |
+#: Goodreads". Its author is the last " by " before the bar.
+TAB_TITLE_RE = re.compile(r"^(?P<head>\S.*)\s+by\s+(?P<author>\S.*?)\s*\|\s*Goodreads$")
+MAX_TAB_TITLE_LENGTH = 2 * MAX_TITLE_LENGTH
+#: A title line with the byline run into it: "Title Book by Author".
+BOOK_BY_RE = re.compile(r"^(?P<title>\S.*?\S)\s+Book by\s+(?P<author>\S.*)$")
+#: A series line as shown above the title: "The Expanse #2", "Discworld #1.5", "Dune #1-3".
+SERIES_RE = re.compile(r"^\S.*\s#\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?$")
 SPOILER_LINE = "This entire review has been hidden because of spoilers."
 
 PAGES_FORMAT_RE = re.compile(rf"^(?P<pages>{_COUNT})\s+pages?(?:\s*,\s*(?P<format>.+))?$")
@@ -253,8 +271,60 @@ CHROME_LINES = frozenset(
         "Loading interface…",
         "Community Reviews",
         "About the author",
+        # Buttons and controls around the author's box and the reviews.
+        "Follow",
+        "Write a Review",
+        "Search review text",
+        "Filters",
+        # The links that open a cut description or list.
+        "...more",
+        "…more",
+        "Show more",
+        "Show less",
     }
 )
+
+# Headings that start a part of the page after its head.
+SECTION_LINES = frozenset({"About the author", "Ratings & Reviews", "Community Reviews"})
+
+# The site's menus, which a copy of the whole browser window starts with. A run of two or more
+# of these lines before the first part of the page is a menu; one alone may be a title.
+SITE_MENU_LINES = frozenset(
+    {
+        "Home",
+        "My Books",
+        "Browse",
+        "Browse ▾",
+        "Community",
+        "Community ▾",
+        "Recommendations",
+        "Choice Awards",
+        "Genres",
+        "Giveaways",
+        "New Releases",
+        "Lists",
+        "Explore",
+        "News & Interviews",
+        "Groups",
+        "Discussions",
+        "Quotes",
+        "Ask the Author",
+        "People",
+        "Kindle Notes & Highlights",
+        "Search",
+        "Search books",
+        "Sign in",
+        "Sign In",
+        "Sign up",
+        "Sign Up",
+        "Join",
+    }
+)
+MIN_MENU_RUN = 2
+
+# The heading of the genres list, and the link that ends it.
+GENRES_LINE = "Genres"
+MORE_LINES = frozenset({"...more", "…more"})
 
 # The lines Goodreads shows below the reviews: a page that reaches one was copied to its end.
 FOOTER_LINES = frozenset(
@@ -265,7 +335,7 @@ FOOTER_LINES = frozenset(
     }
 )
 
-MAX_TITLE_LENGTH = 300
+MAX_SERIES_LENGTH = MAX_LENGTHS["series"]
 #: Largest figure read from a page (people, pages, ratings, followers). The most-rated books
 #: have some ten million ratings; five star counts this large still add up to a figure the
 #: database stores.
@@ -295,6 +365,45 @@ class _Line:
 def _shown(text: str, limit: int = 60) -> str:
     """A line quoted for an error message, shortened when long."""
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _without_site_menus(lines: list[_Line]) -> list[_Line]:
+    """The lines with the site's menus above the page's parts blanked (numbers kept)."""
+    menus: list[int] = []
+    run: list[int] = []
+    for index, line in enumerate(lines):
+        text = line.stripped
+        if text in SECTION_LINES or DISPLAYING_RE.match(text) or PROFILE_RE.match(text):
+            break
+        if line.blank:
+            continue
+        if text in SITE_MENU_LINES:
+            run.append(index)
+            continue
+        if len(run) >= MIN_MENU_RUN:
+            menus.extend(run)
+        run = []
+    if len(run) >= MIN_MENU_RUN:
+        menus.extend(run)
+    if not menus:
+        return lines
+    blanked = list(lines)
+    for index in menus:
+        blanked[index] = _Line(lines[index].number, "")
+    return blanked
+
+
+def _without_genres(lines: list[_Line]) -> list[_Line]:
+    """The head's lines with its genres list ("Genres", the genres, "...more") blanked."""
+    start = next((i for i, line in enumerate(lines) if line.stripped == GENRES_LINE), None)
+    if start is None:
+        return lines
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].stripped in MORE_LINES),
+        len(lines) - 1,
+    )
+    blanked = [_Line(line.number, "") for line in lines[start : end + 1]]
+    return [*lines[:start], *blanked, *lines[end + 1 :]]
 
 
 def _is_chrome(line: _Line) -> bool:
@@ -407,6 +516,7 @@ def _reviewer_name(alt_text: str) -> str:
 class _Layout:
     """Indexes into the line list where the parts of the page start."""
 
+    found_title: _Title
     title: int
     front_end: int  # first review header or first "Displaying" line, else len(lines)
     head_end: int  # end of title/blurbs/description/details
@@ -415,32 +525,116 @@ class _Layout:
     histogram: int | None
 
 
-def _find_title(lines: list[_Line]) -> int:
-    for index, line in enumerate(lines):
+@dataclass(frozen=True)
+class _Title:
+    index: int  # the title's line
+    text: str  # the title as the page states it
+    series: str = ""  # the series line above the title, or ""
+    byline: str = ""  # the author a "Book by" title line or the browser tab's title names
+    line_text: str = ""  # the title's line as it stands (with its "Book by" part)
+
+
+def _title_candidate(lines: list[_Line], start: int) -> int | None:
+    """Index of the first line at or after ``start`` that is neither blank nor chrome."""
+    for index in range(start, len(lines)):
+        if not lines[index].blank and not _is_chrome(lines[index]):
+            return index
+    return None
+
+
+def _could_be_a_title(text: str) -> bool:
+    """A line that may stand for a title, where something above it says a title follows."""
+    return (
+        len(text) <= MAX_TITLE_LENGTH
+        and not _opens_a_quote(text)
+        and not HTML_START_RE.match(text)
+        and not _is_detail_text(text)
+        and not any(p.match(text) for p in (STAR_LABEL_RE, REVIEWER_STATS_RE, SERIES_RE))
+    )
+
+
+def _titled(lines: list[_Line], start: int, head: str) -> int | None:
+    """The line from ``start`` on that shows the title the browser tab's title starts with;
+    None when the head of the page ends first."""
+    wanted = {head.casefold(), head.split(":")[0].strip().casefold()}
+    for index in range(start, len(lines)):
+        line = lines[index]
+        text = line.stripped
+        if text in SECTION_LINES or _is_detail_text(text) or DISPLAYING_RE.match(text):
+            return None
         if line.blank or _is_chrome(line):
             continue
-        text = line.stripped
-        if HTML_START_RE.match(text):
-            raise PageError(
-                "this looks like an HTML file; copy the page text from the browser instead",
-                line.number,
-            )
-        if len(text) > MAX_TITLE_LENGTH:
-            raise PageError(
-                "not a book page: the title should be on this line, but it is "
-                f"{len(text)} characters long, too long to be a title",
-                line.number,
-            )
-        if any(
-            pattern.match(text)
-            for pattern in (PAGES_FORMAT_RE, FIRST_PUBLISHED_RE, STAR_LABEL_RE, REVIEWER_STATS_RE)
-        ):
-            raise PageError(f"the page has no title: it starts with {_shown(text)}", line.number)
-        return index
-    raise PageError(
-        "not a book page: it holds only Goodreads' buttons and headings, and no title",
-        _last_filled(lines).number,
-    )
+        book_by = BOOK_BY_RE.match(text)
+        shown = {text.casefold(), book_by["title"].casefold() if book_by else ""}
+        if shown & wanted:
+            return index
+    return None
+
+
+def _find_title(lines: list[_Line]) -> _Title:
+    index = _title_candidate(lines, 0)
+    byline = ""
+    guided = None
+    tab = None
+    if index is not None and len(lines[index].stripped) <= MAX_TAB_TITLE_LENGTH:
+        tab = TAB_TITLE_RE.match(lines[index].stripped)
+    if tab is not None:
+        # The browser tab's title above the page: the page's own title line follows.
+        tab_at = index
+        if len(tab["author"]) <= MAX_NAME_LENGTH:
+            byline = tab["author"]
+        guided = _titled(lines, tab_at + 1, tab["head"])
+        index = guided if guided is not None else _title_candidate(lines, tab_at + 1)
+    if index is None:
+        raise PageError(
+            "not a book page: it holds only Goodreads' buttons and headings, and no title",
+            _last_filled(lines).number,
+        )
+    line = lines[index]
+    text = line.stripped
+    if HTML_START_RE.match(text):
+        raise PageError(
+            "this looks like an HTML file; copy the page text from the browser instead",
+            line.number,
+        )
+    if len(text) > MAX_TITLE_LENGTH:
+        raise PageError(
+            "not a book page: the title should be on this line, but it is "
+            f"{len(text)} characters long, too long to be a title",
+            line.number,
+        )
+    if any(
+        pattern.match(text)
+        for pattern in (PAGES_FORMAT_RE, FIRST_PUBLISHED_RE, STAR_LABEL_RE, REVIEWER_STATS_RE)
+    ):
+        raise PageError(f"the page has no title: it starts with {_shown(text)}", line.number)
+    series = ""
+    if guided is not None:
+        before = _last_candidate(lines, tab_at + 1, guided)
+        if before is not None and _is_series(lines[before].stripped):
+            series = lines[before].stripped
+    elif _is_series(text):
+        # "The Expanse #2" above the title: the series, when a title follows it.
+        after = _title_candidate(lines, index + 1)
+        if after is not None and _could_be_a_title(lines[after].stripped):
+            series, index = text, after
+    text = lines[index].stripped
+    title = text
+    if (book_by := BOOK_BY_RE.match(text)) and len(book_by["author"]) <= MAX_NAME_LENGTH:
+        title, byline = book_by["title"], book_by["author"]
+    return _Title(index, title, series, byline, text)
+
+
+def _is_series(text: str) -> bool:
+    return len(text) <= MAX_SERIES_LENGTH and bool(SERIES_RE.match(text))
+
+
+def _last_candidate(lines: list[_Line], start: int, stop: int) -> int | None:
+    """Index of the last line in ``start:stop`` that is neither blank nor chrome."""
+    for index in range(stop - 1, start - 1, -1):
+        if not lines[index].blank and not _is_chrome(lines[index]):
+            return index
+    return None
 
 
 def _is_histogram_start(lines: list[_Line], index: int, stop: int) -> bool:
@@ -451,7 +645,8 @@ def _is_histogram_start(lines: list[_Line], index: int, stop: int) -> bool:
 
 
 def _find_layout(lines: list[_Line]) -> _Layout:
-    title = _find_title(lines)
+    found = _find_title(lines)
+    title = found.index
     front_end = len(lines)
     for index in range(title + 1, len(lines)):
         if DISPLAYING_RE.match(lines[index].stripped) or _read_header(lines, index) is not None:
@@ -477,7 +672,7 @@ def _find_layout(lines: list[_Line]) -> _Layout:
     author_end = front_end
     if author is not None:
         author_end = min(mark for mark in boundaries if mark > author)
-    return _Layout(title, front_end, head_end, author, author_end, histogram)
+    return _Layout(found, title, front_end, head_end, author, author_end, histogram)
 
 
 # --- head: blurbs, description, details ----------------------------------------------------
@@ -491,9 +686,25 @@ _DETAIL_PATTERNS = (
 )
 
 
-def _is_detail_line(line: _Line) -> bool:
-    text = line.stripped
+#: Where a details line that holds two details splits: "446 pages, Paperback  First published
+#: January 1, 1951" is two details on one line in some copies.
+DETAILS_SPLIT_RE = re.compile(r"\s+(?=(?:First published|Published)\s)")
+
+
+def _details_on(text: str) -> list[str]:
+    """The details a line holds: itself, or its pieces when it runs two details together."""
+    pieces = DETAILS_SPLIT_RE.split(text)
+    if len(pieces) > 1 and all(_is_detail_text(piece) for piece in pieces):
+        return pieces
+    return [text]
+
+
+def _is_detail_text(text: str) -> bool:
     return text.lower() in KNOWN_FORMATS or any(p.match(text) for p in _DETAIL_PATTERNS)
+
+
+def _is_detail_line(line: _Line) -> bool:
+    return _is_detail_text(line.stripped)
 
 
 @dataclass
@@ -509,8 +720,8 @@ class _Details:
 
 def _read_details(lines: list[_Line]) -> _Details:
     details = _Details()
-    for line in lines:
-        text = line.stripped
+    pieces = [(line, text) for line in lines for text in _details_on(line.stripped)]
+    for line, text in pieces:
         if not details.seen_format_line and (match := PAGES_FORMAT_RE.match(text)):
             details.pages = _count(match["pages"], line)
             details.format = _short(
@@ -532,14 +743,50 @@ def _read_details(lines: list[_Line]) -> _Details:
 
 
 def _split_blurbs(paragraphs: list[str]) -> tuple[tuple[Blurb, ...], list[str]]:
-    """Leading paragraphs that are quoted praise with an attribution, and the rest."""
+    """Blurbs and the description: quoted praise with an attribution opening the head, and
+    closing it after the description (with the footnotes a ``—*Name`` attribution points to)."""
     blurbs: list[Blurb] = []
-    for position, paragraph in enumerate(paragraphs):
-        match = BLURB_RE.match(paragraph)
-        if match is None:
-            return tuple(blurbs), paragraphs[position:]
-        blurbs.append(Blurb(match["text"].strip(), match["attribution"].strip()))
-    return tuple(blurbs), []
+    for paragraph in paragraphs:
+        if (blurb := _blurb(paragraph)) is None:
+            break
+        blurbs.append(Blurb(blurb.text, blurb.attribution))
+    else:
+        return tuple(blurbs), []
+    rest = paragraphs[len(blurbs) :]
+    end = len(rest)
+    while end > 1 and rest[end - 1].startswith(FOOTNOTE_MARK) and _blurb(rest[end - 1]) is None:
+        end -= 1
+    start = end
+    while start > 1 and _blurb(rest[start - 1]) is not None:
+        start -= 1
+    closing = [blurb for paragraph in rest[start:end] if (blurb := _blurb(paragraph))]
+    notes = [note.removeprefix(FOOTNOTE_MARK).strip() for note in rest[end:]]
+    marked = [i for i, blurb in enumerate(closing) if blurb.note == FOOTNOTE_MARK]
+    if notes and not marked:
+        return tuple(blurbs), rest  # notes to nothing a blurb marks: the description's own
+    for i, blurb in enumerate(closing):
+        if blurb.note:
+            last = i == marked[-1]
+            closing[i] = Blurb(blurb.text, blurb.attribution, " ".join(notes) if last else "")
+    return (*blurbs, *closing), rest[:start]
+
+
+#: What marks an attribution with a footnote ("—*Name"), and starts the footnote.
+FOOTNOTE_MARK = "*"
+
+
+def _blurb(paragraph: str) -> Blurb | None:
+    """The paragraph as a blurb, or None. An attribution marked with a footnote ("—*Name")
+    comes back with ``note`` set to the mark; the caller puts the footnote in its place."""
+    match = BLURB_RE.match(paragraph)
+    if match is None:
+        return None
+    attribution = match["attribution"].strip()
+    if attribution.startswith(FOOTNOTE_MARK):
+        attribution = attribution.removeprefix(FOOTNOTE_MARK).strip()
+        if attribution:
+            return Blurb(match["text"].strip(), attribution, FOOTNOTE_MARK)
+    return Blurb(match["text"].strip(), attribution)
 
 
 # --- author box ----------------------------------------------------------------------------
@@ -563,19 +810,41 @@ def _read_author(lines: list[_Line], warnings: list[str], *, cut: bool) -> Autho
         return None
     bio_start = name_index + 1
     books = followers = None
-    stats_index = _next_filled(lines, bio_start)
-    if stats_index < len(lines):
-        stats_line = lines[stats_index]
-        match = AUTHOR_STATS_RE.match(stats_line.stripped)
-        if match and (match["books"] or match["followers"]):
-            books = _count(match["books"], stats_line)
-            followers = _count(match["followers"], stats_line)
-            bio_start = stats_index + 1
+    stats = _author_stats(lines, bio_start)
+    if stats is not None:
+        match, stats_line, bio_start = stats
+        books = _count(match["books"], stats_line)
+        followers = _count(match["followers"], stats_line)
     paragraphs = _paragraphs(lines[bio_start:])
     if cut:
         paragraphs = paragraphs[:-1]
     name = _short(name_line.stripped, "the author's name", name_line)
     return AuthorRecord(name, books, followers, "\n\n".join(paragraphs), bio_complete=not cut)
+
+
+#: Most lines the author's figures are spread over ("102" / "books 228" / "followers").
+MAX_AUTHOR_STATS_LINES = 3
+
+
+def _author_stats(lines: list[_Line], start: int) -> tuple[re.Match, _Line, int] | None:
+    """The author's figures from ``start`` on: the match, its first line and where the
+    biography starts; None when the box shows no figures.
+
+    The figures are one line (``102 books228 followers``) or spread over up to three
+    (``102`` / ``books 228`` / ``followers``); the most lines that read as figures together
+    are taken.
+    """
+    filled: list[int] = []
+    index = _next_filled(lines, start)
+    while index < len(lines) and len(filled) < MAX_AUTHOR_STATS_LINES:
+        filled.append(index)
+        index = _next_filled(lines, index + 1)
+    for count in range(len(filled), 0, -1):
+        text = " ".join(lines[i].stripped for i in filled[:count])
+        match = AUTHOR_STATS_RE.match(text)
+        if match and (match["books"] or match["followers"]):
+            return match, lines[filled[0]], filled[count - 1] + 1
+    return None
 
 
 # --- histogram -----------------------------------------------------------------------------
@@ -908,6 +1177,7 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
     lines = _split_lines(text)
     if all(line.blank for line in lines):
         raise PageError("the page is empty")
+    lines = _without_site_menus(lines)
     layout = _find_layout(lines)
     warnings: list[str] = []
     cuts: list[_Cut] = []
@@ -920,7 +1190,7 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
 
     head = lines[layout.title + 1 : layout.head_end]
     details_at = next((i for i, line in enumerate(head) if _is_detail_line(line)), len(head))
-    head_paragraphs = _paragraphs(head[:details_at])
+    head_paragraphs = _paragraphs(_without_genres(head[:details_at]))
     cut_blurb = (
         not ended
         and layout.head_end == len(lines)
@@ -954,6 +1224,19 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
                     last.number,
                 )
             )
+
+    found = layout.found_title
+    title = found.text
+    if found.byline and author is None and layout.author is None:
+        # No author's box: the author is the one the title line or the browser tab names.
+        author = AuthorRecord(found.byline)
+    elif (
+        author is not None
+        and found.line_text != title
+        and author.name.casefold() != found.byline.casefold()
+    ):
+        # "Book by" followed by another name than the box's is part of the title.
+        title = found.line_text
 
     ratings = None
     if layout.histogram is not None:
@@ -1020,7 +1303,8 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
     warnings.extend(_duplicate_key_warnings(reviews.records))
 
     return BookPage(
-        title=title_line.stripped,
+        title=title,
+        series=found.series,
         blurbs=blurbs,
         description="\n\n".join(description),
         pages=details.pages,

@@ -176,6 +176,8 @@ def _book_values(page: BookPage, key: str) -> dict:
         "imported_currently_reading": page.currently_reading or 0,
         "imported_want_to_read": page.want_to_read or 0,
     }
+    if page.series:
+        values["series"] = page.series  # a copy without the series line keeps the stored one
     if not page.head_complete and not page.description:
         del values["description"]  # cut before the description: keep what an earlier page said
     if page.ratings is not None:

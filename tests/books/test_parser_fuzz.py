@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from reviews.goodreads.page import BookPage, PageError, load_page, parse_page
 from reviews.goodreads.page_import import import_page
+from tests.books import page_layouts
 
 SOURCE_PAGE = Path(__file__).parent.parent / "fixtures" / "memoirs_of_a_revolutionary.txt"
 SOURCE_TEXT = SOURCE_PAGE.read_text(encoding="utf-8")
@@ -226,14 +227,17 @@ def test_whatever_the_parser_accepts_can_be_stored(db, index, number, words):
 SOURCE_ROWS = SOURCE_TEXT.split("\n")
 
 
-def cut_at(line: int, characters: int) -> str:
-    """The source page up to line ``line``, then ``characters`` of the next line."""
-    rest = SOURCE_ROWS[line][:characters] if line < len(SOURCE_ROWS) else ""
-    return "\n".join(SOURCE_ROWS[:line] + ([rest] if rest else []))
+def cut_at(line: int, characters: int, rows: list[str] = SOURCE_ROWS) -> str:
+    """The page (the source page unless ``rows`` says otherwise) up to line ``line``, then
+    ``characters`` of the next line."""
+    rest = rows[line][:characters] if line < len(rows) else ""
+    return "\n".join(rows[:line] + ([rest] if rest else []))
 
 
-def assert_warned_or_refused_with_a_line(line: int, characters: int, strict: bool) -> None:
-    text = cut_at(line, characters)
+def assert_warned_or_refused_with_a_line(
+    line: int, characters: int, strict: bool, rows: list[str] = SOURCE_ROWS
+) -> None:
+    text = cut_at(line, characters, rows)
     try:
         page = parse_page(text, strict=strict)
     except PageError as error:
@@ -270,3 +274,27 @@ def test_a_copy_cut_after_every_line_is_imported_with_a_warning_or_refused_with_
     for line in range(1, len(SOURCE_ROWS) + 1):
         for characters in (0, 4):  # at the line's end, and four characters into the next
             assert_warned_or_refused_with_a_line(line, characters, strict)
+
+
+# The same for a copy of the whole browser window (tab title, menus, blank lines between the
+# elements, genres, buttons): its title is still the page's own wherever it is cut.
+BROWSER_ROWS = page_layouts.browser_copy().split("\n")
+
+
+@fuzz
+@given(
+    line=st.integers(min_value=1, max_value=len(BROWSER_ROWS)),
+    characters=st.integers(min_value=0, max_value=300),
+    strict=st.booleans(),
+)
+def test_a_browser_copy_cut_at_a_line_is_imported_with_a_warning_or_refused_with_its_line(
+    line, characters, strict
+):
+    assert_warned_or_refused_with_a_line(line, characters, strict, BROWSER_ROWS)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_browser_copy_cut_after_every_line_is_imported_with_a_warning_or_refused(strict):
+    for line in range(1, len(BROWSER_ROWS) + 1):
+        for characters in (0, 4):
+            assert_warned_or_refused_with_a_line(line, characters, strict, BROWSER_ROWS)

@@ -88,7 +88,12 @@ def test_a_book_with_a_drawn_cover(page, source_book, width):
     page.goto(source_book.get_absolute_url())
     cover = page.get_by_role("img", name="Cover of Memoirs of a Revolutionary")
     expect(cover).to_be_visible()
-    assert cover.evaluate("img => img.naturalWidth") > 0  # the SVG loaded
+    # The SVG loaded (waited for: the element can be visible before its image has arrived).
+    loaded = cover.evaluate(
+        "img => img.complete ? img.naturalWidth"
+        " : new Promise(done => img.addEventListener('load', () => done(img.naturalWidth)))"
+    )
+    assert loaded > 0
     look_at(page, "book", width)
     page.goto(reverse("books:list"))
     look_at(page, "books-list", width)
