@@ -5,7 +5,6 @@ import math
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import StreamingHttpResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from books.models import Author
 from config.navigation import page_of
+from config.uploads import too_large
 from reviews.counters import SHELF_COUNTERS
 from reviews.goodreads.library import MAX_FILE_BYTES, write_library
 from reviews.goodreads.library_import import ImportReport, library_rows
@@ -29,8 +29,6 @@ LIBRARY_PER_PAGE = 50
 # Imports a reader may start in an hour: a few tries to get a file right, not a flood.
 IMPORTS_PER_HOUR = 3
 IMPORTS_WINDOW = datetime.timedelta(hours=1)
-# What a multipart body carries besides the file: boundaries, headers, the CSRF token.
-MULTIPART_OVERHEAD = 64 * 1024
 # How many earlier imports the library and import pages list.
 RECENT_IMPORTS = 5
 # How often (seconds) the page of an unfinished import reloads itself.
@@ -78,29 +76,6 @@ def library(request):
     )
 
 
-class _CappedUpload(FileUploadHandler):
-    """Stops reading an upload once its files pass ``limit`` bytes, before the bytes past it
-    reach the handlers that keep them (in memory or in a temporary file)."""
-
-    def __init__(self, request, limit: int):
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.exceeded = True
-            # The rest of the body (at most MULTIPART_OVERHEAD past the cap, as the view
-            # checked) is read and dropped, so that the browser gets the form back.
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 def _too_large() -> str:
     return (
         f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
@@ -127,26 +102,21 @@ def _imports_refusal(user) -> str:
     )
 
 
-@csrf_exempt  # checked by _library_import, once the upload handlers are in place
+@csrf_exempt  # checked by _library_import, after the refusals that need no form
 @login_required
 @require_http_methods(["GET", "POST"])
 def library_import(request):
     """Upload a Goodreads export; the import runs as a task and its page shows how it goes.
 
-    An upload is refused before its body is read when the reader has started too many imports
-    in the last hour or its Content-Length is past the cap, and stopped while it is read when
-    its file passes the cap.
+    A file past the cap is refused (``config.uploads``: the body is not read past it, nor at
+    all when the Content-Length says so) and so is a reader who has started too many imports
+    in the last hour, each with the form and the reason. A body that was not read holds no
+    CSRF token, so the token is checked after these refusals, which change nothing.
     """
     if request.method == "POST":
-        refusal = _imports_refusal(request.user)
-        if not refusal:
-            length = request.META.get("CONTENT_LENGTH") or "0"
-            if not length.isdigit() or int(length) > MAX_FILE_BYTES + MULTIPART_OVERHEAD:
-                refusal = _too_large()
+        refusal = _too_large() if too_large(request) else _imports_refusal(request.user)
         if refusal:
             return _import_form(request, LibraryImportForm({}, {}, refusal=refusal))
-        # Before the CSRF check reads the body (Django's "Modifying upload handlers on the fly").
-        request.upload_handlers.insert(0, _CappedUpload(request, MAX_FILE_BYTES))
     return _library_import(request)
 
 
@@ -154,9 +124,7 @@ def library_import(request):
 def _library_import(request):
     if request.method != "POST":
         return _import_form(request, LibraryImportForm())
-    data, files = request.POST, request.FILES  # read through the upload handlers
-    capped = any(isinstance(h, _CappedUpload) and h.exceeded for h in request.upload_handlers)
-    form = LibraryImportForm(data, files, refusal=_too_large() if capped else "")
+    form = LibraryImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_form(request, form)
     with transaction.atomic():

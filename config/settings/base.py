@@ -294,6 +294,15 @@ if MEDIA_S3_BUCKET:
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 
+# Uploads: no file larger than this is read past its cap (config/uploads.py); the largest the
+# site takes is a Goodreads library export (reviews.goodreads.library.MAX_FILE_BYTES).
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Background tasks (django-tasks), such as a reader's library import. "immediate" (the
 # default) runs a task at once inside the request that starts it, so `make run` needs no
 # second process; "database" queues it for `python manage.py db_worker`, as production should.
