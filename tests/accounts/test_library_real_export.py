@@ -18,6 +18,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import LibraryImport
+from books.formats import clean_format
 from books.models import Author, Book
 from reviews.counters import recount
 from reviews.goodreads.library import COLUMNS, text_from_markup
@@ -308,6 +309,9 @@ def test_the_imported_library_exports_as_it_came(imported, reader_client):
             expected = original[column]
             if column in {"ISBN", "ISBN13"} and not valid_isbn(unquote_isbn(expected)):
                 expected = '=""'  # one ISBN of the real export has a wrong check digit
+            if column == "Binding":
+                # Each format has one name on the site ("paperback" is "Paperback").
+                expected = clean_format(expected)
             assert row[column] == expected, (original["Title"], column)
         for column in SPACED:
             # Goodreads' markup in a title (one has <br/> between the books of a box set)
