@@ -150,7 +150,9 @@ def _subjects() -> dict:
     ).first()
     reader = get_user_model().objects.get(pk=shelved["user_id"])
     reviewer = ImportedReviewer.objects.annotate(n=Count("reviews")).order_by("-n", "pk").first()
+    review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
     return {
+        "review": review,
         "popular": popular,
         "mid": mid,
         "author": author,
@@ -163,8 +165,10 @@ def pages(subjects: dict) -> list[Page]:
     popular, mid = subjects["popular"].pk, subjects["mid"].pk
     reader = subjects["reader"].username
     reviewer = subjects["reviewer"]
+    review = subjects["review"]
     return [
         Page("home", "home", "home", {}),
+        Page("home", "home, signed in", "home", {}, signed_in=True),
         Page("book", "book, most rated", "books:detail", {"pk": popular}, explain=True),
         Page("book", "book, mid", "books:detail", {"pk": mid}),
         Page("book", "book, most rated, signed in", "books:detail", {"pk": popular},
@@ -183,6 +187,11 @@ def pages(subjects: dict) -> list[Page]:
              query=urlencode({"q": TWO_WORDS})),
         Page("profile", "reader profile", "accounts:profile", {"username": reader}),
         Page("reviewer", "reviewer", "reviews:reviewer", {"pk": reviewer.pk} if reviewer else {}),
+        Page("review", "review, most liked", "reviews:detail", {"pk": review.pk}),
+        Page("library", "library, signed in", "accounts:library", {}, signed_in=True),
+        Page("library", "library by rating, read", "accounts:library", {}, signed_in=True,
+             query="sort=rating&shelf=read"),
+        Page("cover", "drawn cover", "books:cover", {"pk": popular}),
     ]  # fmt: skip
 
 
