@@ -3,11 +3,19 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from config.navigation import page_of, placed_messages, query_string_without_page
 from reviews.filters import BookReviewFilter
-from reviews.forms import ReviewForm
-from reviews.models import Like, Review, ShelfEntry, books_with_reader_state
+from reviews.forms import ProgressForm, ReviewForm
+from reviews.models import (
+    Like,
+    ReadingChallenge,
+    ReadingSession,
+    Review,
+    ShelfEntry,
+    books_with_reader_state,
+)
 
 from .filters import SEARCH_MAX_LENGTH, BookFilter
 from .models import (
@@ -24,6 +32,7 @@ from .models import (
 HOME_FEATURED = 6
 HOME_POPULAR = 10
 HOME_RECENT = 10
+HOME_CURRENT_READS = 5  # the signed-in reader's books in progress
 # How many matching authors the search page lists.
 SEARCH_AUTHORS_SHOWN = 30
 
@@ -36,11 +45,19 @@ def home(request):
     popular = list(books.popular().exclude(pk__in=shown)[:HOME_POPULAR])
     shown += [book.pk for book in popular]
     recent = list(books.newest().exclude(pk__in=shown)[:HOME_RECENT])
-    return render(
-        request,
-        "books/home.html",
-        {"featured": featured, "popular": popular, "recent": recent},
-    )
+    context = {"featured": featured, "popular": popular, "recent": recent}
+    if request.user.is_authenticated:
+        year = timezone.localdate().year
+        context.update(
+            year=year,
+            current_reads=list(
+                ReadingSession.objects.current_of(request.user)[:HOME_CURRENT_READS]
+            ),
+            challenge=ReadingChallenge.objects.with_progress(year)
+            .filter(user=request.user)
+            .first(),
+        )
+    return render(request, "books/home.html", context)
 
 
 def book_list(request):
@@ -113,10 +130,17 @@ def book_detail(request, pk):
         review.placed_messages = placed.get(f"review_{review.pk}", [])
     own_review = None
     review_form = None
+    sessions = []
     if request.user.is_authenticated:
         own_review = Review.objects.filter(book=book, user=request.user).first()
         if own_review is None:
             review_form = ReviewForm(initial={"rating": book.reader_stars})
+        sessions = list(
+            ReadingSession.objects.of_book(request.user, book).prefetch_related("updates")
+        )
+    open_session = next((session for session in sessions if session.is_open), None)
+    if open_session is not None:
+        open_session.book = book
     return render(
         request,
         "books/book_detail.html",
@@ -142,6 +166,10 @@ def book_detail(request, pk):
             "review_form": review_form,
             "shelves": ShelfEntry.Shelf.choices,
             "star_choices": STARS,
+            "sessions": sessions,
+            "open_session": open_session,
+            "reads_count": sum(session.status == "finished" for session in sessions),
+            "progress_form": ProgressForm(),
         },
     )
 
