@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from reviews import services
+from reviews import merge, services
 from reviews.counters import recount
 from reviews.models import ProgressUpdate, ReadingChallenge, ReadingSession, ShelfEntry
 from tests.factories import BookFactory
@@ -253,3 +253,22 @@ def test_the_schedule(reader, monkeypatch, today, done, words):
     monkeypatch.setattr(timezone, "localdate", lambda: today)
     assert challenge.books_expected(datetime.date(2025, 5, 26)) == 16
     assert challenge.schedule == words
+
+
+def test_a_merge_moves_every_read_and_keeps_one_open_per_reader(reader, other_reader):
+    keep, duplicate = BookFactory(title="Kept", pages=300), BookFactory(title="Copy", pages=300)
+    services.shelf_set(user=reader, book=keep, shelf=READING, sessions=True)
+    services.shelf_set(user=reader, book=duplicate, shelf=READ, sessions=True)
+    services.shelf_set(user=reader, book=duplicate, shelf=READING, sessions=True)
+    services.progress_add(user=reader, book=duplicate, page=50)  # the later open read
+    services.shelf_set(user=other_reader, book=duplicate, shelf=READING, sessions=True)
+
+    merge.books_merge(keep=keep, duplicates=[duplicate])
+
+    sessions = ReadingSession.objects.filter(book=keep)
+    assert sessions.count() == 4
+    mine = sessions.filter(user=reader)
+    assert sorted(mine.values_list("status", flat=True)) == ["finished", "reading", "stopped"]
+    assert mine.get(status="reading").progress_pages == 50
+    assert sessions.get(user=other_reader).status == "reading"
+    assert recount(fix=False) == []
