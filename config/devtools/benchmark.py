@@ -36,8 +36,9 @@ from django.urls import NoReverseMatch, reverse
 
 from books.models import Author, Book
 from config.devtools.demo import Sizes
+from config.devtools.demo.generator import LAST_DAY
 from reviews import services
-from reviews.models import ImportedReviewer, Rating, Review, ShelfEntry
+from reviews.models import ImportedReviewer, Rating, ReadingSession, Review, ShelfEntry
 
 SIZES = {
     # The small set has as many shelf entries as ratings and more imported reviews than the
@@ -134,7 +135,8 @@ def build(sizes: Sizes, env: dict[str, str]) -> float:
 
 def _subjects() -> dict:
     """What to look at: the most rated book, a book in the middle, the author with the most
-    books, the reader with the most shelved books, the imported reviewer with most reviews."""
+    books, the reader with the most shelved books, the imported reviewer with most reviews,
+    the most active reader (the most reading sessions)."""
     rated = Book.objects.filter(ratings_total__gt=0).order_by("-ratings_total", "pk")
     popular = rated.first()
     mid = rated[rated.count() // 2]
@@ -144,7 +146,12 @@ def _subjects() -> dict:
     ).first()
     reader = get_user_model().objects.get(pk=shelved["user_id"])
     reviewer = ImportedReviewer.objects.annotate(n=Count("reviews")).order_by("-n", "pk").first()
+    sessions = (
+        ReadingSession.objects.values("user_id").annotate(n=Count("pk")).order_by("-n", "user_id")
+    ).first()
+    active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
     return {
+        "active": active,
         "popular": popular,
         "mid": mid,
         "author": author,
@@ -157,6 +164,8 @@ def pages(subjects: dict) -> list[Page]:
     popular, mid = subjects["popular"].pk, subjects["mid"].pk
     reader = subjects["reader"].username
     reviewer = subjects["reviewer"]
+    active = subjects["active"].username
+    year = LAST_DAY.year  # the data's last year, with goals and reads
     return [
         Page("home", "home", "home", {}),
         Page("book", "book, most rated", "books:detail", {"pk": popular}, explain=True),
@@ -177,6 +186,11 @@ def pages(subjects: dict) -> list[Page]:
              query=urlencode({"q": TWO_WORDS})),
         Page("profile", "reader profile", "accounts:profile", {"username": reader}),
         Page("reviewer", "reviewer", "reviews:reviewer", {"pk": reviewer.pk} if reviewer else {}),
+        Page("stats", "stats, most active reader", "reviews:stats", {"username": active}),
+        Page("stats", f"stats {year}, most active", "reviews:stats-year",
+             {"username": active, "year": year}),
+        Page("challenge", f"challenge {year}, most active", "reviews:challenge",
+             {"username": active, "year": year}),
     ]  # fmt: skip
 
 
