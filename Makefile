@@ -31,7 +31,6 @@ $(TEST_STAMP): $(RUN_STAMP)
 
 migrate: install-run
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 
 run: migrate
 	$(BIN)/python manage.py import_goodreads_page $(SOURCE_PAGE)

@@ -2,11 +2,18 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
+from config.images import Rendition, picture_field
+
 
 class User(AbstractUser):
     """A reader with an account on this site."""
 
+    # What the site shows for the reader; the username stays their address (/readers/<username>/).
+    display_name = models.CharField(max_length=60, blank=True)
     bio = models.TextField(blank=True)
+    # A picture the reader uploaded, at the sizes pages show (config/images.py); blank: initials.
+    avatar_small = picture_field("avatars/")
+    avatar_large = picture_field("avatars/")
 
     # What the reader's profile shows, kept by reviews.counters with the rows they count.
     ratings_count = models.PositiveIntegerField(default=0)
@@ -15,11 +22,18 @@ class User(AbstractUser):
     read_count = models.PositiveIntegerField(default=0)
     reviews_count = models.PositiveIntegerField(default=0)  # visible reviews
 
+    AVATAR_RENDITIONS = (Rendition("avatar_small", 64), Rendition("avatar_large", 256))
+
     def __str__(self):
         return self.username
 
     def get_absolute_url(self):
         return reverse("accounts:profile", kwargs={"username": self.username})
+
+    @property
+    def shown_name(self) -> str:
+        """The name pages show: the display name the reader chose, else their username."""
+        return self.display_name or self.username
 
 
 class LibraryImport(models.Model):

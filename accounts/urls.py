@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import library_views, views
+from . import library_views, settings_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("readers/<str:username>/", views.profile, name="profile"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/export.json", settings_views.export_json, name="export-json"),
+    path("settings/delete/", settings_views.delete_account, name="delete"),
     path("library/", library_views.library, name="library"),
     path("library/import/", library_views.library_import, name="library-import"),
     path(

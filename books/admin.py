@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
 from django.template.response import TemplateResponse
@@ -6,11 +7,13 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from config.admin import ChangedFieldsOnlyMixin, DeleteAndRecountMixin, count_column
+from config.pictures import PictureFormMixin
 from reviews import counters
 from reviews.merge import authors_merge, books_merge
 
 from .models import Author, Blurb, Book
 from .services import books_set_featured
+from .templatetags.catalog import author_photo, cover
 
 COUNTER_FIELDS = (*counters.BOOK_COUNTERS, *counters.RATING_FIGURES)
 
@@ -64,8 +67,38 @@ class BlurbInline(admin.TabularInline):
     fields = ("position", "text", "attribution")
 
 
+class AuthorForm(PictureFormMixin, forms.ModelForm):
+    picture_renditions = Author.PHOTO_RENDITIONS
+    picture_square = True
+
+    picture_label = "Upload a photo"
+
+    class Meta:
+        model = Author
+        fields = ()  # the admin's fields choose
+
+
+class BookForm(PictureFormMixin, forms.ModelForm):
+    picture_renditions = Book.COVER_RENDITIONS
+
+    picture_label = "Upload a cover"
+
+    class Meta:
+        model = Book
+        fields = ()  # the admin's fieldsets choose
+
+
+class PictureAdminMixin:
+    """Shows the stored picture and stores an uploaded one after the row is saved."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        form.save_picture(obj)
+
+
 @admin.register(Author)
-class AuthorAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
+class AuthorAdmin(PictureAdminMixin, ChangedFieldsOnlyMixin, admin.ModelAdmin):
+    form = AuthorForm
     list_display = (
         "name",
         "books_on_site",
@@ -75,13 +108,28 @@ class AuthorAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
     )
     search_fields = ("name",)
     ordering = ("name", "pk")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("current_photo", "created_at", "updated_at")
+    fields = (
+        "name",
+        "bio",
+        "current_photo",
+        "picture",
+        "remove_picture",
+        "books_count_imported",
+        "followers_count_imported",
+        "created_at",
+        "updated_at",
+    )
     actions = ("merge_authors",)
     show_full_result_count = False
     books_on_site = count_column("books_count", "books here")
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_books_count()
+
+    @admin.display(description="photo")
+    def current_photo(self, author):
+        return author_photo(author, "large")
 
     @admin.action(
         description="Merge the selected authors into one", permissions=("change", "delete")
@@ -97,7 +145,8 @@ class AuthorAdmin(ChangedFieldsOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Book)
-class BookAdmin(DeleteAndRecountMixin, ChangedFieldsOnlyMixin, admin.ModelAdmin):
+class BookAdmin(PictureAdminMixin, DeleteAndRecountMixin, ChangedFieldsOnlyMixin, admin.ModelAdmin):
+    form = BookForm
     list_display = (
         "title",
         "author_names",
@@ -113,13 +162,21 @@ class BookAdmin(DeleteAndRecountMixin, ChangedFieldsOnlyMixin, admin.ModelAdmin)
     ordering = ("title", "pk")
     autocomplete_fields = ("authors",)
     inlines = (BlurbInline,)
-    readonly_fields = (*COUNTER_FIELDS, "created_at", "updated_at")
+    readonly_fields = ("current_cover", *COUNTER_FIELDS, "created_at", "updated_at")
     actions = ("feature", "unfeature", "recompute_figures", "merge_books")
     show_full_result_count = False
     fieldsets = (
         (
             None,
             {"fields": ("title", "series", "authors", "description", "featured")},
+        ),
+        (
+            "Cover",
+            {
+                "fields": ("current_cover", "picture", "remove_picture"),
+                "description": "Without an uploaded cover, pages show one drawn from the title "
+                "and authors.",
+            },
         ),
         (
             "Edition",
@@ -156,6 +213,10 @@ class BookAdmin(DeleteAndRecountMixin, ChangedFieldsOnlyMixin, admin.ModelAdmin)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_authors()
+
+    @admin.display(description="cover")
+    def current_cover(self, book):
+        return cover(book, "large")
 
     @admin.display(description="authors")
     def author_names(self, book):

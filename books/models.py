@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from config.images import Rendition, picture_field
+
 from . import fts, search
 
 STARS = (1, 2, 3, 4, 5)
@@ -56,10 +58,15 @@ class Author(models.Model):
     # The figures the source page states for the author ("102 books", "228 followers").
     books_count_imported = models.PositiveIntegerField(null=True, blank=True)
     followers_count_imported = models.PositiveIntegerField(null=True, blank=True)
+    # A photo an admin uploaded, at the sizes pages show (config/images.py); blank: initials.
+    photo_small = picture_field("authors/")
+    photo_large = picture_field("authors/")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AuthorQuerySet.as_manager()
+
+    PHOTO_RENDITIONS = (Rendition("photo_small", 96), Rendition("photo_large", 320))
 
     class Meta:
         ordering = ["name", "pk"]
@@ -72,7 +79,9 @@ class Author(models.Model):
 
 
 def _authors_prefetch():
-    return models.Prefetch("authors", queryset=Author.objects.only("pk", "name"))
+    return models.Prefetch(
+        "authors", queryset=Author.objects.only("pk", "name", "photo_small", "photo_large")
+    )
 
 
 def prefetch_authors(books) -> None:
@@ -167,6 +176,9 @@ class Book(models.Model):
     pages = models.PositiveIntegerField(null=True, blank=True)
     format = models.CharField(max_length=100, blank=True)  # free text: pages carry many formats
     first_published = models.DateField(null=True, blank=True)
+    # The source stated only the year (a library export's "Original Publication Year"): the
+    # date is January 1 of it, for sorting and filtering, and pages show the year alone.
+    first_published_year_only = models.BooleanField(default=False)
     publisher = models.CharField(max_length=255, blank=True)
     year_published = models.PositiveSmallIntegerField(null=True, blank=True)
     isbn10 = models.CharField("ISBN-10", max_length=10, blank=True, db_index=True)
@@ -175,6 +187,10 @@ class Book(models.Model):
     # Identifies a book imported from a page, so that a re-import updates it in place.
     import_key = models.CharField(max_length=800, blank=True)
     featured = models.BooleanField(default=False)
+    # A cover an admin uploaded, at the sizes pages show (config/images.py); blank: a cover
+    # drawn from the title and authors (config/placeholders.py).
+    cover_small = picture_field("covers/")
+    cover_large = picture_field("covers/")
 
     # What the imported page stated.
     imported_ratings_1 = models.PositiveIntegerField(default=0)
@@ -208,6 +224,8 @@ class Book(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = BookQuerySet.as_manager()
+
+    COVER_RENDITIONS = (Rendition("cover_small", 96), Rendition("cover_large", 320))
 
     class Meta:
         ordering = ["title", "pk"]

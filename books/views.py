@@ -1,10 +1,17 @@
+import hashlib
+
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_safe
 
+from config import placeholders
 from config.navigation import page_of, placed_messages, query_string_without_page
 from reviews.filters import BookReviewFilter
 from reviews.forms import ProgressForm, ReviewForm
@@ -185,3 +192,27 @@ def author_detail(request, pk):
         "books/author_detail.html",
         {"author": author, "page_obj": page_obj, "books": page_obj.object_list},
     )
+
+
+@require_safe
+def book_cover(request, pk):
+    """The cover drawn from the book's title and authors, as an SVG file of its own (for links
+    shared elsewhere; pages draw it inline). Browsers keep it a day and then ask again with its
+    ETag, which changes whenever the title or the authors do."""
+    book = Book.objects.with_authors().filter(pk=pk).first()
+    if book is None:
+        raise Http404("Nothing here.")
+    art = placeholders.cover_layout(book.title, [a.name for a in book.authors.all()], book.pk)
+    svg = render_to_string(
+        "includes/_generated_cover.html",
+        {"art": art, "label": f"Cover of {placeholders.plain(book.title)}"},
+    )
+    etag = quote_etag(hashlib.sha256(svg.encode()).hexdigest()[:32])
+    response = get_conditional_response(request, etag=etag) or HttpResponse(
+        svg, content_type="image/svg+xml; charset=utf-8"
+    )
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    # Opened on its own, the file may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'none'; sandbox"
+    return response

@@ -9,7 +9,7 @@ reports what had drifted.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -109,6 +109,43 @@ def shelf_moved(book_id: int, *, reader_id: int, old: str, new: str) -> None:
         deltas[SHELF_COUNTERS[new]] += 1
     _add(Book, book_id, deltas)
     _add(User, reader_id, deltas)
+
+
+def books_moved(deltas: Mapping[int, Mapping[str, int]]) -> None:
+    """Many books' figures moved at once (a chunk of a library import): for each book id, how
+    much each counter moved (``ratings_<stars>``, the shelf counters, ``reviews_count``).
+
+    The books are locked in order of primary key and their figures, totals and averages
+    computed from what they hold; books that end with the same figures are written together,
+    one UPDATE each (a first import's books mostly end alike: one rating, one shelf).
+    """
+    ids = sorted(pk for pk, moved in deltas.items() if any(moved.values()))
+    if not ids:
+        return
+    fields = [*STAR_FIELDS, *SHELF_COUNTERS.values(), "reviews_count"]
+    books = list(
+        Book.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .only("pk", *fields, *IMPORTED_STAR_FIELDS)
+    )
+    alike: dict[tuple, list[int]] = defaultdict(list)
+    for book in books:
+        values = {
+            field: max(getattr(book, field) + n, 0) for field, n in deltas[book.pk].items() if n
+        }
+        for field, value in values.items():
+            setattr(book, field, value)
+        values |= rating_fields(book.star_count(stars) for stars in STARS)
+        alike[tuple(sorted(values.items()))].append(book.pk)
+    for values, pks in alike.items():
+        Book.objects.filter(pk__in=pks).update(**dict(values))
+
+
+def reader_moved(reader_id: int, deltas: Mapping[str, int]) -> None:
+    """A reader's counters moved by ``deltas`` (``ratings_count``, shelves, ``reviews_count``),
+    in one UPDATE."""
+    _add(User, reader_id, dict(deltas))
 
 
 def visible_reviews_moved(book_id: int, delta: int, *, reader_id: int | None = None) -> None:

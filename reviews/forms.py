@@ -2,7 +2,7 @@ from django import forms
 
 from books.models import STARS
 
-from .models import CHALLENGE_MAX_BOOKS, ProgressUpdate, ShelfEntry
+from .models import CHALLENGE_MAX_BOOKS, MAX_REVIEW_LENGTH, ProgressUpdate, ShelfEntry
 
 STAR_CHOICES = [(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in STARS]
 
@@ -19,7 +19,14 @@ class ReviewForm(forms.Form):
     body = forms.CharField(
         label="Your review",
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Write something before you post your review."},
+        max_length=MAX_REVIEW_LENGTH,
+        error_messages={
+            "required": "Write something before you post your review.",
+            "max_length": (
+                f"A review can be at most {MAX_REVIEW_LENGTH:,} characters long; "
+                "this one has %(show_value)s. Shorten it and post it again."
+            ),
+        },
     )
     rating = forms.TypedChoiceField(
         label="Your rating",

@@ -25,7 +25,13 @@ from . import counters
 from .models import Like, Rating, ReadingSession, Review, ShelfEntry
 
 # Fields a merge fills on the kept row when it has nothing there and a duplicate has something.
-AUTHOR_FILLABLE = ("bio", "books_count_imported", "followers_count_imported")
+AUTHOR_FILLABLE = (
+    "bio",
+    "books_count_imported",
+    "followers_count_imported",
+    "photo_small",
+    "photo_large",
+)
 BOOK_FILLABLE = (
     "series",
     "description",
@@ -36,6 +42,9 @@ BOOK_FILLABLE = (
     "year_published",
     "isbn10",
     "isbn13",
+    # An uploaded cover: its files are shared, never copied (the duplicate's row goes).
+    "cover_small",
+    "cover_large",
 )
 # Unique when set: taken over only once the duplicate that held the value is gone.
 BOOK_FILLABLE_UNIQUE = ("goodreads_id", "import_key")
@@ -334,6 +343,11 @@ def books_merge(*, keep: Book, duplicates: Iterable[Book]) -> Book:
         handle(keep, others)
 
     filled = _fill_from(keep, others, BOOK_FILLABLE)
+    if "first_published" in filled:
+        # The date came from a duplicate, and with it what the date says (a day or a year).
+        source = next(book for book in others if book.first_published == keep.first_published)
+        keep.first_published_year_only = source.first_published_year_only
+        filled.append("first_published_year_only")
     filled += _merge_imported_figures(keep, others)
     if not keep.featured and any(book.featured for book in others):
         keep.featured = True

@@ -2,9 +2,11 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Length, RowNumber
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +15,10 @@ from books.models import Book
 STARS_RANGE = Q(stars__gte=1) & Q(stars__lte=5)
 # A yearly goal above this is not a reading goal.
 CHALLENGE_MAX_BOOKS = 10_000
+# The longest review a reader may write: about 3,500 words, eight printed pages, longer than
+# any review we have seen on the book pages people import (the longest of the shipped page's
+# is 12,475 characters), yet small enough that a page of 30 reviews stays light.
+MAX_REVIEW_LENGTH = 20_000
 
 
 class ImportedReviewer(models.Model):
@@ -103,7 +109,9 @@ class Review(models.Model):
     # Identifies an imported review within its book across re-imports; empty for readers'.
     source_key = models.CharField(max_length=400, blank=True)
     date = models.DateField()
-    body = models.TextField()
+    body = models.TextField(
+        max_length=MAX_REVIEW_LENGTH, validators=[MaxLengthValidator(MAX_REVIEW_LENGTH)]
+    )
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     shelf = models.CharField(max_length=50, blank=True)  # the shelf word the page showed
     spoiler = models.BooleanField(default=False)
@@ -138,6 +146,12 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
                 name="review_rating_range",
+            ),
+            # Readers' reviews; imported ones are bounded by the page they came with.
+            models.CheckConstraint(
+                condition=Q(user__isnull=True)
+                | Q(LessThanOrEqual(Length("body"), MAX_REVIEW_LENGTH)),
+                name="review_body_max_length",
             ),
         ]
         # Pages list visible reviews only: partial indexes on ``NOT hidden`` give each of a

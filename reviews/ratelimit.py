@@ -3,9 +3,9 @@
 Each kind of action has its own limit per reader, set in ``settings.READER_ACTION_RATE_LIMITS``
 as ``"<count>/<period>"`` (``"30/m"``: thirty per minute). Counts live in the shared cache, in
 fixed windows: the first action of a window creates its counter with ``cache.add`` and the
-following ones ``cache.incr`` it, both single atomic operations on Redis and in memory. (The
-database cache reads and writes an increment in two steps, so truly simultaneous requests from
-one reader may now and then be counted once; the limit still holds within a request or two.)
+following ones ``cache.incr`` it, both single atomic operations in Redis and in the
+process's memory (the only caches the site runs with; see config/cache.py), so fifty
+simultaneous requests from one reader pass a limit of thirty exactly thirty times.
 
 A refused action changes nothing: the reader gets a "429 Too Many Requests" page that says how
 long to wait and links back to where they were.
@@ -63,17 +63,24 @@ def consume(*, kind: str, user_id: int, now: float | None = None) -> int:
     key = f"reader-actions:{kind}:{user_id}:{rate.seconds}:{window}"
     # The counter outlives its window by a little, so that it is never gone mid-window.
     timeout = rate.seconds + 5
-    if cache.add(key, 1, timeout=timeout):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the two calls: this action opens a new counter
-            cache.add(key, 1, timeout=timeout)
-            count = 1
+    count = _count_one(key, timeout)
     if count <= rate.count:
         return 0
     return max(1, int((window + 1) * rate.seconds - now + 0.999))
+
+
+def _count_one(key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` and return its value, in single atomic cache operations
+    (``add`` opens the counter, ``incr`` moves it), so that simultaneous requests each get a
+    count of their own."""
+    for _ in range(3):
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between the two calls: open it again
+            continue
+    return 1
 
 
 def too_many(request, *, kind: str, retry_after: int):

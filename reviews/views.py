@@ -1,13 +1,18 @@
+import functools
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.adapter import PENDING_ACTION_SESSION_KEY
 from books.models import Book, prefetch_authors
 from config.navigation import page_of, placed_messages, safe_return_url
 
@@ -47,11 +52,38 @@ def _book_url(book_id: int) -> str:
     return reverse("books:detail", kwargs={"pk": book_id})
 
 
+def _review_book_url(review_id: int) -> str:
+    book_id = Review.objects.filter(pk=review_id).values_list("book_id", flat=True).first()
+    return _book_url(book_id) if book_id else reverse("home")
+
+
+def sign_in_first(to_do: str, page_url):
+    """For actions that only take a POST, in place of ``@login_required``: a signed-out reader
+    (or one whose session expired) is sent to sign in with ``next`` set to the page the click
+    came from (a safe ``next`` or referer, else ``page_url(pk)``), never to the action itself,
+    which would answer 405 to the browser's GET. Once signed in, the reader is told to click
+    again (``to_do``: "rate this book")."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            if request.user.is_authenticated:
+                return view(request, pk, *args, **kwargs)
+            request.session[PENDING_ACTION_SESSION_KEY] = to_do
+            back = urlsplit(safe_return_url(request, or_referer=True))
+            back_path = urlunsplit(("", "", back.path, back.query, "")) if back.path else ""
+            return redirect_to_login(back_path or page_url(pk))
+
+        return wrapper
+
+    return decorator
+
+
 def _stars(n: int) -> str:
     return f"{n} star{'s' if n != 1 else ''}"
 
 
-@login_required
+@sign_in_first("rate this book", _book_url)
 @require_POST
 @limit_reader_actions("rate")
 def book_rate(request, pk):
@@ -68,7 +100,7 @@ def book_rate(request, pk):
     return _back(request, book.get_absolute_url(), "your-reading")
 
 
-@login_required
+@sign_in_first("remove your rating", _book_url)
 @require_POST
 @limit_reader_actions("rate")
 def book_unrate(request, pk):
@@ -80,7 +112,7 @@ def book_unrate(request, pk):
     return _back(request, book.get_absolute_url(), "your-reading")
 
 
-@login_required
+@sign_in_first("shelve this book", _book_url)
 @require_POST
 @limit_reader_actions("shelve")
 def book_shelve(request, pk):
@@ -99,7 +131,7 @@ def book_shelve(request, pk):
     return _back(request, book.get_absolute_url(), "your-reading")
 
 
-@login_required
+@sign_in_first("take this book off your shelves", _book_url)
 @require_POST
 @limit_reader_actions("shelve")
 def book_unshelve(request, pk):
@@ -215,7 +247,7 @@ def _like_response(request, review: Review, *, liked: bool, note: str, refused: 
     return _back(request, _book_url(review.book_id), f"review-{review.pk}")
 
 
-@login_required
+@sign_in_first("like this review", _review_book_url)
 @require_POST
 @limit_reader_actions("like")
 def review_like(request, pk):
@@ -227,7 +259,7 @@ def review_like(request, pk):
     return _like_response(request, review, liked=True, note="You liked this review.")
 
 
-@login_required
+@sign_in_first("stop liking this review", _review_book_url)
 @require_POST
 @limit_reader_actions("like")
 def review_unlike(request, pk):

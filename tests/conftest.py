@@ -1,8 +1,12 @@
+import os
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import cache
 
+from config.cache import FallbackRedisCache, cache_settings
 from reviews.goodreads.page import load_page
 from reviews.goodreads.page_import import import_page
 from tests.factories import UserFactory
@@ -17,6 +21,42 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# The suite's own Redis database; tests only ever touch keys under a prefix of their own.
+REDIS_TEST_URL = os.environ.get("SHELFMARK_REDIS_TEST_URL", "redis://127.0.0.1:6379/9")
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A connection to the suite's Redis database. Where no Redis answers the tests that need
+    it are skipped, except in CI (CI=true), where that is an error: they must never pass there
+    by not running."""
+    server = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+    try:
+        server.ping()
+    except redis.exceptions.RedisError as error:
+        server.close()
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Redis does not answer at {REDIS_TEST_URL} in CI: {error}")
+        pytest.skip(f"Redis does not answer at {REDIS_TEST_URL}")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def redis_cache(settings, redis_server):
+    """The site's cache as production configures it (Redis with its fallback), under a key
+    prefix of this test's own, removed afterwards. Yields the connection and the prefix."""
+    prefix = f"shelfmark-test-{uuid.uuid4().hex}"
+    caches = cache_settings(REDIS_TEST_URL)
+    caches["default"]["KEY_PREFIX"] = prefix
+    FallbackRedisCache.forget_outages()
+    settings.CACHES = caches
+    yield redis_server, prefix
+    keys = redis_server.keys(f"{prefix}:*")
+    if keys:
+        redis_server.delete(*keys)
 
 
 @pytest.fixture

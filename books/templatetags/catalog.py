@@ -7,12 +7,18 @@ view's prefetch), so a page that lists many books runs no query per book.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from books.models import STARS
+from config import placeholders
 
 register = template.Library()
 
 MOST_STARS = max(STARS)
+# How much of a description a link shared elsewhere shows.
+SOCIAL_DESCRIPTION_LENGTH = 200
 
 
 @register.inclusion_tag("books/includes/_byline.html")
@@ -63,3 +69,85 @@ def average_meter(book):
     """The average drawn as five stars, partly filled (4.45 lights 89%, drawn as 90%), around
     the words of ``average_stars`` for a screen reader."""
     return {"book": book, "fill": fill_class(book.average_rating if book.ratings_total else 0)}
+
+
+def _drawn_cover_url(book) -> str:
+    """The address of the cover drawn for ``book``; it changes when the book does."""
+    drawn = reverse("books:cover", kwargs={"pk": book.pk})
+    if book.updated_at:
+        drawn += f"?v={int(book.updated_at.timestamp())}"
+    return drawn
+
+
+@register.simple_tag
+def cover(book, size="small", *, decorative=False):
+    """The book's cover at ``size`` ("small" for lists, "medium", "large" for its page): the
+    uploaded one, else the one drawn from its title and authors (``books:cover``). Reads only
+    columns of the book's row. ``decorative`` where the title stands beside it."""
+    drawn = _drawn_cover_url(book)
+    return mark_safe(  # noqa: S308 - rendered by a template that escapes every value
+        placeholders.cover_html(
+            title=book.title,
+            small=book.cover_small,
+            large=book.cover_large,
+            drawn_url=drawn,
+            size=size,
+            decorative=decorative,
+        )
+    )
+
+
+@register.simple_tag
+def author_photo(author, size="small", *, decorative=False):
+    """The author's photo at ``size``, else their initials on a colour. ``decorative`` where
+    their name stands beside it."""
+    return mark_safe(  # noqa: S308 - rendered by templates that escape every value
+        placeholders.face_html(
+            name=author.name,
+            key=f"author-{author.pk}",
+            small=author.photo_small,
+            large=author.photo_large,
+            size=size,
+            css_class="author-photo",
+            label="" if decorative else f"Photo of {author.name}",
+        )
+    )
+
+
+def _absolute(context, url: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def _summary(text: str, limit: int = SOCIAL_DESCRIPTION_LENGTH) -> str:
+    return Truncator(" ".join(text.split())).chars(limit)
+
+
+@register.inclusion_tag("includes/_social.html", takes_context=True)
+def book_social(context, book):
+    """Open Graph and Twitter card tags for a book's page: title and authors, the cover
+    (uploaded, else the drawn one), the description's start."""
+    names = [author.name for author in book.authors.all()]
+    title = f"{book.title} by {', '.join(names)}" if names else book.title
+    cover_url = book.cover_large.url if book.cover_large else _drawn_cover_url(book)
+    return {
+        "type": "book",
+        "title": title,
+        "url": str(context.get("canonical_url", "")),
+        "description": _summary(book.description),
+        "image": _absolute(context, cover_url),
+        "image_alt": f"Cover of {book.title}",
+    }
+
+
+@register.inclusion_tag("includes/_social.html", takes_context=True)
+def author_social(context, author):
+    """Open Graph and Twitter card tags for an author's page."""
+    return {
+        "type": "profile",
+        "title": author.name,
+        "url": str(context.get("canonical_url", "")),
+        "description": _summary(author.bio),
+        "image": _absolute(context, author.photo_large.url) if author.photo_large else "",
+        "image_alt": f"Photo of {author.name}",
+    }

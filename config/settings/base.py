@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.cache import cache_settings
+
 from .environment import BASE_DIR, env_bool, env_int, env_list, env_str
 
 ONE_YEAR = 365 * 24 * 3600
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the session cookie or the form: a NUL byte gets a 400.
+    "config.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.canonical",
             ],
         },
     },
@@ -114,18 +119,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend, one password hash per sign-in attempt (see accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.AuthenticationBackend"]
 
 # Accounts (django-allauth)
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("DJANGO_EMAIL_VERIFICATION", "optional")
 ACCOUNT_UNIQUE_EMAIL = True
+# Sign-up never says whether an address already has an account: it goes through as with a
+# new address, and the new account's copy stays unverified (allauth refuses to verify an
+# address another account has verified, and an unverified address signs nobody in).
+ACCOUNT_PREVENT_ENUMERATION = "strict"
+# The sign-in form in the site's words ("Username or e-mail").
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# The site's own address, for links in e-mail (never the Host a request claims): scheme and
+# host, e.g. https://books.example.org. Required in production.
+SITE_URL = env_str("DJANGO_SITE_URL").rstrip("/")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
@@ -170,8 +183,8 @@ def hsts_seconds(https: bool) -> int:
 HTTPS = True
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
-# Load balancers probe /healthz over plain http inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers probe /healthz and /readyz over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 # Asking browsers to preload HTTPS for the domain is hard to take back, so it is opt-in; the
 # deployment check's reminder about it is silenced until then.
@@ -189,6 +202,31 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
 USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Uploaded pictures (covers, author photos, avatars; config/images.py). They go through the
+# default storage: files under DJANGO_MEDIA_ROOT served at /media/ (by runserver in development,
+# by the reverse proxy in production), or an S3 bucket when DJANGO_MEDIA_S3_BUCKET is set
+# (needs the "s3" extra: pip install -e ".[s3]"; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+# or the server's role give the access).
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env_str("DJANGO_MEDIA_URL", "/media/")
+MEDIA_S3_BUCKET = env_str("DJANGO_MEDIA_S3_BUCKET")
+
+
+def _media_origins() -> list[str]:
+    """Where pictures come from when they are not on this site: the bucket or its CDN."""
+    if not MEDIA_S3_BUCKET:
+        return []
+    if domain := env_str("DJANGO_MEDIA_S3_CUSTOM_DOMAIN"):
+        return [f"https://{domain}"]
+    if endpoint := env_str("DJANGO_MEDIA_S3_ENDPOINT_URL"):
+        return [endpoint.rstrip("/")]
+    region = env_str("DJANGO_MEDIA_S3_REGION")
+    hosts = [f"{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
+    if region:
+        hosts.append(f"{MEDIA_S3_BUCKET}.s3.{region}.amazonaws.com")
+    return [f"https://{host}" for host in hosts]
+
+
 # Content-Security-Policy (django-csp): only this site's own scripts, styles and images; no
 # inline script or style, no plugins, no framing.
 CONTENT_SECURITY_POLICY = {
@@ -196,7 +234,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_media_origins()],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -204,24 +242,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Cache: holds the rate limits, so it must be shared by every worker. Redis when REDIS_URL is
-# set, else a table in the database (created by `manage.py createcachetable`).
+# Cache: holds the rate limits and sign-in lockouts. With REDIS_URL, Redis, shared by every
+# worker (production requires it), falling back to the process's memory while Redis is away;
+# without it, the process's memory, which needs no table and never culls a live key (see
+# config/cache.py). `migrate` alone prepares everything the site needs.
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shelfmark",
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "shelfmark_cache",
-        }
-    }
+CACHES = cache_settings(REDIS_URL)
 
 # What a signed-in reader may do per action kind: "<count>/<period>" with the period in
 # seconds, minutes, hours or days ("30/m", "100/h", "5/10s").
@@ -249,6 +275,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "region_name": env_str("DJANGO_MEDIA_S3_REGION") or None,
+            # Another S3-compatible store (MinIO, R2, Spaces): its address.
+            "endpoint_url": env_str("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
+            # A CDN or the bucket's public host name, e.g. media.books.example.org.
+            "custom_domain": env_str("DJANGO_MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("DJANGO_MEDIA_S3_PREFIX", "media"),
+            # Pictures are public and never overwritten: each upload gets new file names.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 

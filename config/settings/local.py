@@ -24,6 +24,7 @@ HTTPS = env_bool("DJANGO_HTTPS", False)
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # No collectstatic: whitenoise serves static/ itself and picks up changes.
 STORAGES = {

@@ -1,52 +1,39 @@
 """A server: ``config.wsgi``'s and ``config.asgi``'s default.
 
-Debug pages are off whatever DJANGO_DEBUG says, the site refuses to start without a strong
-DJANGO_SECRET_KEY, it is HTTPS-only unless DJANGO_HTTPS=0, static files are the hashed ones
-``collectstatic`` wrote, and database connections are kept and checked between requests.
-Reads ``.env`` in the project folder first (the process environment wins).
+Everything ``server`` holds, and the site refuses to start without Redis (REDIS_URL): the
+sign-in lockouts and the reader action limits must live in a cache that every worker shares
+and that never drops a live key to make room. A cache in each process's memory would give
+every worker limits of its own, and the database cache culls a third of its keys, live
+lockouts included, once it holds 300. It also needs DJANGO_SITE_URL, the address links in
+e-mail lead to.
 """
+
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .environment import read_env_file
-
-read_env_file()
-
-from .base import *  # noqa: E402, F403
-from .base import SECRET_KEY, database, hsts_seconds  # noqa: E402
-from .environment import env_bool  # noqa: E402
+from .server import *  # noqa: F403
+from .server import REDIS_URL, SITE_URL
 
 
-def check_secret_key(key: str) -> None:
-    """Refuse a missing key, and one an attacker could guess: short, made of few characters,
-    or one of Django's own development keys."""
-    if not key:
+def check_redis_url(url: str) -> None:
+    if not url:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random value, or run with "
+            "REDIS_URL is not set. Production keeps its rate limits and sign-in lockouts in "
+            "Redis, shared by every worker: set REDIS_URL=redis://host:6379/0, or run with "
             "DJANGO_SETTINGS_MODULE=config.settings.local for local development."
         )
-    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+
+
+def check_site_url(url: str) -> None:
+    """Links in account e-mail are built on this address, never on a request's Host."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path.strip("/"):
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is too weak for production: use at least 50 random characters, "
-            'e.g. python -c "from django.core.management.utils import get_random_secret_key; '
-            'print(get_random_secret_key())"'
+            "DJANGO_SITE_URL must be the site's address, scheme and host only, such as "
+            f"https://books.example.org (it is {url!r}): links in e-mail are built on it."
         )
 
 
-check_secret_key(SECRET_KEY)
-
-DEBUG = False
-
-DATABASES = {"default": database(conn_max_age=60)}
-
-HTTPS = env_bool("DJANGO_HTTPS", True)
-SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
-
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
-WHITENOISE_USE_FINDERS = False
-WHITENOISE_AUTOREFRESH = False
+check_redis_url(REDIS_URL)
+check_site_url(SITE_URL)

@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from config.cache import cache_settings
+
 from .base import *  # noqa: F403
 from .base import DATABASES, INSTALLED_APPS, STORAGES, TASKS_BACKENDS, hsts_seconds
 
@@ -24,11 +26,12 @@ SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = hsts_seconds(HTTPS)
 # Links in account e-mail are written as production writes them.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+SITE_URL = "https://books.example.org"
 
 # Full-strength hashing makes every test that creates or signs in a reader slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = cache_settings("")
 
 # Tests render pages without running collectstatic first.
 STORAGES = {

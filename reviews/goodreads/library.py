@@ -1,22 +1,34 @@
 """Goodreads library exports: reading and writing their CSV, with no database code.
 
-A Goodreads export has one row per book in 24 columns (``COLUMNS``). ``parse_library`` reads a
-whole file into ``LibraryRow`` records plus a ``RowError`` for each problem found, numbered as a
+A Goodreads export has one row per book in 24 columns (``COLUMNS``); older exports have 31
+(``OLDER_COLUMNS`` besides), newer ones 23 (no Average Rating). ``parse_library`` reads a whole
+file into ``LibraryRow`` records plus a ``RowError`` for each problem found, numbered as a
 spreadsheet numbers rows (the header is row 1, the first book row 2). A bad row is reported
-and left out; the other rows still count. A file that is not a Goodreads export at all (empty,
-binary, not UTF-8, without the columns that make one) raises ``LibraryFileError`` instead.
+and left out; the other rows still count. A value that is wrong but not needed (an ISBN with a
+wrong check digit, an Amazon ASIN in the ISBN13 column) is dropped and the row kept, with a
+warning. A file that is not a Goodreads export at all (empty, binary, not UTF-8, without the
+columns that make one) raises ``LibraryFileError`` instead.
+
+Text is read as Unicode NFC (a letter and a combining accent become the one accented letter
+a keyboard types), and the markup Goodreads leaves in titles and reviews (``<br/>``, ``<i>``,
+``&amp;``) becomes plain text: line breaks and paragraphs stay, tags go.
 
 ``write_library`` turns records back into the same 24 columns, in the forms Goodreads writes:
 ISBNs quoted for spreadsheets (``="0307377334"``), dates as ``YYYY/MM/DD``, line breaks in
 reviews as ``<br/>``, the series back in the title ("Harrow the Ninth (The Locked Tomb, #2)").
+A text cell a spreadsheet would run as a formula (one starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) is written with a single quote in front, as OWASP recommends, and
+reading such a cell back takes the quote off again, so the site's own export imports unchanged.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +40,8 @@ from .text import (
     NotText,
     decode,
     format_slashed_date,
+    isbn10_valid,
+    isbn13_valid,
     name_from_last_first,
     name_last_first,
     normalize_space,
@@ -64,6 +78,20 @@ COLUMNS = (
     "Read Count",
     "Owned Copies",
 )
+# Columns of older exports the site has no place for; they are read past and named in the
+# report.
+OLDER_COLUMNS = (
+    "Recommended For",
+    "Recommended By",
+    "Original Purchase Date",
+    "Original Purchase Location",
+    "Condition",
+    "Condition Description",
+    "BCID",
+)
+# Columns of every export that are read but not kept: the site computes its own average, and
+# the shelves' positions are Goodreads' ordering.
+NOT_KEPT_COLUMNS = ("Average Rating", "Bookshelves with positions")
 # Without these a file is not a library export. Older exports lack some of the other columns
 # (and carry a few more); what is missing reads as empty.
 REQUIRED_COLUMNS = ("Book Id", "Title", "Author", "My Rating", "Exclusive Shelf")
@@ -79,6 +107,18 @@ MAX_COUNT = 10_000
 # "Harrow the Ninth (The Locked Tomb, #2)": a last parenthesis with a number sign in it.
 _SERIES = re.compile(r"(?P<title>.*?\S)\s+\((?P<series>[^()]*#[^()]*)\)")
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# The markup Goodreads lets readers use in reviews (and that turns up in titles): a paragraph
+# or block ends in a blank line, a <br> in a line break, any other of these tags goes and its
+# text stays. Anything else in angle brackets ("a <3 b") is the reader's own text.
+_BLOCK_TAGS = "p|div|blockquote|h[1-6]|ul|ol|li|pre|hr"
+_INLINE_TAGS = "a|b|i|u|s|em|strong|strike|del|ins|sup|sub|span|small|big|font|img|code|cite|q"
+_BLOCK = re.compile(rf"</?(?:{_BLOCK_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_INLINE = re.compile(rf"</?(?:{_INLINE_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+# "Edith Grossman (Translator)": a name and, in parentheses at its end, the part it played.
+_ROLE = re.compile(r"(?P<name>.*?\S)\s*\((?P<role>[^()]+)\)")
+# What a spreadsheet takes as the start of a formula (OWASP's "CSV injection" list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"", "false", "no", "0"}
 _BINARY = "This is not a CSV file: it holds binary data."
@@ -97,6 +137,10 @@ class RowError:
         return f"row {self.row}: {self.message}"
 
 
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
 @dataclass(frozen=True)
 class LibraryRow:
     """One book of a reader's library, as a Goodreads export describes it."""
@@ -106,6 +150,8 @@ class LibraryRow:
     series: str  # "The Locked Tomb, #2", or ""
     author: str
     additional_authors: tuple[str, ...] = ()
+    # The part each additional author played where the row says it ("Translator"), else "".
+    additional_roles: tuple[str, ...] = ()
     isbn10: str = ""
     isbn13: str = ""
     rating: int = 0  # 0: not rated
@@ -140,6 +186,8 @@ class ParsedLibrary:
     rows: tuple[LibraryRow, ...]
     errors: tuple[RowError, ...]
     rows_total: int  # book rows in the file, good and bad
+    warnings: tuple[RowError, ...] = ()  # values dropped from rows that were kept
+    ignored_columns: tuple[str, ...] = ()  # the file's columns the site does not keep
 
 
 # Titles and reviews in the forms Goodreads writes them.
@@ -159,12 +207,39 @@ def join_title(title: str, series: str) -> str:
     return f"{title} ({series})" if series else title
 
 
+def text_from_markup(text: str) -> str:
+    """Plain text from Goodreads' markup: ``<br/>`` a line break, a paragraph or other block a
+    blank line around it, other tags dropped with their text kept, ``&amp;`` and the like
+    read. Nothing in the result is markup: the site escapes it wherever it shows it."""
+    text = _LINE_BREAK.sub("\n", text)
+    text = _BLOCK.sub("\n\n", text)
+    text = _INLINE.sub("", text)
+    text = html.unescape(text)
+    return text
+
+
 def review_from_goodreads(text: str) -> str:
-    return _LINE_BREAK.sub("\n", text)
+    text = text_from_markup(text)
+    if "\n\n\n" in text or text.startswith("\n\n") or text.endswith("\n\n"):
+        # Only blocks make these: one blank line between paragraphs, none around them.
+        text = _BLANK_LINES.sub("\n\n", text).strip("\n")
+    return text
 
 
 def review_to_goodreads(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br/>")
+
+
+def neutralize_formula(cell: str) -> str:
+    """A text cell as a spreadsheet shows it rather than runs it: ``'=1+1`` for ``=1+1``."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def restore_formula(cell: str) -> str:
+    """The text ``neutralize_formula`` was given: the quote it added taken off again."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
 
 
 # Reading.
@@ -206,7 +281,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
 
 def parse_library(text: str) -> ParsedLibrary:
     """Every row of an export, read and checked; nothing is written anywhere."""
-    text = without_bom(text)
+    text = nfc(without_bom(text))
     if "\x00" in text:
         raise LibraryFileError(_BINARY)
     if not text.strip():
@@ -226,8 +301,14 @@ def parse_library(text: str) -> ParsedLibrary:
             "and upload the CSV file it gives you."
         )
     index = {column: header.index(column) for column in COLUMNS if column in header}
+    ignored = tuple(
+        column
+        for column in dict.fromkeys(header)
+        if column and (column not in COLUMNS or column in NOT_KEPT_COLUMNS)
+    )
     rows: list[LibraryRow] = []
     errors: list[RowError] = []
+    warnings: list[RowError] = []
     total = 0
     for number, record in records:
         if not any(cell.strip() for cell in record):
@@ -238,14 +319,22 @@ def parse_library(text: str) -> ParsedLibrary:
                 RowError(number, f"{len(record)} fields where the header has {len(header)}")
             )
             continue
-        values = {column: record[i] for column, i in index.items()}
-        row, problems = _parse_row(number, values)
+        values = {column: restore_formula(record[i]) for column, i in index.items()}
+        row, problems, dropped = _parse_row(number, values)
         errors.extend(RowError(number, problem) for problem in problems)
+        if row is not None:
+            warnings.extend(RowError(number, warning) for warning in dropped)
         if row is not None:
             rows.append(row)
     if not total:
         raise LibraryFileError("The export has a header but no books.")
-    return ParsedLibrary(rows=tuple(rows), errors=tuple(errors), rows_total=total)
+    return ParsedLibrary(
+        rows=tuple(rows),
+        errors=tuple(errors),
+        rows_total=total,
+        warnings=tuple(warnings),
+        ignored_columns=ignored,
+    )
 
 
 class _RowReader:
@@ -254,6 +343,7 @@ class _RowReader:
     def __init__(self, values: dict[str, str]):
         self.values = values
         self.problems: list[str] = []
+        self.warnings: list[str] = []
 
     def text(self, column: str, *, limit_key: str | None = None, normalize=True) -> str:
         value = self.values.get(column, "")
@@ -289,10 +379,17 @@ class _RowReader:
             return None
 
     def isbn(self, column: str, pattern: re.Pattern, length: int) -> str:
+        """The ISBN, or "" (and a warning: the row is good without it) when it is not one."""
         raw = self.values.get(column, "")
         isbn = unquote_isbn(raw)
         if isbn and not pattern.fullmatch(isbn):
-            self.problems.append(f"{column} {raw.strip()} is not an ISBN of {length} characters")
+            self.warnings.append(
+                f"{column} {raw.strip()} is not an ISBN of {length} characters; left out"
+            )
+            return ""
+        valid = isbn10_valid if length == 10 else isbn13_valid
+        if isbn and not valid(isbn):
+            self.warnings.append(f"{column} {isbn} has a wrong check digit; left out")
             return ""
         return isbn
 
@@ -305,12 +402,30 @@ class _RowReader:
         return False
 
 
-def _parse_row(number: int, values: dict[str, str]) -> tuple[LibraryRow | None, list[str]]:
+def _additional_authors(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Names and roles, in the row's order: "A, Edith Grossman (Translator)" gives
+    ``("A", "Edith Grossman"), ("", "Translator")``."""
+    names: list[str] = []
+    roles: list[str] = []
+    for part in value.split(","):
+        part = normalize_space(part)
+        match = _ROLE.fullmatch(part)
+        name, role = (match["name"], normalize_space(match["role"])) if match else (part, "")
+        if name:
+            names.append(name)
+            roles.append(role)
+    return tuple(names), tuple(roles)
+
+
+def _parse_row(
+    number: int, values: dict[str, str]
+) -> tuple[LibraryRow | None, list[str], list[str]]:
+    """The row, or None; the problems that leave it out; the warnings about what was dropped."""
     read = _RowReader(values)
     goodreads_id = read.text("Book Id", limit_key="goodreads_id")
     if goodreads_id and not goodreads_id.isdigit():
         read.problems.append(f"Book Id {goodreads_id} is not a Goodreads book number")
-    title, series = split_title(read.text("Title", normalize=False))
+    title, series = split_title(text_from_markup(read.text("Title", normalize=False)))
     if not title:
         read.problems.append("no Title")
     if len(title) > MAX_LENGTHS["title"]:
@@ -322,13 +437,7 @@ def _parse_row(number: int, values: dict[str, str]) -> tuple[LibraryRow | None, 
     author = read.text("Author") or name_from_last_first(values.get("Author l-f", ""))
     if len(author) > MAX_LENGTHS["author"]:
         read.problems.append(f"Author is longer than {MAX_LENGTHS['author']} characters")
-    additional = tuple(
-        name
-        for name in (
-            normalize_space(part) for part in values.get("Additional Authors", "").split(",")
-        )
-        if name
-    )
+    additional, roles = _additional_authors(values.get("Additional Authors", ""))
     if any(len(name) > MAX_LENGTHS["author"] for name in additional):
         read.problems.append(
             f"an Additional Author is longer than {MAX_LENGTHS['author']} characters"
@@ -357,6 +466,7 @@ def _parse_row(number: int, values: dict[str, str]) -> tuple[LibraryRow | None, 
         series=series,
         author=author,
         additional_authors=additional,
+        additional_roles=roles if any(roles) else (),
         isbn10=read.isbn("ISBN", ISBN10, 10),
         isbn13=read.isbn("ISBN13", ISBN13, 13),
         rating=rating,
@@ -378,24 +488,42 @@ def _parse_row(number: int, values: dict[str, str]) -> tuple[LibraryRow | None, 
         row=number,
     )
     if read.problems:
-        return None, read.problems
-    return row, []
+        return None, read.problems, []
+    return row, [], read.warnings
 
 
 # Writing.
 
 
-class _Echo:
-    """A file-like object that hands back what is written to it, for streaming."""
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
-    def write(self, value: str) -> str:
-        return value
+
+def _csv_line(cells) -> str:
+    """One line of CSV as Goodreads writes it: a cell quoted only when it holds a comma, a
+    quote or a line break. (The csv module would leave a lone carriage return unquoted when
+    lines end in a line feed, and a reader would take it for the end of the row.)"""
+    out = []
+    for cell in cells:
+        text = str(cell)
+        if _NEEDS_QUOTES.search(text):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out) + "\n"
+
+
+def _cell(value):
+    """A value as the export writes it: text that could run as a formula neutralized;
+    numbers (a year such as -400 is one to a spreadsheet too) as they are."""
+    return neutralize_formula(value) if isinstance(value, str) else value
 
 
 def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
-    """The CSV text of an export, a line (one book) at a time, header first."""
-    writer = csv.writer(_Echo(), lineterminator="\n")
-    yield writer.writerow(COLUMNS)
+    """The CSV text of an export, a line (one book) at a time, header first.
+
+    The ISBN columns keep Goodreads' ``="…"`` quoting (digits only inside); every other text
+    cell goes through ``neutralize_formula``.
+    """
+    yield _csv_line(COLUMNS)
     positions: Counter[str] = Counter()
     for row in rows:
         shelves = [row.exclusive_shelf] if row.exclusive_shelf != "read" else []
@@ -404,15 +532,16 @@ def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
         for name in shelves:
             positions[name] += 1
             with_positions.append(f"{name} (#{positions[name]})")
-        yield writer.writerow(
-            (
+        cells = [
+            _cell(value)
+            for value in (
                 row.goodreads_id,
                 row.full_title,
                 row.author,
                 name_last_first(row.author),
                 ", ".join(row.additional_authors),
-                quote_isbn(row.isbn10),
-                quote_isbn(row.isbn13),
+                "",  # the ISBNs, quoted below
+                "",
                 row.rating,
                 row.average_rating,
                 row.publisher,
@@ -431,4 +560,6 @@ def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
                 row.read_count,
                 row.owned_copies,
             )
-        )
+        ]
+        cells[5:7] = quote_isbn(row.isbn10), quote_isbn(row.isbn13)
+        yield _csv_line(cells)

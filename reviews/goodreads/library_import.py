@@ -1,11 +1,15 @@
 """A reader's Goodreads library in and out of the database.
 
 ``library_import`` writes what ``library.parse_library`` read onto one reader's shelves, a
-chunk of rows per transaction so that progress shows while it runs. Every rating, shelf and
-review goes through ``reviews.services``, which moves the book figures with it; what a shelf
-entry carries besides its shelf (dates, read count, copies, private notes, the reader's own
-shelves) is written on the entry afterwards. Importing the same file again changes nothing; a
-newer export changes what changed.
+chunk of rows per transaction so that progress shows while it runs. A chunk is written in bulk:
+its new books, authors, shelf entries, ratings and reviews each in one INSERT, what changed in
+one UPDATE per table, and the figures it moves in one UPDATE for its books and one for the
+reader (``reviews.counters.books_moved``), with the reader's rows of those books and the books
+themselves locked meanwhile, so that what the reader does in another tab waits for the chunk
+or is seen by it. A chunk the database refuses in bulk (a row too long for a column, a shelf
+entry the reader made in between) is written again a row at a time through
+``reviews.services``, so that only the bad row is left out. Importing the same file again
+changes nothing; a newer export changes what changed.
 
 Books are found by Goodreads id, then ISBN-13, then ISBN-10, then title and author (ignoring
 case); a book found any way but the first counts only if it has no Goodreads id of its own
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import reduce
@@ -32,8 +37,9 @@ from django.utils import timezone
 
 from accounts.models import LibraryImport
 from books.models import Author, Book
-from config.orm import changes, save_changed
-from reviews import services
+from config.orm import changes, save_changed, save_fields
+from reviews import counters, services
+from reviews.language import detect_language
 from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
 
 from .library import LibraryFileError, LibraryRow, ParsedLibrary, RowError, parse_library
@@ -63,6 +69,8 @@ class ImportReport:
     unchanged: int = 0
     books_created: int = 0  # books new to the site
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # values dropped, rows kept
+    ignored_columns: list[str] = field(default_factory=list)  # the file's, not kept here
 
     @property
     def bad_rows(self) -> int:
@@ -86,6 +94,8 @@ class ImportReport:
             unchanged=data.get("unchanged", 0),
             books_created=data.get("books_created", 0),
             errors=[RowError(e["row"], e["message"]) for e in data.get("errors", [])],
+            warnings=[RowError(e["row"], e["message"]) for e in data.get("warnings", [])],
+            ignored_columns=list(data.get("ignored_columns", [])),
         )
 
 
@@ -124,13 +134,26 @@ def _book_values(row: LibraryRow, book: Book | None = None) -> dict:
         "format": row.binding,
         "publisher": row.publisher,
         "year_published": year if year and year > 0 else None,
-        # A date cannot hold a year before the common era ("-400"); such a book goes without.
+        # The row states a year only: stored as its January 1 and marked so, pages show the
+        # year alone. A date cannot hold a year before the common era ("-400"); such a book
+        # goes without.
         "first_published": datetime.date(original, 1, 1) if original and original > 0 else None,
         "goodreads_id": row.goodreads_id,
     }
     if book is not None and book.title.casefold() != row.title.casefold():
         del values["series"]
     return values
+
+
+def _fill_book(book: Book, row: LibraryRow) -> list[str]:
+    """Fill what ``book`` leaves blank from the row; set, not saved. Returns the fields."""
+    filled = changes(book, _book_values(row, book), blanks_only=True)
+    for name, value in filled.items():
+        setattr(book, name, value)
+    if "first_published" in filled:
+        book.first_published_year_only = True
+        filled["first_published_year_only"] = True
+    return list(filled)
 
 
 def _entry_values(row: LibraryRow) -> dict:
@@ -145,6 +168,34 @@ def _entry_values(row: LibraryRow) -> dict:
     if row.date_added:
         values["date_added"] = row.date_added
     return values
+
+
+class _Candidates:
+    """Books a row may turn out to be, by ISBN and by title (ignoring case)."""
+
+    def __init__(self):
+        self.by_key: dict[tuple[str, str], list[Book]] = defaultdict(list)
+
+    def append(self, book: Book) -> None:
+        for key in (("isbn13", book.isbn13), ("isbn10", book.isbn10)):
+            if key[1]:
+                self.by_key[key].append(book)
+        self.by_key[("title", _folded(book.title))].append(book)
+
+    def extend(self, books: Iterable[Book]) -> None:
+        for book in books:
+            self.append(book)
+
+    def may_match(self, row: LibraryRow) -> bool:
+        keys = [("isbn13", row.isbn13), ("isbn10", row.isbn10)]
+        if row.author:
+            keys += [("title", _folded(row.title)), ("title", _folded(row.full_title))]
+        return any(
+            not row.goodreads_id or not book.goodreads_id
+            for key in keys
+            if key[1]
+            for book in self.by_key.get(key, ())
+        )
 
 
 class _LibraryWriter:
@@ -183,14 +234,14 @@ class _LibraryWriter:
         isbn13s = {row.isbn13 for row in unknown if row.isbn13}
         isbn10s = {row.isbn10 for row in unknown if row.isbn10}
         titles = {title for row in unknown if row.author for title in (row.title, row.full_title)}
-        self.candidates: list[Book] = []
+        self.candidates = _Candidates()
         if isbn13s or isbn10s or titles:
             books = Book.objects.filter(
                 Q(isbn13__in=isbn13s) | Q(isbn10__in=isbn10s) | Q(_upper_in("title", titles))
             )
             if all(row.goodreads_id for row in unknown):
                 books = books.filter(goodreads_id="")
-            self.candidates = list(books.only("title", "isbn10", "isbn13", "goodreads_id"))
+            self.candidates.extend(books.only("title", "isbn10", "isbn13", "goodreads_id"))
 
         # Authors are given only to a book that is new or here without any.
         authorless = [
@@ -216,6 +267,36 @@ class _LibraryWriter:
         return by_id
 
     def write(self, rows: list[LibraryRow]) -> None:
+        """Write a chunk of rows in bulk; if the database refuses that, a row at a time."""
+        by_id = self._read_ahead(rows)
+        pending = []
+        for row in rows:
+            book_id = self._unchanged(row, by_id)
+            if book_id is None:
+                pending.append(row)
+            else:
+                self.rows_by_book[book_id] = row.row
+                self.report.unchanged += 1
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                batch = _Batch(self, by_id)
+                done = batch.write(pending)
+        except (IntegrityError, DataError) as error:
+            logger.info("library import: a chunk is written row by row: %s", error)
+            # What the chunk changed was rolled back: forget what was remembered of it.
+            self._load()
+            self.write_rows(pending)
+            return
+        self.report.books_created += len(batch.new_books)
+        self.report.errors.extend(batch.refused)
+        for row, outcome, book_id in done:
+            self.rows_by_book[book_id] = row.row
+            setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+
+    def write_rows(self, rows: list[LibraryRow]) -> None:
+        """Write rows one at a time, each in a transaction of its own."""
         by_id = self._read_ahead(rows)
         for row in rows:
             book_id = self._unchanged(row, by_id)
@@ -289,20 +370,13 @@ class _LibraryWriter:
     def _may_match(self, row: LibraryRow) -> bool:
         """Whether ``_match`` may find a book for the row: whether a candidate has its ISBN or
         (ignoring case) its title."""
-        titles = {_folded(row.title), _folded(row.full_title)} if row.author else set()
-        return any(
-            (not row.goodreads_id or not book.goodreads_id)
-            and (
-                (row.isbn13 and book.isbn13 == row.isbn13)
-                or (row.isbn10 and book.isbn10 == row.isbn10)
-                or _folded(book.title) in titles
-            )
-            for book in self.candidates
-        )
+        return self.candidates.may_match(row)
 
     def _match(self, row: LibraryRow) -> Book | None:
         """The book a row without a known Goodreads id means: by ISBN-13, ISBN-10, then
         title and author, in one query (none when no candidate may be it)."""
+        if not self._may_match(row):
+            return None
         keys = []
         if row.isbn13:
             keys.append(Q(isbn13=row.isbn13))
@@ -314,7 +388,7 @@ class _LibraryWriter:
                 authors__name__iexact=row.author,
             )
             keys.append(Q(pk__in=by_title.values("pk")))
-        if not keys or not self._may_match(row):
+        if not keys:
             return None
         books = Book.objects.filter(reduce(or_, keys))
         if row.goodreads_id:
@@ -335,11 +409,14 @@ class _LibraryWriter:
         if book is None:
             book = self._match(row)
         if book is None:
-            book = Book.objects.create(**_book_values(row))
+            values = _book_values(row)
+            book = Book.objects.create(
+                **values, first_published_year_only=values["first_published"] is not None
+            )
             self._add_authors(book, row)
             self.report.books_created += 1
         else:
-            save_changed(book, _book_values(row, book), blanks_only=True)
+            save_fields(book, _fill_book(book, row))
             if not book.authors.all():
                 self._add_authors(book, row)
         if row.goodreads_id:
@@ -431,6 +508,304 @@ class _LibraryWriter:
         return ("updated" if changed else "unchanged"), book.pk
 
 
+class _Batch:
+    """One chunk of rows written in bulk for a ``_LibraryWriter`` (see the module docstring).
+
+    Rows that cannot be written (a shelf of the wrong kind, a book already written by another
+    row) are reported and left out before anything is written.
+    """
+
+    def __init__(self, writer: _LibraryWriter, by_id: dict[str, Book]):
+        self.writer = writer
+        self.user = writer.user
+        self.by_id = by_id
+        self.today = timezone.localdate()
+        self.book_deltas: dict[int, Counter] = defaultdict(Counter)
+        self.reader_deltas: Counter = Counter()
+
+    def write(self, rows: list[LibraryRow]) -> list[tuple[LibraryRow, str, int]]:
+        """Write the rows; return each written row with its count and its book's id."""
+        planned = self._plan_books(rows)
+        self._create_shelves()
+        self._create_books(planned)
+        done = self._write_reading(planned)
+        counters.books_moved(self.book_deltas)
+        counters.reader_moved(self.user.pk, self.reader_deltas)
+        return done
+
+    # Books and shelves.
+
+    def _plan_books(self, rows: list[LibraryRow]) -> list[tuple[LibraryRow, Book]]:
+        """Each row's book: found here, or new (not saved yet); refused rows reported."""
+        writer = self.writer
+        self.refused: list[RowError] = []
+        self.new_books: list[tuple[Book, LibraryRow]] = []
+        self.authorless: list[tuple[Book, LibraryRow]] = []  # books here without authors
+        self.new_shelves: list[ReaderShelf] = []
+        planned: list[tuple[LibraryRow, Book]] = []
+        used: dict[int, int] = {}  # id(book) -> row, for books of this chunk
+        for row in rows:
+            try:
+                if row.exclusive_shelf not in SHELVES_BY_NAME:
+                    self._shelf(row.exclusive_shelf, exclusive=True)
+                for name in row.shelves:
+                    self._shelf(name, exclusive=False)
+                book = self._book(row)
+                earlier = writer.rows_by_book.get(book.pk) if book.pk else None
+                earlier = earlier or used.get(id(book))
+                if earlier:
+                    raise _RowRefused(f"the same book as row {earlier}")
+            except _RowRefused as refusal:
+                self.refused.append(RowError(row.row, str(refusal)))
+                continue
+            used[id(book)] = row.row
+            planned.append((row, book))
+        return planned
+
+    def _shelf(self, name: str, *, exclusive: bool) -> ReaderShelf:
+        shelves = self.writer.shelves
+        shelf = shelves.get(name)
+        if shelf is None:
+            shelf = ReaderShelf(user=self.user, name=name, exclusive=exclusive)
+            shelves[name] = shelf
+            self.new_shelves.append(shelf)
+        elif shelf.exclusive != exclusive:
+            kind = "an exclusive shelf" if shelf.exclusive else "a shelf that is not exclusive"
+            raise _RowRefused(f"the shelf {name} is {kind} here")
+        return shelf
+
+    def _new_book_for(self, row: LibraryRow) -> Book | None:
+        """A book an earlier row of the chunk brings that this row means too."""
+        title_keys = {_folded(row.title), _folded(row.full_title)} if row.author else set()
+        for book, earlier in self.new_books:
+            if row.goodreads_id and book.goodreads_id:
+                continue
+            if (
+                (row.isbn13 and book.isbn13 == row.isbn13)
+                or (row.isbn10 and book.isbn10 == row.isbn10)
+                or (
+                    _folded(book.title) in title_keys
+                    and _folded(earlier.author) == _folded(row.author)
+                )
+            ):
+                return book
+        return None
+
+    def _book(self, row: LibraryRow) -> Book:
+        writer, by_id = self.writer, self.by_id
+        book = by_id.get(row.goodreads_id) if row.goodreads_id else None
+        if book is None:
+            book = self._new_book_for(row) or writer._match(row)
+        if book is None:
+            values = _book_values(row)
+            book = Book(**values, first_published_year_only=values["first_published"] is not None)
+            self.new_books.append((book, row))
+        else:
+            if book.pk:
+                save_fields(book, _fill_book(book, row))
+                if not book.authors.all():
+                    self.authorless.append((book, row))
+                writer.candidates.append(book)
+        if row.goodreads_id:
+            by_id[row.goodreads_id] = book
+        return book
+
+    def _create_shelves(self) -> None:
+        if self.new_shelves:
+            ReaderShelf.objects.bulk_create(self.new_shelves)
+
+    def _create_books(self, planned) -> None:
+        writer = self.writer
+        if self.new_books:
+            Book.objects.bulk_create([book for book, _row in self.new_books])
+            writer.candidates.extend(book for book, _row in self.new_books)
+        needing = [*self.new_books, *self.authorless]
+        if not needing:
+            return
+        # Authors: found here ignoring case (the first of equal names), or new.
+        wanted = list(dict.fromkeys(name for _book, row in needing for name in row.authors))
+        maybe = [
+            name
+            for name in wanted
+            if name.casefold() not in writer.authors and _folded(name) in writer.author_keys
+        ]
+        found: dict[str, Author] = {}
+        for batch in _chunks(maybe, LOOKUP_BATCH_SIZE):
+            for author in Author.objects.filter(_upper_in("name", batch)).order_by("pk"):
+                found.setdefault(_folded(author.name), author)
+        new_authors = []
+        for name in wanted:
+            key = name.casefold()
+            if key in writer.authors:
+                continue
+            author = found.get(_folded(name))
+            if author is None:
+                author = Author(name=name)
+                new_authors.append(author)
+                writer.author_keys.add(_folded(name))
+            writer.authors[key] = author
+        Author.objects.bulk_create(new_authors)
+        # Added in the row's order, so that the first author stays first.
+        Through = Book.authors.through
+        links = []
+        for book, row in needing:
+            author_ids = dict.fromkeys(writer.authors[name.casefold()].pk for name in row.authors)
+            links.extend(Through(book_id=book.pk, author_id=pk) for pk in author_ids)
+        Through.objects.bulk_create(links)
+
+    # The reader's shelves, ratings and reviews.
+
+    def _write_reading(self, planned) -> list[tuple[LibraryRow, str, int]]:
+        writer, user = self.writer, self.user
+        book_ids = [book.pk for _row, book in planned]
+        # The reader's rows of these books as they are now, locked until the chunk is written.
+        entries = {
+            entry.book_id: entry
+            for entry in ShelfEntry.objects.select_for_update()
+            .filter(user=user, book_id__in=book_ids)
+            .prefetch_related("own_shelves")
+        }
+        ratings = {
+            rating.book_id: rating
+            for rating in Rating.objects.select_for_update().filter(user=user, book_id__in=book_ids)
+        }
+        reviews = {
+            review.book_id: review
+            for review in Review.objects.select_for_update().filter(user=user, book_id__in=book_ids)
+        }
+        now = timezone.now()
+        new_entries, changed_entries, new_links = [], [], []
+        unlinked: dict[int, set[int]] = {}
+        new_ratings, changed_ratings, removed_ratings = [], [], []
+        new_reviews, changed_reviews = [], []
+        done = []
+        for row, book in planned:
+            entry = entries.get(book.pk)
+            standard = SHELVES_BY_NAME.get(row.exclusive_shelf, "")
+            wanted = {writer.shelves[name].pk for name in row.shelves}
+            if not standard:
+                wanted.add(writer.shelves[row.exclusive_shelf].pk)
+            values = _entry_values(row)
+            changed = False
+            if entry is None:
+                entry = ShelfEntry(
+                    user=user, book=book, shelf=standard, **{"date_added": self.today, **values}
+                )
+                new_entries.append((entry, wanted))
+                self._shelf_moved(book.pk, "", standard)
+            else:
+                if entry.shelf != standard:
+                    self._shelf_moved(book.pk, entry.shelf, standard)
+                    values["shelf"] = standard
+                fields = changes(entry, values)
+                if fields:
+                    for name, value in fields.items():
+                        setattr(entry, name, value)
+                    entry.updated_at = now
+                    changed_entries.append(entry)
+                    changed = True
+                current = {own.pk for own in entry.own_shelves.all()}
+                if current != wanted:
+                    new_links.extend((entry, pk) for pk in wanted - current)
+                    if current - wanted:
+                        unlinked[entry.pk] = current - wanted
+                    changed = True
+            writer.entries[book.pk] = entry
+
+            rating = ratings.get(book.pk)
+            old = rating.stars if rating else None
+            stars = row.rating or None
+            if stars != old:
+                changed = True
+                if rating is None:
+                    new_ratings.append(Rating(user=user, book=book, stars=stars))
+                elif stars is None:
+                    removed_ratings.append(rating.pk)
+                else:
+                    rating.stars, rating.updated_at = stars, now
+                    changed_ratings.append(rating)
+                self._rating_moved(book.pk, old, stars)
+            writer.ratings[book.pk] = stars
+
+            review = reviews.get(book.pk)
+            if row.review and review is None:
+                review = Review(
+                    user=user,
+                    book=book,
+                    body=row.review,
+                    spoiler=row.spoiler,
+                    date=row.date_read or row.date_added or self.today,
+                    language=detect_language(row.review),
+                    rating=stars,
+                )
+                new_reviews.append(review)
+                self.book_deltas[book.pk]["reviews_count"] += 1
+                self.reader_deltas["reviews_count"] += 1
+                changed = True
+            elif review is not None:
+                wanted_review = {"rating": stars} if stars != old else {}
+                if row.review and (review.body, review.spoiler) != (row.review, row.spoiler):
+                    wanted_review |= {
+                        "body": row.review,
+                        "spoiler": row.spoiler,
+                        "language": detect_language(row.review),
+                    }
+                    changed = True
+                fields = changes(review, wanted_review)
+                if fields:
+                    for name, value in fields.items():
+                        setattr(review, name, value)
+                    review.updated_at = now
+                    changed_reviews.append(review)
+            if review is not None:
+                writer.reviews[book.pk] = review
+
+            outcome = "created" if entry.pk is None else ("updated" if changed else "unchanged")
+            done.append((row, outcome, book.pk))
+
+        ShelfEntry.objects.bulk_create([entry for entry, _wanted in new_entries])
+        new_links.extend((entry, pk) for entry, wanted in new_entries for pk in wanted)
+        Through = ShelfEntry.own_shelves.through
+        for entry_id, gone in unlinked.items():
+            Through.objects.filter(shelfentry_id=entry_id, readershelf_id__in=gone).delete()
+        Through.objects.bulk_create(
+            Through(shelfentry_id=entry.pk, readershelf_id=pk) for entry, pk in new_links
+        )
+        if changed_entries:
+            fields = {"shelf", "updated_at", *_entry_values_fields()}
+            ShelfEntry.objects.bulk_update(changed_entries, sorted(fields))
+        Rating.objects.bulk_create(new_ratings)
+        if changed_ratings:
+            Rating.objects.bulk_update(changed_ratings, ["stars", "updated_at"])
+        if removed_ratings:
+            Rating.objects.filter(pk__in=removed_ratings).delete()
+        Review.objects.bulk_create(new_reviews)
+        if changed_reviews:
+            Review.objects.bulk_update(
+                changed_reviews, ["rating", "body", "spoiler", "language", "updated_at"]
+            )
+        return done
+
+    def _shelf_moved(self, book_id: int, old: str, new: str) -> None:
+        for shelf, step in ((old, -1), (new, +1)):
+            if shelf in counters.SHELF_COUNTERS:
+                field = counters.SHELF_COUNTERS[shelf]
+                self.book_deltas[book_id][field] += step
+                self.reader_deltas[field] += step
+
+    def _rating_moved(self, book_id: int, old: int | None, new: int | None) -> None:
+        if old is not None:
+            self.book_deltas[book_id][f"ratings_{old}"] -= 1
+        if new is not None:
+            self.book_deltas[book_id][f"ratings_{new}"] += 1
+        if (old is None) != (new is None):
+            self.reader_deltas["ratings_count"] += 1 if old is None else -1
+
+
+def _entry_values_fields() -> tuple[str, ...]:
+    return ("date_added", "date_read", "read_count", "owned_copies", "private_notes")
+
+
 def library_import(
     *,
     user,
@@ -442,7 +817,11 @@ def library_import(
     ``progress`` is called after each chunk with the number of rows handled so far (bad rows
     count as handled from the start).
     """
-    report = ImportReport(errors=list(library.errors))
+    report = ImportReport(
+        errors=list(library.errors),
+        warnings=list(library.warnings),
+        ignored_columns=list(library.ignored_columns),
+    )
     writer = _LibraryWriter(user, report)
     rows = list(library.rows)
     handled = library.rows_total - len(rows)

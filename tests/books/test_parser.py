@@ -757,6 +757,16 @@ def test_long_prose_is_refused():
     assert caught.value.line == 1
 
 
+def test_long_prose_after_chrome_is_refused_naming_its_own_line():
+    prose = " ".join(["Some words that go on and on."] * 40)
+    text = "Jump to ratings and reviews\nRate this book\n\n\n" + prose + "\n\n446 pages\n"
+    with pytest.raises(PageError, match="too long to be a title") as caught:
+        parse_page(text)
+    assert caught.value.line == 5
+    assert "first line" not in str(caught.value)
+    assert str(caught.value).startswith("line 5: not a book page: the title should be on this line")
+
+
 def test_html_is_refused():
     html = "<!DOCTYPE html>\n<html><head><title>Memoirs</title></head>\n<body></body></html>\n"
     with pytest.raises(PageError, match="HTML") as caught:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from reviews.goodreads.page import BookPage, PageError, load_page, parse_page
 from reviews.goodreads.page_import import import_page
+from tests.books import page_layouts
 
 SOURCE_PAGE = Path(__file__).parent.parent / "fixtures" / "memoirs_of_a_revolutionary.txt"
 SOURCE_TEXT = SOURCE_PAGE.read_text(encoding="utf-8")
@@ -219,3 +220,81 @@ def test_whatever_the_parser_accepts_can_be_stored(db, index, number, words):
     if page is not None:
         summary = import_page(page, dry_run=True)  # writes everything, then rolls it back
         assert summary.book is not None
+
+
+# --- copies cut off at a line --------------------------------------------------------------
+
+SOURCE_ROWS = SOURCE_TEXT.split("\n")
+
+
+def cut_at(line: int, characters: int, rows: list[str] = SOURCE_ROWS) -> str:
+    """The page (the source page unless ``rows`` says otherwise) up to line ``line``, then
+    ``characters`` of the next line."""
+    rest = rows[line][:characters] if line < len(rows) else ""
+    return "\n".join(rows[:line] + ([rest] if rest else []))
+
+
+def assert_warned_or_refused_with_a_line(
+    line: int, characters: int, strict: bool, rows: list[str] = SOURCE_ROWS
+) -> None:
+    text = cut_at(line, characters, rows)
+    try:
+        page = parse_page(text, strict=strict)
+    except PageError as error:
+        refusal = error
+    else:
+        refusal = None
+    if refusal is not None:
+        assert refusal.line is not None, f"cut at line {line}: {refusal}"
+        assert 1 <= refusal.line <= text.count("\n") + 1
+        return
+    assert page.title == "Memoirs of a Revolutionary"
+    reaches_the_closing_line = text.count("Displaying 1 - 30 of 97 review") == 2
+    if not reaches_the_closing_line:
+        assert page.warnings, f"cut at line {line} (+{characters}) imported without a warning"
+        assert not strict, f"cut at line {line} (+{characters}) accepted by strict"
+        assert "page ends" in " ".join(page.warnings)
+    assert len(page.reviews) <= 26
+
+
+@fuzz
+@given(
+    line=st.integers(min_value=1, max_value=len(SOURCE_ROWS)),
+    characters=st.integers(min_value=0, max_value=300),
+    strict=st.booleans(),
+)
+def test_a_copy_cut_at_a_line_is_imported_with_a_warning_or_refused_with_its_line(
+    line, characters, strict
+):
+    assert_warned_or_refused_with_a_line(line, characters, strict)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_copy_cut_after_every_line_is_imported_with_a_warning_or_refused_with_its_line(strict):
+    for line in range(1, len(SOURCE_ROWS) + 1):
+        for characters in (0, 4):  # at the line's end, and four characters into the next
+            assert_warned_or_refused_with_a_line(line, characters, strict)
+
+
+# The same for a copy of the whole browser window (tab title, menus, blank lines between the
+# elements, genres, buttons): its title is still the page's own wherever it is cut.
+BROWSER_ROWS = page_layouts.browser_copy().split("\n")
+
+
+@fuzz
+@given(
+    line=st.integers(min_value=1, max_value=len(BROWSER_ROWS)),
+    characters=st.integers(min_value=0, max_value=300),
+    strict=st.booleans(),
+)
+def test_a_browser_copy_cut_at_a_line_is_imported_with_a_warning_or_refused_with_its_line(
+    line, characters, strict
+):
+    assert_warned_or_refused_with_a_line(line, characters, strict, BROWSER_ROWS)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_browser_copy_cut_after_every_line_is_imported_with_a_warning_or_refused(strict):
+    for line in range(1, len(BROWSER_ROWS) + 1):
+        for characters in (0, 4):
+            assert_warned_or_refused_with_a_line(line, characters, strict, BROWSER_ROWS)

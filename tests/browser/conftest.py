@@ -63,9 +63,9 @@ PASSWORDS = {"ada": "a-long-passphrase-1", "grace": "a-long-passphrase-2"}
 
 def _sign_in(page: Page, user, password: str | None = None) -> Page:
     page.goto(reverse("account_login"))
-    page.get_by_label("Login").fill(user.username)
+    page.get_by_label("Username or e-mail").fill(user.username)
     page.get_by_label("Password").fill(password or PASSWORDS[user.username])
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     account = page.get_by_role("navigation", name="Account")
     expect(account.get_by_role("link", name=user.username, exact=True)).to_be_visible()
     return page

@@ -54,18 +54,18 @@ def review_by(page: Page, username: str):
 def test_a_newcomer_signs_up_and_is_signed_in(page, django_user_model):
     page.goto(reverse("home"))
     account = page.get_by_role("navigation", name="Account")
-    account.get_by_role("link", name="Join").click()
+    account.get_by_role("link", name="Sign up").click()
 
     page.get_by_label("Email").fill("newcomer@example.org")
     page.get_by_label("Username").fill("newcomer")
     page.get_by_label("Password:", exact=True).fill("turning-pages-at-night")
     page.get_by_label("Password (again)").fill("turning-pages-at-night")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
     profile = account.get_by_role("link", name="newcomer", exact=True)
     expect(profile).to_be_visible()
     expect(account.get_by_role("button", name="Sign out")).to_be_visible()
-    expect(account.get_by_role("link", name="Join")).to_have_count(0)
+    expect(account.get_by_role("link", name="Sign up")).to_have_count(0)
     newcomer = django_user_model.objects.get(username="newcomer")
     expect(profile).to_have_attribute("href", newcomer.get_absolute_url())
     profile.click()

@@ -170,3 +170,21 @@ def test_a_page_imported_again_keeps_the_likes_and_hiding_of_its_reviews(
     book.refresh_from_db()
     assert book.reviews_count == visible - 1
     call_command("recount", "--check", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_a_review_whose_opening_was_rewritten_is_updated_in_place(page):
+    book = page_import.import_page(page).book
+    buck = Review.objects.get(book=book, imported_reviewer__name="Buck")
+    rewritten = dataclasses.replace(page.reviews[0], body="Rewritten. " + page.reviews[0].body)
+    assert rewritten.source_key != page.reviews[0].source_key
+
+    summary = page_import.import_page(
+        dataclasses.replace(page, reviews=(rewritten, *page.reviews[1:]))
+    )
+
+    assert (summary.created["reviews"], summary.updated["reviews"]) == (0, 1)
+    buck.refresh_from_db()
+    assert (buck.source_key, buck.body.startswith("Rewritten.")) == (rewritten.source_key, True)
+    assert book.reviews.count() == 26
+    call_command("recount", "--check", verbosity=0)

@@ -5,18 +5,26 @@ import sys
 import pytest
 from django.core.management.utils import get_random_secret_key
 
+from tests.conftest import REDIS_TEST_URL
+
 from .helpers import BASE_DIR, clean_environment
 
 
-@pytest.fixture
-def production_env() -> dict[str, str]:
+def production_environment() -> dict[str, str]:
     """What a production deployment sets, and nothing else."""
     return {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": get_random_secret_key(),
         "DJANGO_ALLOWED_HOSTS": "books.example.org",
         "DJANGO_HTTPS": "1",
+        "REDIS_URL": REDIS_TEST_URL,
+        "DJANGO_SITE_URL": "https://books.example.org",
     }
+
+
+@pytest.fixture
+def production_env() -> dict[str, str]:
+    return production_environment()
 
 
 @pytest.fixture

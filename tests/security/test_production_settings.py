@@ -19,6 +19,7 @@ from django.core.management.utils import get_random_secret_key
 from django.urls import reverse
 
 from config.settings.environment import env_file
+from tests.conftest import REDIS_TEST_URL
 
 from .helpers import BASE_DIR, clean_environment
 
@@ -90,6 +91,8 @@ def test_the_web_servers_entry_points_default_to_production(run_django, entry_po
         DJANGO_SETTINGS_MODULE=None,
         DJANGO_DEBUG="1",
         DJANGO_SECRET_KEY=get_random_secret_key(),
+        REDIS_URL=REDIS_TEST_URL,
+        DJANGO_SITE_URL="https://books.example.org",
     )
 
     assert refused.returncode != 0
@@ -160,7 +163,7 @@ def test_production_defaults_are_https_only(settings_in, production_env):
     assert values["X_FRAME_OPTIONS"] == "DENY"
     assert values["SECURE_CONTENT_TYPE_NOSNIFF"] is True
     assert values["SECURE_REFERRER_POLICY"] == "same-origin"
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "config.cache.FallbackRedisCache"
     assert values["STORAGES"]["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )
@@ -169,13 +172,12 @@ def test_production_defaults_are_https_only(settings_in, production_env):
 def test_behind_a_proxy_settings_come_from_the_environment(settings_in, production_env):
     values = settings_in(
         HTTPS_SETTINGS,
-        **production_env,
+        **{**production_env, "REDIS_URL": "redis://127.0.0.1:6379/15"},
         DJANGO_SECURE_PROXY_SSL_HEADER="1",
         DJANGO_CSRF_TRUSTED_ORIGINS="https://books.example.org, https://www.books.example.org",
         DJANGO_USE_X_FORWARDED_HOST="1",
         DJANGO_HSTS_SECONDS="3600",
         DJANGO_HSTS_PRELOAD="1",
-        REDIS_URL="redis://127.0.0.1:6379/15",
     )
 
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
@@ -186,7 +188,7 @@ def test_behind_a_proxy_settings_come_from_the_environment(settings_in, producti
     assert values["USE_X_FORWARDED_HOST"] is True
     assert values["SECURE_HSTS_SECONDS"] == 3600
     assert values["SECURE_HSTS_PRELOAD"] is True
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "config.cache.FallbackRedisCache"
     assert values["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/15"
 
 
@@ -278,7 +280,9 @@ def test_a_env_file_is_read_and_the_process_environment_wins(settings_in, tmp_pa
         f"DJANGO_SECRET_KEY={key}\n"
         "DJANGO_ALLOWED_HOSTS=books.example.org,www.books.example.org\n"
         "export DJANGO_HSTS_SECONDS=3600\n"
-        "DJANGO_CSRF_TRUSTED_ORIGINS='https://books.example.org'\n",
+        "DJANGO_CSRF_TRUSTED_ORIGINS='https://books.example.org'\n"
+        f"REDIS_URL={REDIS_TEST_URL}\n"
+        "DJANGO_SITE_URL=https://books.example.org\n",
         encoding="utf-8",
     )
 
@@ -311,7 +315,7 @@ def test_the_test_settings_do_not_read_a_env_file(settings_in, tmp_path):
 
     assert local["ALLOWED_HOSTS"] == ["books.example.org"]
     assert local["TASKS"]["default"]["BACKEND"].endswith(".DatabaseBackend")
-    assert local["CACHES"]["default"]["BACKEND"].endswith(".RedisCache")
+    assert local["CACHES"]["default"]["BACKEND"] == "config.cache.FallbackRedisCache"
     assert test["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]", "testserver"]
     assert test["TASKS"]["default"]["BACKEND"].endswith(".ImmediateBackend")
     assert test["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

@@ -1,25 +1,12 @@
 """Rate limits: sign-in, sign-up and password reset (allauth), and what readers do (rate, shelve,
 review, like), counted in the cache every worker shares."""
 
-import uuid
-
 import pytest
-import redis
 from django.core.cache import caches
-from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from reviews import ratelimit, services
 from reviews.models import Like, Rating, Review, ShelfEntry
-
-REDIS_LOCATION = "redis://127.0.0.1:6379/15"
-DATABASE_CACHE = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "shelfmark_cache",
-    }
-}
 
 
 def fail_to_sign_in(client, login: str, times: int) -> None:
@@ -88,39 +75,6 @@ def test_password_reset_mails_to_one_address_are_limited(client, reader, mailout
 
     assert refused.status_code == 429
     assert len(mailoutbox) == 5
-
-
-def test_the_database_cache_holds_the_limits(client, reader, settings):
-    settings.CACHES = DATABASE_CACHE
-    call_command("createcachetable", verbosity=0)
-
-    fail_to_sign_in(client, reader.username, 5)
-    refused = sign_in(client, reader.username, "a-long-passphrase-1")
-
-    assert "Too many failed login attempts" in refused.content.decode()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key FROM shelfmark_cache")
-        keys = [row[0] for row in cursor.fetchall()]
-    assert any("login_failed" in key for key in keys)
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The cache in Redis (database 15), under a prefix of its own, removed afterwards."""
-    prefix = f"shelfmark-test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_LOCATION,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    server = redis.Redis.from_url(REDIS_LOCATION)
-    yield server, prefix
-    keys = server.keys(f"{prefix}:*")
-    if keys:
-        server.delete(*keys)
-    server.close()
 
 
 def test_redis_holds_the_limits_for_every_worker(client, reader, redis_cache):
@@ -279,19 +233,6 @@ def test_a_script_asking_for_json_gets_json(low_limits, source_book, their_revie
 
     assert refused.status_code == 429
     assert refused.json()["retry_after"] == 30
-
-
-def test_the_database_cache_counts_reader_actions(
-    low_limits, settings, source_book, reader, reader_client
-):
-    settings.CACHES = DATABASE_CACHE
-    call_command("createcachetable", verbosity=0)
-    url = reverse("reviews:rate", args=[source_book.pk])
-
-    statuses = [reader_client.post(url, {"stars": i % 5 + 1}).status_code for i in range(LIMIT + 1)]
-
-    assert statuses == [303] * LIMIT + [429]
-    assert rating_state(reader, source_book) == [LIMIT]
 
 
 def test_redis_counts_reader_actions(low_limits, redis_cache, source_book, reader, reader_client):

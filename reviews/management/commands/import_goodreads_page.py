@@ -24,7 +24,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict",
             action="store_true",
-            help="Refuse a page that ends before its closing 'Displaying ... reviews' line.",
+            help=(
+                "Refuse a page that ends before its closing 'Displaying ... reviews' line "
+                "(cut inside a review, the author's box, a blurb, or between parts)."
+            ),
         )
 
     def handle(self, *args, paths, dry_run=False, strict=False, verbosity=1, **options):

@@ -221,6 +221,28 @@ class Command(BaseCommand):
                 f"{s['ms']:6.1f} {large_ms:>6}  {verdict(failures)}"
             )
 
+        out("")
+        for name, data in results.items():
+            imported = data.get("library_import")
+            if not imported:
+                continue
+            per_row = imported["queries"] / imported["rows"]
+            failures = []
+            if imported["seconds"] > benchmark.LIBRARY_IMPORT_MAX_SECONDS:
+                failures.append(f"over {benchmark.LIBRARY_IMPORT_MAX_SECONDS:.0f}s")
+            if per_row > benchmark.LIBRARY_IMPORT_MAX_QUERIES_PER_ROW:
+                failures.append(
+                    f"over {benchmark.LIBRARY_IMPORT_MAX_QUERIES_PER_ROW:.0f} queries a row"
+                )
+            if imported["imported"] != imported["rows"]:
+                failures.append("rows missing")
+            ok &= not failures
+            out(
+                f"Library import, {name} ({imported['rows']} rows, first import): "
+                f"{imported['seconds']:.2f}s, {imported['queries']:,} queries "
+                f"({per_row:.2f} a row)  {verdict(failures)}"
+            )
+
         if large and large["generation_seconds"] is not None:
             seconds = large["generation_seconds"]
             failures = []

@@ -1,0 +1,129 @@
+"""A reader's settings: their profile, their data and the end of their account."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from config import images
+from config.orm import save_fields
+from reviews import counters
+from reviews.models import Like, Rating, Review, ShelfEntry
+
+from .forms import DeleteAccountForm, ProfileForm
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    """Display name, bio and picture; links to e-mail, password, data and deletion."""
+    user = request.user
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            profile = form.save(commit=False)
+            # Only what the form changed: the reader's counters may move meanwhile.
+            save_fields(profile, [name for name in form.changed_data if name in form.Meta.fields])
+            form.save_picture(profile)
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:settings")
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "primary_email": user.email},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def export_json(request):
+    """Everything the reader gave the site, as one JSON file."""
+    user = request.user
+    data = {
+        "exported_at": timezone.now(),
+        "account": {
+            "username": user.username,
+            "display_name": user.display_name,
+            "bio": user.bio,
+            "email": user.email,
+            "email_addresses": list(user.emailaddress_set.values("email", "verified", "primary")),
+            "date_joined": user.date_joined,
+            "has_picture": bool(user.avatar_large),
+        },
+        "ratings": list(
+            Rating.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values("book_id", "book__title", "stars", "created_at", "updated_at")
+        ),
+        "shelves": list(
+            ShelfEntry.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values(
+                "book_id",
+                "book__title",
+                "shelf",
+                "date_added",
+                "date_read",
+                "read_count",
+                "owned_copies",
+                "private_notes",
+            )
+        ),
+        "reviews": list(
+            Review.objects.filter(user=user)
+            .order_by("date", "pk")
+            .values("id", "book_id", "book__title", "date", "rating", "spoiler", "body", "hidden")
+        ),
+        "likes": list(
+            Like.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values("review_id", "review__book__title", "created_at")
+        ),
+        "library_imports": list(
+            user.library_imports.order_by("created_at", "pk").values(
+                "file_name", "created_at", "status", "rows_total", "rows_done"
+            )
+        ),
+    }
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="shelfmark-{user.username}.json"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    """After the password, the reader's account goes with all they wrote; the figures of the
+    books and reviews they counted in are counted again."""
+    user = request.user
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        files = [getattr(user, rendition.field).name for rendition in user.AVATAR_RENDITIONS]
+        storage = user.avatar_small.storage
+        with transaction.atomic():
+            counters.delete_and_recount(get_user_model().objects.filter(pk=user.pk))
+            transaction.on_commit(lambda: images.delete_files(storage, files))
+        logout(request)
+        messages.success(request, "Your account and everything you wrote here are deleted.")
+        return redirect("home")
+    return render(
+        request,
+        "accounts/account_delete.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
