@@ -11,7 +11,7 @@ SOURCE_PAGE := tests/fixtures/memoirs_of_a_revolutionary.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-run run test lint format migrate reset clean
+.PHONY: install install-run run test lint format migrate reset clean screenshots
 
 # A developer's set-up: the site and the test tools.
 install: $(TEST_STAMP)
@@ -44,6 +44,11 @@ reset:
 # With COVERAGE=1 the run records coverage data as well (.ci/run does so); see pyproject.toml.
 test: install
 	$(BIN)/python -m $(if $(COVERAGE),coverage run -m pytest,pytest)
+
+# PNGs of the main pages at 390 and 1280 px into screenshots/, from a throw-away in-memory
+# database (DATABASE_URL is left out, so the database you work with is never touched).
+screenshots: install
+	env -u DATABASE_URL $(BIN)/python manage.py screenshots --output screenshots
 
 lint: install
 	$(BIN)/ruff check .

@@ -39,8 +39,9 @@ class User(AbstractUser):
 class LibraryImport(models.Model):
     """A Goodreads library export a reader uploaded, and how importing it went.
 
-    The file's text is kept here so that a background worker can read it; ``report`` holds the
-    outcome once the import has finished (see ``reviews.goodreads.library_import.ImportReport``).
+    The file's text is kept here so that a background worker can read it, and deleted (private
+    notes and all) when the import ends, done or failed; ``report`` then holds only what the
+    import's page shows (see ``reviews.goodreads.library_import.ImportReport``).
     """
 
     class Status(models.TextChoices):
@@ -55,9 +56,15 @@ class LibraryImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     file_name = models.CharField(max_length=255, blank=True)
-    csv_text = models.TextField()
+    csv_text = models.TextField(blank=True)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # The file's good rows written so far, in file order, saved with each chunk of them: an
+    # import taken up again starts after them.
+    rows_committed = models.PositiveIntegerField(default=0)
+    # Last sign of life from the worker running the import (saved with each chunk); a running
+    # import without one for LIBRARY_IMPORT_STALE_SECONDS is queued again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
 
     class Meta:

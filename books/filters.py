@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import F
 
+from .formats import clean_format
 from .models import Book
 
 # Each sort a reader can pick, with its label and the ordering it stands for. The first is the
@@ -24,14 +25,15 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def book_formats() -> list[str]:
-    """The formats the books on this site come in, each once."""
-    return list(
-        Book.objects.exclude(format="")
-        .order_by("format")
-        .values_list("format", flat=True)
-        .distinct()
-    )
+def book_formats() -> dict[str, list[str]]:
+    """The formats the books on this site come in, each once by its canonical name, with the
+    spellings stored for it (a book written since the last normalising may spell it its own
+    way)."""
+    stored = Book.objects.exclude(format="").values_list("format", flat=True).distinct()
+    formats: dict[str, list[str]] = {}
+    for spelling in stored:
+        formats.setdefault(clean_format(spelling), []).append(spelling)
+    return dict(sorted(formats.items(), key=lambda item: item[0].casefold()))
 
 
 class BookFilter(django_filters.FilterSet):
@@ -68,7 +70,9 @@ class BookFilter(django_filters.FilterSet):
         min_value=1,
         max_value=9999,
     )
-    format = django_filters.ChoiceFilter(label="Format", empty_label="Any format", choices=())
+    format = django_filters.ChoiceFilter(
+        label="Format", empty_label="Any format", choices=(), method="filter_format"
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[(value, label) for value, (label, _ordering) in SORTS.items()],
@@ -82,7 +86,11 @@ class BookFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["format"].extra["choices"] = [(name, name) for name in book_formats()]
+        self.formats = book_formats()
+        self.filters["format"].extra["choices"] = [(name, name) for name in self.formats]
+
+    def filter_format(self, queryset, name, value):
+        return queryset.filter(format__in=self.formats[value])
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

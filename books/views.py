@@ -21,6 +21,7 @@ from reviews.models import (
     ReadingSession,
     Review,
     ShelfEntry,
+    books_recently_reviewed,
     books_with_reader_state,
 )
 
@@ -33,38 +34,92 @@ from .models import (
     AuthorRedirect,
     Book,
     BookRedirect,
+    prefetch_authors,
 )
 
-# How many books each part of the home page shows.
+# How many books each shelf of the home page shows.
 HOME_FEATURED = 6
 HOME_POPULAR = 10
 HOME_RECENT = 10
-HOME_CURRENT_READS = 5  # the signed-in reader's books in progress
+HOME_REVIEWED = 10
+HOME_READING = 10
+HOME_CURRENT_READS = 5  # the signed-in reader's books in progress, with their bars
 # How many matching authors the search page lists.
 SEARCH_AUTHORS_SHOWN = 30
 
 
 def home(request):
-    """Featured books, then the most rated, then the newest arrivals: each book shown once."""
-    books = Book.objects.with_authors()
-    featured = list(books.featured().order_by("-ratings_total", "title", "pk")[:HOME_FEATURED])
-    shown = [book.pk for book in featured]
-    popular = list(books.popular().exclude(pk__in=shown)[:HOME_POPULAR])
-    shown += [book.pk for book in popular]
-    recent = list(books.newest().exclude(pk__in=shown)[:HOME_RECENT])
-    context = {"featured": featured, "popular": popular, "recent": recent}
-    if request.user.is_authenticated:
+    """Shelves of covers. A visitor sees the featured books, the most rated, the recently
+    reviewed and the newest arrivals; a reader sees what they are reading and want to read,
+    then what is new. Each book is shown once."""
+    reader = request.user
+    shelves = _reader_shelves(reader) if reader.is_authenticated else _visitor_shelves()
+    prefetch_authors([book for shelf in shelves for book in shelf["books"]])
+    context = {shelf["key"]: shelf["books"] for shelf in shelves}
+    # A shelf with no books is left out; with none at all the site has no books yet.
+    context["shelves"] = [shelf for shelf in shelves if shelf["books"]]
+    if reader.is_authenticated:
         year = timezone.localdate().year
         context.update(
             year=year,
-            current_reads=list(
-                ReadingSession.objects.current_of(request.user)[:HOME_CURRENT_READS]
-            ),
-            challenge=ReadingChallenge.objects.with_progress(year)
-            .filter(user=request.user)
-            .first(),
+            current_reads=list(ReadingSession.objects.current_of(reader)[:HOME_CURRENT_READS]),
+            challenge=ReadingChallenge.objects.with_progress(year).filter(user=reader).first(),
         )
     return render(request, "books/home.html", context)
+
+
+def _shelf(key: str, title: str, books, *, more_url: str = "") -> dict:
+    return {"key": key, "title": title, "books": list(books), "more_url": more_url}
+
+
+def _new_shelves(shown: list[int]) -> list[dict]:
+    """The books reviewed last, then the books added last, leaving out those ``shown``."""
+    reviewed = _shelf(
+        "reviewed",
+        "Recently reviewed",
+        books_recently_reviewed(Book.objects.exclude(pk__in=shown), HOME_REVIEWED),
+    )
+    shown = shown + [book.pk for book in reviewed["books"]]
+    recent = _shelf(
+        "recent",
+        "New on Shelfmark",
+        Book.objects.newest().exclude(pk__in=shown)[:HOME_RECENT],
+    )
+    return [reviewed, recent]
+
+
+def _visitor_shelves() -> list[dict]:
+    featured = _shelf(
+        "featured",
+        "Featured",
+        Book.objects.featured().order_by("-ratings_total", "title", "pk")[:HOME_FEATURED],
+    )
+    shown = [book.pk for book in featured["books"]]
+    popular = _shelf(
+        "popular",
+        "Popular with readers",
+        Book.objects.popular().exclude(pk__in=shown)[:HOME_POPULAR],
+        more_url=reverse("books:list") + "?sort=ratings",
+    )
+    shown += [book.pk for book in popular["books"]]
+    return [featured, popular, *_new_shelves(shown)]
+
+
+def _reader_shelves(reader) -> list[dict]:
+    shelves = [
+        _shelf(
+            key,
+            label,
+            (entry.book for entry in ShelfEntry.objects.newest_on(reader, shelf, HOME_READING)),
+            more_url=reverse("accounts:library") + f"?shelf={shelf}",
+        )
+        for key, shelf, label in (
+            ("reading", ShelfEntry.Shelf.CURRENTLY_READING, "Currently reading"),
+            ("want", ShelfEntry.Shelf.WANT_TO_READ, "Want to read"),
+        )
+    ]
+    shown = [book.pk for shelf in shelves for book in shelf["books"]]
+    return [*shelves, *_new_shelves(shown)]
 
 
 def book_list(request):

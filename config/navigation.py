@@ -4,10 +4,32 @@ from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.utils.http import url_has_allowed_host_and_scheme
 
+# Page numbers shown around the current one, and at each end: 1 … 4 5 [6] 7 8 … 20.
+PAGES_EACH_SIDE = 2
+PAGES_AT_ENDS = 1
 
-def page_of(request, queryset, per_page: int) -> Page:
+
+class NumberedPage(Page):
+    """A page that knows which page numbers its links show."""
+
+    @property
+    def numbers(self) -> list:
+        """The numbers to link, with the paginator's ``ELLIPSIS`` where a run is left out."""
+        return list(
+            self.paginator.get_elided_page_range(
+                self.number, on_each_side=PAGES_EACH_SIDE, on_ends=PAGES_AT_ENDS
+            )
+        )
+
+
+class NumberedPaginator(Paginator):
+    def _get_page(self, *args, **kwargs):
+        return NumberedPage(*args, **kwargs)
+
+
+def page_of(request, queryset, per_page: int) -> NumberedPage:
     """The page of ``queryset`` that ``?page=`` asks for (the last one when past the end)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return NumberedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def query_string_without_page(request) -> str:

@@ -66,6 +66,29 @@ def books_with_reader_state(books, user):
     )
 
 
+# How many of the newest reviews are read per book that "recently reviewed" lists.
+RECENT_REVIEWS_PER_BOOK = 4
+
+
+def books_recently_reviewed(books, limit: int):
+    """Of ``books`` (a Book QuerySet), those with the newest visible reviews, each once, the
+    most recently reviewed first (``last_reviewed``): at most ``limit``.
+
+    Only the newest few reviews of the site are read, from an index, so a book reviewed many
+    times of late can leave the list shorter than ``limit``.
+    """
+    newest = (
+        Review.objects.visible()
+        .order_by("-date", "-pk")
+        .values("book_id")[: limit * RECENT_REVIEWS_PER_BOOK]
+    )
+    return (
+        books.filter(pk__in=newest)
+        .annotate(last_reviewed=models.Max("reviews__date", filter=Q(reviews__hidden=False)))
+        .order_by("-last_reviewed", "-pk")[:limit]
+    )
+
+
 class ReviewQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden=False)
@@ -182,6 +205,10 @@ class Review(models.Model):
                 condition=Q(hidden=False),
                 name="review_user_date_idx",
             ),
+            # The home page's "recently reviewed": the newest reviews of any book.
+            models.Index(
+                fields=["-date", "-id"], condition=Q(hidden=False), name="review_recent_idx"
+            ),
         ]
 
     def __str__(self):
@@ -248,6 +275,15 @@ class ReaderShelf(models.Model):
 
 
 class ShelfEntryQuerySet(models.QuerySet):
+    def newest_on(self, reader, shelf: str, limit: int):
+        """The ``limit`` entries the reader moved to ``shelf`` last, newest first, with books."""
+        return (
+            self.filter(user=reader, shelf=shelf)
+            .select_related("book")
+            .defer("private_notes")
+            .order_by("-updated_at", "-pk")[:limit]
+        )
+
     def newest_per_shelf(self, reader, limit: int, *, with_notes: bool = False):
         """The ``limit`` newest entries of each of the reader's three shelves, newest first,
         with their books and the reader's stars (``reader_stars``).

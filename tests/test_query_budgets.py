@@ -84,6 +84,7 @@ def pages(data: dict) -> dict[str, tuple[str, bool]]:
     profile = reverse("accounts:profile", kwargs={"username": data["heavy"].username})
     return {
         "home": (reverse("home"), False),
+        "home, signed in": (reverse("home"), True),
         "book": (book, False),
         "book, signed in": (book, True),
         "book, filtered reviews": (f"{book}?rating=4&sort=likes", False),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from books.formats import clean_format
 from books.models import STARS
 from config import placeholders
 
@@ -69,6 +70,13 @@ def average_meter(book):
     """The average drawn as five stars, partly filled (4.45 lights 89%, drawn as 90%), around
     the words of ``average_stars`` for a screen reader."""
     return {"book": book, "fill": fill_class(book.average_rating if book.ratings_total else 0)}
+
+
+@register.filter
+def format_name(text: str) -> str:
+    """A book's format by its canonical name ("paperback" -> "Paperback"), as the list's
+    format filter offers it."""
+    return clean_format(text or "")
 
 
 def _drawn_cover_url(book) -> str:

@@ -296,6 +296,15 @@ if MEDIA_S3_BUCKET:
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 
+# Uploads: no file larger than this is read past its cap (config/uploads.py); the largest the
+# site takes is a Goodreads library export (reviews.goodreads.library.MAX_FILE_BYTES).
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Background tasks (django-tasks), such as a reader's library import. "immediate" (the
 # default) runs a task at once inside the request that starts it, so `make run` needs no
 # second process; "database" queues it for `python manage.py db_worker`, as production should.
@@ -303,12 +312,23 @@ TASKS_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks.backends.database.DatabaseBackend",
 }
-TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "immediate").strip().lower()
-if TASKS_BACKEND not in TASKS_BACKENDS:
-    raise ImproperlyConfigured(
-        f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {TASKS_BACKEND!r}."
-    )
+
+
+def tasks_backend(default: str) -> str:
+    """The tasks backend DJANGO_TASKS_BACKEND names (``default`` when unset)."""
+    name = env_str("DJANGO_TASKS_BACKEND", default).strip().lower()
+    if name not in TASKS_BACKENDS:
+        raise ImproperlyConfigured(
+            f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {name!r}."
+        )
+    return name
+
+
+TASKS_BACKEND = tasks_backend("immediate")
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+# A library import still running without a sign of life from its worker for this long (a chunk
+# of rows takes well under a second) is queued again and goes on after its last chunk.
+LIBRARY_IMPORT_STALE_SECONDS = env_int("DJANGO_LIBRARY_IMPORT_STALE_SECONDS", 300)
 
 LOGGING = {
     "version": 1,

@@ -99,7 +99,10 @@ REQUIRED_COLUMNS = ("Book Id", "Title", "Author", "My Rating", "Exclusive Shelf"
 # The three shelves every reader has, by their Goodreads names.
 STANDARD_SHELVES = ("read", "currently-reading", "to-read")
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+# A Goodreads export of even a very large library (20,000 books) is about 5 MiB: 250 bytes a
+# row, more with long reviews. Past these a file is not a reader's library.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50_000
 # Beyond these a number is a slip of the keyboard.
 MAX_PAGES = 100_000
 MAX_COUNT = 10_000
@@ -279,8 +282,9 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         yield number, record
 
 
-def parse_library(text: str) -> ParsedLibrary:
-    """Every row of an export, read and checked; nothing is written anywhere."""
+def _header(text: str) -> tuple[str, Iterator[tuple[int, list[str]]], list[str]]:
+    """The text as it is read, its records after the header, and the header; or
+    ``LibraryFileError`` if the text is not an export."""
     text = nfc(without_bom(text))
     if "\x00" in text:
         raise LibraryFileError(_BINARY)
@@ -300,6 +304,19 @@ def parse_library(text: str) -> ParsedLibrary:
             + " column. Export your library from Goodreads (My Books, then Import and export) "
             "and upload the CSV file it gives you."
         )
+    return text, records, header
+
+
+def check_export(text: str) -> None:
+    """Refuse (``LibraryFileError``) a text that is not an export, reading its header only:
+    what an upload checks before the rows are read, later, by ``parse_library``."""
+    _header(text)
+
+
+def parse_library(text: str) -> ParsedLibrary:
+    """Every row of an export, read and checked; nothing is written anywhere. A file of more
+    than ``MAX_ROWS`` books is refused."""
+    text, records, header = _header(text)
     index = {column: header.index(column) for column in COLUMNS if column in header}
     ignored = tuple(
         column
@@ -314,6 +331,11 @@ def parse_library(text: str) -> ParsedLibrary:
         if not any(cell.strip() for cell in record):
             continue
         total += 1
+        if total > MAX_ROWS:
+            raise LibraryFileError(
+                f"The file has more than {MAX_ROWS:,} books; a Goodreads export of even a very "
+                "large library has fewer. Split it and import the parts one after another."
+            )
         if len(record) != len(header):
             errors.append(
                 RowError(number, f"{len(record)} fields where the header has {len(header)}")

@@ -31,11 +31,12 @@ from operator import or_
 
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Prefetch, Q, Value
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 from django.db.models.lookups import In
 from django.utils import timezone
 
 from accounts.models import LibraryImport
+from books.formats import clean_format
 from books.models import Author, Book
 from config.orm import changes, save_changed, save_fields
 from reviews import counters, services
@@ -131,7 +132,7 @@ def _book_values(row: LibraryRow, book: Book | None = None) -> dict:
         "isbn10": row.isbn10,
         "isbn13": row.isbn13,
         "pages": row.pages,
-        "format": row.binding,
+        "format": clean_format(row.binding),
         "publisher": row.publisher,
         "year_published": year if year and year > 0 else None,
         # The row states a year only: stored as its January 1 and marked so, pages show the
@@ -217,6 +218,19 @@ class _LibraryWriter:
         self.ratings = dict(Rating.objects.filter(user=user).values_list("book_id", "stars"))
         self.reviews = {review.book_id: review for review in Review.objects.filter(user=user)}
         self.authors: dict[str, Author] = {}
+
+    def remember(self, rows: list[LibraryRow], *, refused: set[int]) -> None:
+        """Take in the rows an earlier run of this import wrote (all but the ``refused``
+        ones): which book each is, so that a later row of the same book is refused as it
+        would have been in one run."""
+        written = [row for row in rows if row.row not in refused]
+        for batch in _chunks(written, LOOKUP_BATCH_SIZE):
+            by_id = self._read_ahead(batch)
+            for row in batch:
+                book = by_id.get(row.goodreads_id) if row.goodreads_id else None
+                book = book or self._match(row)
+                if book is not None:
+                    self.rows_by_book.setdefault(book.pk, row.row)
 
     def _read_ahead(self, rows: list[LibraryRow]) -> dict[str, Book]:
         """The chunk's books already here, by Goodreads id.
@@ -806,16 +820,65 @@ def _entry_values_fields() -> tuple[str, ...]:
     return ("date_added", "date_read", "read_count", "owned_copies", "private_notes")
 
 
+class ImportSuperseded(Exception):
+    """Another run of the same stored import has written the rows this run was about to."""
+
+
+def _write_errors(report: ImportReport, library: ParsedLibrary) -> list[RowError]:
+    """The errors the writing found (after those the reading found)."""
+    return report.errors[len(library.errors) :]
+
+
+def _chunk_claimed(job: LibraryImport, committed: int) -> None:
+    """Lock the stored import until the chunk commits; refuse the chunk if another run has
+    moved the import on (or ended it) since this run's last chunk."""
+    state = (
+        LibraryImport.objects.select_for_update()
+        .filter(pk=job.pk)
+        .values_list("status", "rows_committed")
+        .first()
+    )
+    finished = {LibraryImport.Status.DONE, LibraryImport.Status.FAILED}
+    if state is None or state[0] in finished or state[1] != committed:
+        raise ImportSuperseded(f"library import {job.pk} is run elsewhere")
+
+
+def _chunk_committed(
+    job: LibraryImport, library: ParsedLibrary, report: ImportReport, committed: int, handled: int
+) -> None:
+    """The checkpoint and the heartbeat, in the transaction that writes the chunk's rows."""
+    partial = {
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "books_created": report.books_created,
+        "errors": [asdict(error) for error in _write_errors(report, library)],
+    }
+    LibraryImport.objects.filter(pk=job.pk).update(
+        status=LibraryImport.Status.RUNNING,
+        rows_committed=committed,
+        rows_done=handled,
+        heartbeat_at=timezone.now(),
+        report={"partial": partial},
+    )
+
+
 def library_import(
     *,
     user,
     library: ParsedLibrary,
     progress: Callable[[int], None] | None = None,
+    job: LibraryImport | None = None,
 ) -> ImportReport:
     """Put every good row of ``library`` on ``user``'s shelves; report the bad ones.
 
     ``progress`` is called after each chunk with the number of rows handled so far (bad rows
     count as handled from the start).
+
+    With ``job`` (the stored import of this file) each chunk commits together with the job's
+    checkpoint and heartbeat, and the import starts after the rows an earlier run of the job
+    committed, with what that run reported. A chunk that another run of the job has written
+    meanwhile raises ``ImportSuperseded``, and nothing of it is written twice.
     """
     report = ImportReport(
         errors=list(library.errors),
@@ -824,11 +887,25 @@ def library_import(
     )
     writer = _LibraryWriter(user, report)
     rows = list(library.rows)
-    handled = library.rows_total - len(rows)
-    for chunk in _chunks(rows, CHUNK_SIZE):
+    committed = 0
+    if job is not None and job.rows_committed:
+        committed = job.rows_committed
+        partial = job.report.get("partial", {})
+        for name in ("created", "updated", "unchanged", "books_created"):
+            setattr(report, name, partial.get(name, 0))
+        refused = [RowError(e["row"], e["message"]) for e in partial.get("errors", [])]
+        report.errors.extend(refused)
+        writer.remember(rows[:committed], refused={error.row for error in refused})
+    handled = library.rows_total - len(rows) + committed
+    for chunk in _chunks(rows[committed:], CHUNK_SIZE):
         with transaction.atomic():
+            if job is not None:
+                _chunk_claimed(job, committed)
             writer.write(chunk)
-        handled += len(chunk)
+            committed += len(chunk)
+            handled += len(chunk)
+            if job is not None:
+                _chunk_committed(job, library, report, committed, handled)
         if progress is not None:
             progress(handled)
     report.errors.sort(key=lambda error: error.row)
@@ -836,26 +913,37 @@ def library_import(
 
 
 def library_import_run(library_import_id: int) -> ImportReport | None:
-    """Run a stored import from start to end, keeping its status and progress up to date.
+    """Run a stored import that waits for a worker, keeping its status, progress and heartbeat
+    up to date; an import taken up again (``reviews.tasks.library_imports_resume``) goes on
+    after its last committed chunk. Returns None if the import is not waiting (finished, or
+    run by another worker) or stops without a report.
 
-    A file refused at this point (it was checked on upload, so only a changed reader of it
-    would) ends the import as failed with the reason; nothing is written for it.
+    A file refused at this point (more rows than ``MAX_ROWS``, or a changed reader of it) ends
+    the import as failed with the reason; nothing is written for it. The uploaded text is
+    deleted when the import ends.
     """
-    job = LibraryImport.objects.select_related("user").filter(pk=library_import_id).first()
-    if job is None or job.finished:
+    now = timezone.now()
+    jobs = LibraryImport.objects.filter(pk=library_import_id)
+    claimed = jobs.filter(status=LibraryImport.Status.QUEUED).update(
+        status=LibraryImport.Status.RUNNING,
+        started_at=Coalesce("started_at", Value(now)),
+        heartbeat_at=now,
+    )
+    if not claimed:
         return None
-    jobs = LibraryImport.objects.filter(pk=job.pk)
-    jobs.update(status=LibraryImport.Status.RUNNING, started_at=timezone.now(), rows_done=0)
+    job = jobs.select_related("user").get()
     try:
         library = parse_library(job.csv_text)
-        jobs.update(rows_total=library.rows_total)
-        report = library_import(
-            user=job.user, library=library, progress=lambda done: jobs.update(rows_done=done)
-        )
+        jobs.update(rows_total=library.rows_total, heartbeat_at=timezone.now())
+        report = library_import(user=job.user, library=library, job=job)
+    except ImportSuperseded:
+        logger.info("library import %s: another worker runs it", job.pk)
+        return None
     except LibraryFileError as refusal:
         jobs.update(
             status=LibraryImport.Status.FAILED,
             finished_at=timezone.now(),
+            csv_text="",
             report={"failure": str(refusal)},
         )
         return None
@@ -864,16 +952,19 @@ def library_import_run(library_import_id: int) -> ImportReport | None:
         jobs.update(
             status=LibraryImport.Status.FAILED,
             finished_at=timezone.now(),
+            csv_text="",
             report={
                 "failure": "The import stopped on an error. The rows before it are saved; "
                 "importing the same file again finishes the rest without doubling anything."
             },
         )
         raise
-    jobs.update(
+    jobs.exclude(status__in=[LibraryImport.Status.DONE, LibraryImport.Status.FAILED]).update(
         status=LibraryImport.Status.DONE,
         finished_at=timezone.now(),
         rows_done=library.rows_total,
+        heartbeat_at=timezone.now(),
+        csv_text="",
         report=report.to_json(),
     )
     return report

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from books.formats import clean_format
 from books.models import Author, Blurb, Book
 from config.orm import save_changed
 from reviews import counters
@@ -171,7 +172,7 @@ def _book_values(page: BookPage, key: str) -> dict:
         "import_key": key,
         "description": page.description,
         "pages": page.pages,
-        "format": page.format,
+        "format": clean_format(page.format),
         "first_published": page.first_published,
         "imported_currently_reading": page.currently_reading or 0,
         "imported_want_to_read": page.want_to_read or 0,

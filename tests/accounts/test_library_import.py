@@ -7,17 +7,20 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import IntegrityError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks.backends.database.models import DBTaskResult
 
 from accounts.models import LibraryImport
 from books.models import Author, Book
 from reviews.counters import recount
+from reviews.goodreads import library as library_module
 from reviews.goodreads import library_import as service
-from reviews.goodreads.library import COLUMNS, MAX_FILE_BYTES, parse_library
+from reviews.goodreads.library import COLUMNS, MAX_FILE_BYTES, MAX_ROWS, parse_library
 from reviews.models import Rating, Review, ShelfEntry
 from reviews.services import rating_set, shelf_set
 from reviews.tasks import import_library
@@ -335,15 +338,117 @@ def test_a_file_that_is_not_an_export_is_refused_and_nothing_written(
     assert not DBTaskResult.objects.exists()
 
 
-def test_a_file_too_large_is_refused_and_nothing_written(reader_client, reader):
+@pytest.mark.parametrize(("padding", "refused"), [(0, False), (1, True)])
+def test_a_file_past_the_size_cap_is_stopped_while_it_is_read(
+    reader_client, reader, monkeypatch, padding, refused
+):
+    """Its bytes past the cap never reach the handlers that keep them (memory or a temporary
+    file), and the reader is told why."""
+    kept = []
+    keep = TemporaryFileUploadHandler.receive_data_chunk
+    monkeypatch.setattr(
+        TemporaryFileUploadHandler,
+        "receive_data_chunk",
+        lambda self, raw_data, start: kept.append(len(raw_data)) or keep(self, raw_data, start),
+    )
     data = EXPORT.read_bytes()
-    data += b" " * (MAX_FILE_BYTES + 1 - len(data))
+    data += b"\n" * (MAX_FILE_BYTES + padding - len(data))
+    assert MAX_FILE_BYTES == 10 * 1024 * 1024
 
     response = upload(reader_client, data)
 
+    assert sum(kept) <= MAX_FILE_BYTES
+    if not refused:
+        assert response.status_code == 302
+        job = LibraryImport.objects.get()
+        assert job.status == LibraryImport.Status.DONE, job.report
+        return
     assert response.status_code == 400
-    assert "The file is larger than 20 MiB" in response.content.decode()
+    assert "The file is larger than 10 MiB" in response.content.decode()
+    assert "This field is required" not in response.content.decode()
     assert not LibraryImport.objects.exists()
+    assert not ShelfEntry.objects.exists()
+
+
+@pytest.mark.parametrize(("with_token", "padding"), [(True, 1), (False, 0)])
+def test_the_upload_keeps_its_csrf_check_with_the_capped_reading(reader, with_token, padding):
+    """The view answers a file past the cap before it checks CSRF (a body that was not read
+    holds no token): a file past the cap gets the form error, never a 500, and a file within
+    it still needs its token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    client.get(reverse("accounts:library-import"))
+    token = client.cookies["csrftoken"].value
+    data = EXPORT.read_bytes()
+    data += b"\n" * (MAX_FILE_BYTES + padding - len(data))
+    # First, as the page's form sends it: a browser sends the fields in the page's order.
+    fields = {"csrfmiddlewaretoken": token} if with_token else {}
+    fields["file"] = SimpleUploadedFile("big.csv", data, content_type="text/csv")
+
+    response = client.post(reverse("accounts:library-import"), fields)
+
+    if with_token:
+        assert response.status_code == 400
+        assert "The file is larger than 10 MiB" in response.content.decode()
+    else:
+        assert response.status_code == 403
+    assert not LibraryImport.objects.exists()
+
+
+def test_a_request_past_the_size_cap_is_refused_before_its_body_is_read(reader_client, reader):
+    """The Content-Length alone refuses it: the test client's payload fails the test if more
+    is read than it holds."""
+    response = reader_client.post(
+        reverse("accounts:library-import"),
+        {"file": SimpleUploadedFile("big.csv", EXPORT.read_bytes(), content_type="text/csv")},
+        CONTENT_LENGTH=str(MAX_FILE_BYTES + 1024 * 1024),
+    )
+
+    assert response.status_code == 400
+    assert "The file is larger than 10 MiB" in response.content.decode()
+    assert not LibraryImport.objects.exists()
+
+
+@pytest.mark.parametrize(("first_minutes_ago", "refused"), [(61, False), (59, True)])
+def test_a_reader_may_start_three_imports_an_hour(
+    reader_client, reader, other_reader, first_minutes_ago, refused
+):
+    now = timezone.now()
+    for minutes_ago in (first_minutes_ago, 30, 10):
+        job = LibraryImport.objects.create(user=reader, status=LibraryImport.Status.DONE)
+        created = now - datetime.timedelta(minutes=minutes_ago)
+        LibraryImport.objects.filter(pk=job.pk).update(created_at=created)
+    LibraryImport.objects.create(user=other_reader)  # another reader's import does not count
+
+    response = upload(reader_client, csv_bytes(export_records()[:3]))
+
+    if not refused:
+        assert response.status_code == 302
+        assert LibraryImport.objects.filter(user=reader).count() == 4
+        return
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "You can start 3 imports an hour" in html
+    assert "try again in 1 minute" in html
+    assert LibraryImport.objects.filter(user=reader).count() == 3
+    assert not ShelfEntry.objects.exists()
+
+
+def test_a_file_past_the_row_cap_fails_in_the_worker_and_nothing_is_written(reader_client, reader):
+    assert MAX_ROWS == 50_000
+    lines = ["Book Id,Title,Author,My Rating,Exclusive Shelf"]
+    lines += [f"{n},Book {n},Ann Author,0,to-read" for n in range(1, MAX_ROWS + 2)]
+    data = "\n".join(lines).encode()
+
+    response = upload(reader_client, data)
+
+    assert response.status_code == 302
+    job = LibraryImport.objects.get()
+    assert job.status == LibraryImport.Status.FAILED
+    assert job.csv_text == ""
+    html = reader_client.get(job.get_absolute_url()).content.decode()
+    assert "more than 50,000 books" in html
+    assert not Book.objects.exists()
     assert not ShelfEntry.objects.exists()
 
 
@@ -387,25 +492,31 @@ def test_the_upload_form_page(reader_client):
 
 
 def test_with_a_worker_the_upload_returns_at_once_and_the_page_shows_progress(
-    reader_client, reader, settings
+    reader_client, reader, settings, monkeypatch
 ):
     settings.TASKS = DATABASE
     records = export_records()[:40]
+    parsed = []
+    parse_row = library_module._parse_row
+    monkeypatch.setattr(
+        library_module, "_parse_row", lambda *args: parsed.append(args) or parse_row(*args)
+    )
 
     response = upload(reader_client, csv_bytes(records))
 
     job = LibraryImport.objects.get()
     assert response["Location"] == job.get_absolute_url()
     assert job.status == LibraryImport.Status.QUEUED
+    assert not parsed  # the worker reads the rows, not the upload request
     assert not ShelfEntry.objects.exists()
     task = DBTaskResult.objects.get()
     assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
     html = reader_client.get(job.get_absolute_url()).content.decode()
     assert '<meta http-equiv="refresh" content="2">' in html
-    assert '<span class="rows-done">0</span> of <span class="rows-total">40</span>' in html
+    assert "Waiting to start" in html
 
     # Halfway, as a worker reports it.
-    LibraryImport.objects.filter(pk=job.pk).update(status="running", rows_done=20)
+    LibraryImport.objects.filter(pk=job.pk).update(status="running", rows_total=40, rows_done=20)
     html = reader_client.get(job.get_absolute_url()).content.decode()
     assert '<progress max="40" value="20">50%</progress>' in html
 
@@ -583,3 +694,29 @@ def test_a_chunk_the_database_refuses_in_bulk_is_written_row_by_row(
     assert job.report["books_created"] == Book.objects.count() == 30
     assert ShelfEntry.objects.filter(user=reader).count() == 30
     assert recount(fix=False) == []
+
+
+# What is kept once an import has ended.
+
+
+def test_the_uploaded_text_is_deleted_when_the_import_ends(reader_client, reader):
+    records = crafted_rows()
+    _page, job = import_through_pages(reader_client, csv_bytes(records))
+
+    assert job.status == LibraryImport.Status.DONE
+    assert job.csv_text == ""
+    assert "Lent to Sam" not in str(job.report)  # private notes are not in the report either
+    assert job.report["created"] == len(records)
+
+
+def test_the_uploaded_text_is_deleted_when_the_import_fails(reader_client, reader, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(service, "library_import", broken)
+    upload(reader_client, csv_bytes(crafted_rows()))
+
+    job = LibraryImport.objects.get()
+    assert job.status == LibraryImport.Status.FAILED
+    assert job.csv_text == ""
+    assert set(job.report) == {"failure"}

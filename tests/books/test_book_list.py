@@ -258,3 +258,44 @@ def test_highest_rated_needs_many_good_ratings_not_one(client):
     assert titles == ["Loved Widely", "Few Fans", "One Fan"]
     assert "Highest rated ranks books by a damped average" in response.content.decode()
     assert "Highest rated ranks" not in client.get(reverse("books:list")).content.decode()
+
+
+def page_links(html: str) -> list[str]:
+    """What the page numbers say, in order: numbers, "…" for a gap, "[n]" for the current."""
+    nav = re.search(r'<nav class="pagination".*?</nav>', html, re.S).group(0)
+    shown = []
+    for item in re.findall(r"<li>(.*?)</li>", nav, re.S):
+        number = re.sub(r"<[^>]+>|Page ", "", item).strip()
+        shown.append(f"[{number}]" if 'aria-current="page"' in item else number)
+    return shown
+
+
+def test_page_numbers_show_the_ends_and_the_pages_around_this_one(client, settings):
+    settings.BOOKS_PER_PAGE = 1
+    for n in range(20):
+        Book.objects.create(title=f"Volume {n:02}")
+
+    middle = client.get(LIST_URL, {"sort": "title", "page": 6}).text
+    first = client.get(LIST_URL, {"sort": "title"}).text
+    last = client.get(LIST_URL, {"sort": "title", "page": 20}).text
+
+    assert page_links(middle) == ["1", "…", "4", "5", "[6]", "7", "8", "…", "20"]
+    assert 'href="?sort=title&amp;page=5"' in middle
+    assert 'rel="prev" href="?sort=title&amp;page=5">Previous</a>' in middle
+    assert 'rel="next" href="?sort=title&amp;page=7">Next</a>' in middle
+    assert page_links(first) == ["[1]", "2", "3", "…", "20"]
+    assert "Previous</a>" not in first
+    assert page_links(last) == ["1", "…", "18", "19", "[20]"]
+    assert "Next</a>" not in last
+
+
+def test_one_page_shows_no_page_numbers(client):
+    Book.objects.create(title="Alone")
+
+    assert '<nav class="pagination"' not in client.get(LIST_URL).text
+
+
+def test_each_row_shows_a_cover(client, source_book):
+    row = re.search(r'<li class="book-card book-row">.*?</li>', client.get(LIST_URL).text, re.S)
+
+    assert 'class="cover cover-small"' in row.group(0)

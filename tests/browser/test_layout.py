@@ -11,6 +11,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from reviews import services
+from reviews.models import ShelfEntry
+from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -146,3 +148,62 @@ def test_the_header_folds_on_the_smallest_phone(page):
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= 320
     expect(search).to_have_text("Search")
+
+
+def shelve_some_books(reader, count: int) -> list:
+    """``count`` books on the reader's shelves in turn, every other one rated."""
+    shelves = list(ShelfEntry.Shelf.values)
+    books = []
+    for n in range(count):
+        book = BookFactory(
+            title=f"A rather long title for shelf book number {n}", format="paperback"
+        )
+        services.shelf_set(user=reader, book=book, shelf=shelves[n % 3])
+        if n % 2:
+            services.rating_set(user=reader, book=book, stars=1 + n % 5)
+        books.append(book)
+    return books
+
+
+def test_the_home_page_of_a_reader_with_shelves_and_of_one_without(
+    page, width, sign_in, source_book, reader, other_reader
+):
+    shelve_some_books(reader, 14)
+    sign_in(page, reader)
+    visit(page, reverse("home"), "home, a reader's shelves")
+    expect(page.get_by_role("heading", name="Currently reading")).to_be_visible()
+    page.context.clear_cookies()
+    sign_in(page, other_reader)
+    visit(page, reverse("home"), "home, empty shelves")
+    expect(page.get_by_text("Nothing on your shelves yet")).to_be_visible()
+
+
+def test_lists_with_page_numbers(page, width, settings, source_book, reader):
+    settings.BOOKS_PER_PAGE = 2
+    shelve_some_books(reader, 24)
+    visit(page, f"{reverse('books:list')}?sort=title&page=6", "books, page 6 of 13")
+    pages = page.get_by_role("navigation", name="Pages")
+    expect(pages.locator('[aria-current="page"]')).to_have_text("Page 6")
+    visit(page, f"{reverse('books:search')}?q=shelf&page=3", "search, page 3")
+    visit(page, f"{reverse('books:list')}?format=Paperback", "books, one format")
+
+
+def test_the_library_sorted_filtered_and_searched(reader_page, width, reader):
+    page = reader_page
+    shelve_some_books(reader, 12)
+    visit(page, reverse("accounts:library"), "library")
+    # Every date stays on one line.
+    heights = page.eval_on_selector_all(
+        ".library-table time", "els => els.map(el => el.getClientRects().length)"
+    )
+    assert heights
+    assert set(heights) == {1}
+    visit(page, f"{reverse('accounts:library')}?sort=author&shelf=read", "library, read by author")
+    visit(page, f"{reverse('accounts:library')}?sort=rating&rating=none", "library, not rated")
+    visit(page, f"{reverse('accounts:library')}?q=nothing-like-this", "library, nothing found")
+    page.goto(reverse("accounts:library"))
+    page.get_by_role("link", name="Want to read").first.click()
+    expect(page.get_by_role("link", name="Want to read").first).to_have_attribute(
+        "aria-current", "page"
+    )
+    check(page, "library, one shelf")

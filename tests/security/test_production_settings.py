@@ -77,6 +77,26 @@ def test_management_commands_in_production_refuse_without_a_secret_key(run_djang
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.parametrize("backend", ["immediate", "IMMEDIATE "])
+def test_production_refuses_to_run_tasks_inside_requests(run_django, production_env, backend):
+    """A library import run inside the upload request outlives gunicorn's worker timeout."""
+    result = run_django(
+        "-c", SETUP_WITH_PYTEST, **{**production_env, "DJANGO_TASKS_BACKEND": backend}
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_TASKS_BACKEND=immediate" in result.stderr
+    assert "db_worker" in result.stderr
+    assert "started" not in result.stdout
+
+
+def test_production_queues_tasks_for_a_worker_by_default(settings_in, production_env):
+    values = settings_in(["TASKS"], **production_env)
+
+    assert values["TASKS"]["default"]["BACKEND"].endswith(".DatabaseBackend")
+
+
 @pytest.mark.parametrize("entry_point", ["config.wsgi", "config.asgi"])
 def test_the_web_servers_entry_points_default_to_production(run_django, entry_point):
     """gunicorn (or an ASGI server) started without DJANGO_SETTINGS_MODULE gets production

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('books', '0007_damped_rating'),
-        ('reviews', '0005_review_body_max_length'),
+        ('reviews', '0006_recent_reviews_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,85 @@
+"""One name per format: the pure function, the migration that applied it to stored books, the
+list's format filter and the pages."""
+
+import importlib
+
+import pytest
+from django.apps import apps as django_apps
+from django.urls import reverse
+
+from books.formats import CANONICAL, clean_format
+from books.models import Book
+from tests.factories import BookFactory
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("paperback", "Paperback"),
+        ("Paperback", "Paperback"),
+        ("Broschiert", "Paperback"),
+        ("  Taschenbuch ", "Paperback"),
+        ("Hardcover", "Hardcover"),
+        ("Gebundene Ausgabe", "Hardcover"),
+        ("hardback", "Hardcover"),
+        ("Kindle Edition", "Kindle Edition"),
+        ("kindle", "Kindle Edition"),
+        ("E-book", "ebook"),
+        ("Audible Audio", "Audiobook"),
+        ("mass market paperback", "Mass Market Paperback"),
+        ("Audio CD", "Audio CD"),
+        ("library   binding", "Library binding"),
+        ("BOARD BOOK", "Board book"),
+        ("Spiral-bound", "Spiral-bound"),
+        ("Leather Bound", "Leather Bound"),
+        ("", ""),
+        ("   ", ""),
+    ],
+)
+def test_a_format_gets_its_canonical_name(text, expected):
+    assert clean_format(text) == expected
+
+
+def test_every_canonical_name_is_a_format_the_model_names():
+    assert set(CANONICAL.values()) == set(Book.Format.values)
+    assert all(clean_format(name) == name for name in Book.Format.values)
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_stored_books_their_canonical_format():
+    books = {
+        text: BookFactory(title=text or "none", format=text)
+        for text in ("paperback", "Broschiert", "Paperback", "hardback", "Board book", "")
+    }
+    migration = importlib.import_module("books.migrations.0010_normalise_formats")
+
+    migration.normalise_formats(django_apps, None)
+
+    stored = {text: Book.objects.get(pk=book.pk).format for text, book in books.items()}
+    assert stored == {
+        "paperback": "Paperback",
+        "Broschiert": "Paperback",
+        "Paperback": "Paperback",
+        "hardback": "Hardcover",
+        "Board book": "Board book",
+        "": "",
+    }
+
+
+@pytest.mark.django_db
+def test_the_list_offers_each_format_once_and_finds_every_spelling(client):
+    BookFactory(title="Soft", format="Paperback")
+    BookFactory(title="German soft", format="Broschiert")
+    BookFactory(title="Lower soft", format="paperback")
+    BookFactory(title="Boards", format="Hardcover")
+
+    response = client.get(reverse("books:list"), {"format": "Paperback"})
+
+    offered = [value for value, _label in response.context["filter"].form.fields["format"].choices]
+    assert offered == ["", "Hardcover", "Paperback"]
+    assert {book.title for book in response.context["books"]} == {
+        "Soft",
+        "German soft",
+        "Lower soft",
+    }
+    assert "Broschiert" not in response.text
