@@ -1,12 +1,15 @@
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from books.models import prefetch_authors
 from reviews.counters import SHELF_COUNTERS
-from reviews.models import Rating, Review, ShelfEntry
+from reviews.models import Rating, ReadingChallenge, ReadingSession, Review, ShelfEntry
 
 # How many of the latest books, ratings and reviews each part of a profile lists.
 PROFILE_LIST_LIMIT = 30
+# How many books read now, and finished lately, a profile lists.
+PROFILE_READS_LIMIT = 10
 
 
 def profile(request, username):
@@ -21,7 +24,16 @@ def profile(request, username):
     )
     ratings = list(Rating.objects.newest_of(reader)[:PROFILE_LIST_LIMIT])
     reviews = list(Review.objects.newest_of(reader)[:PROFILE_LIST_LIMIT])
-    prefetch_authors(row.book for row in (*entries, *ratings, *reviews))
+    current = list(ReadingSession.objects.current_of(reader)[:PROFILE_READS_LIMIT])
+    finished = list(
+        ReadingSession.objects.finished_in(None)
+        .filter(user=reader)
+        .select_related("book")
+        .order_by("-finished_on", "-pk")[:PROFILE_READS_LIMIT]
+    )
+    year = timezone.localdate().year
+    challenge = ReadingChallenge.objects.with_progress(year).filter(user=reader).first()
+    prefetch_authors(row.book for row in (*entries, *ratings, *reviews, *current, *finished))
     return render(
         request,
         "accounts/profile.html",
@@ -41,5 +53,9 @@ def profile(request, username):
             "ratings_total": reader.ratings_count,
             "reviews": reviews,
             "reviews_total": reader.reviews_count,
+            "current_reads": current,
+            "finished_reads": finished,
+            "challenge": challenge,
+            "year": year,
         },
     )

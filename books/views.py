@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
@@ -13,9 +14,11 @@ from django.views.decorators.http import require_safe
 from config import placeholders
 from config.navigation import page_of, placed_messages, query_string_without_page
 from reviews.filters import BookReviewFilter
-from reviews.forms import ReviewForm
+from reviews.forms import ProgressForm, ReviewForm
 from reviews.models import (
     Like,
+    ReadingChallenge,
+    ReadingSession,
     Review,
     ShelfEntry,
     books_recently_reviewed,
@@ -40,6 +43,7 @@ HOME_POPULAR = 10
 HOME_RECENT = 10
 HOME_REVIEWED = 10
 HOME_READING = 10
+HOME_CURRENT_READS = 5  # the signed-in reader's books in progress, with their bars
 # How many matching authors the search page lists.
 SEARCH_AUTHORS_SHOWN = 30
 
@@ -54,6 +58,13 @@ def home(request):
     context = {shelf["key"]: shelf["books"] for shelf in shelves}
     # A shelf with no books is left out; with none at all the site has no books yet.
     context["shelves"] = [shelf for shelf in shelves if shelf["books"]]
+    if reader.is_authenticated:
+        year = timezone.localdate().year
+        context.update(
+            year=year,
+            current_reads=list(ReadingSession.objects.current_of(reader)[:HOME_CURRENT_READS]),
+            challenge=ReadingChallenge.objects.with_progress(year).filter(user=reader).first(),
+        )
     return render(request, "books/home.html", context)
 
 
@@ -181,10 +192,17 @@ def book_detail(request, pk):
         review.placed_messages = placed.get(f"review_{review.pk}", [])
     own_review = None
     review_form = None
+    sessions = []
     if request.user.is_authenticated:
         own_review = Review.objects.filter(book=book, user=request.user).first()
         if own_review is None:
             review_form = ReviewForm(initial={"rating": book.reader_stars})
+        sessions = list(
+            ReadingSession.objects.of_book(request.user, book).prefetch_related("updates")
+        )
+    open_session = next((session for session in sessions if session.is_open), None)
+    if open_session is not None:
+        open_session.book = book
     return render(
         request,
         "books/book_detail.html",
@@ -210,6 +228,10 @@ def book_detail(request, pk):
             "review_form": review_form,
             "shelves": ShelfEntry.Shelf.choices,
             "star_choices": STARS,
+            "sessions": sessions,
+            "open_session": open_session,
+            "reads_count": sum(session.status == "finished" for session in sessions),
+            "progress_form": ProgressForm(),
         },
     )
 

@@ -2,7 +2,7 @@ from django import forms
 
 from books.models import STARS
 
-from .models import MAX_REVIEW_LENGTH, ShelfEntry
+from .models import CHALLENGE_MAX_BOOKS, MAX_REVIEW_LENGTH, ProgressUpdate, ShelfEntry
 
 STAR_CHOICES = [(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in STARS]
 
@@ -41,3 +41,40 @@ class ReviewForm(forms.Form):
         # Its fields share names with the review filters on the same page; their ids must not.
         kwargs.setdefault("auto_id", "id_review_%s")
         super().__init__(*args, **kwargs)
+
+
+class ProgressForm(forms.Form):
+    """Where the reader is: a number, read as a page or a percentage. The service says what
+    is wrong with a number that does not fit the book."""
+
+    amount = forms.IntegerField(label="Where you are")
+    unit = forms.ChoiceField(
+        label="Counted in",
+        choices=[("page", "page"), ("percent", "percent")],
+        initial="page",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note (optional, shown with your progress)",
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": ProgressUpdate.NOTE_MAX_LENGTH}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_progress_%s")
+        super().__init__(*args, **kwargs)
+
+
+class SessionDatesForm(forms.Form):
+    started_on = forms.DateField(
+        label="Started", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ended_on = forms.DateField(
+        label="Finished", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ChallengeForm(forms.Form):
+    books = forms.IntegerField(label="Books to read", min_value=1, max_value=CHALLENGE_MAX_BOOKS)
+    pages = forms.IntegerField(label="Pages to read (optional)", min_value=1, required=False)

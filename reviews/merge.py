@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
 
 from books.models import Author, AuthorRedirect, Blurb, Book, BookRedirect
 from config.orm import changes, save_fields
 
 from . import counters
-from .models import Like, Rating, Review, ShelfEntry
+from .models import Like, Rating, ReadingSession, Review, ShelfEntry
 
 # Fields a merge fills on the kept row when it has nothing there and a duplicate has something.
 AUTHOR_FILLABLE = (
@@ -284,6 +285,19 @@ def _merge_reviews(keep: Book, others: list[Book]) -> None:
     )
 
 
+def _merge_reading_sessions(keep: Book, others: list[Book]) -> None:
+    """Every read of the books is the reader's history and moves whole; where a reader was
+    reading more than one of them, the most recently updated read stays open and the others
+    are set aside."""
+    book_ids = [keep.pk, *(book.pk for book in others)]
+    open_reads = ReadingSession.objects.open().filter(book_id__in=book_ids)
+    staying, replaced_by = _pair_off(open_reads.only("pk", "user", "updated_at"), _reader)
+    ReadingSession.objects.filter(pk__in=[row.pk for row in replaced_by]).update(
+        status=ReadingSession.Status.STOPPED, stopped_on=timezone.localdate()
+    )
+    ReadingSession.objects.filter(book__in=others).update(book=keep)
+
+
 def _merge_authors(keep: Book, others: list[Book]) -> None:
     keep.authors.add(*Author.objects.filter(books__in=others).distinct())
 
@@ -304,6 +318,7 @@ BOOK_RELATIONS: dict[str, Callable[[Book, list[Book]], None]] = {
     "reviews.Rating.book": _merge_ratings,
     "reviews.ShelfEntry.book": _merge_shelf_entries,
     "reviews.Review.book": _merge_reviews,
+    "reviews.ReadingSession.book": _merge_reading_sessions,
     "books.Blurb.book": _merge_blurbs,
     "books.Book.authors": _merge_authors,
     "books.BookRedirect.book": _redirect_books,

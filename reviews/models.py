@@ -1,14 +1,20 @@
+import calendar
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length, RowNumber
+from django.db.models.functions import Coalesce, Length, RowNumber
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils import timezone
 
 from books.models import Book
 
 STARS_RANGE = Q(stars__gte=1) & Q(stars__lte=5)
+# A yearly goal above this is not a reading goal.
+CHALLENGE_MAX_BOOKS = 10_000
 # The longest review a reader may write: about 3,500 words, eight printed pages, longer than
 # any review we have seen on the book pages people import (the longest of the shipped page's
 # is 12,475 characters), yet small enough that a page of 30 reviews stays light.
@@ -383,3 +389,300 @@ class Like(models.Model):
 
     def __str__(self):
         return f"{self.user} likes review {self.review_id}"
+
+
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of ``year``: a range an index on a date can be read by."""
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+class ReadingSessionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ReadingSession.Status.READING)
+
+    def finished_in(self, year: int | None):
+        """Sessions finished in ``year`` (on a known date); all finished ones for None."""
+        finished = self.filter(status=ReadingSession.Status.FINISHED)
+        if year is None:
+            return finished
+        return finished.filter(finished_on__range=year_bounds(year))
+
+    def of_book(self, reader, book):
+        """A reader's sessions of a book, the latest first."""
+        return self.filter(user=reader, book=book).order_by(
+            models.F("started_on").desc(nulls_last=True), "-created_at", "-pk"
+        )
+
+    def current_of(self, reader):
+        """The books a reader is reading now, the latest moved first, with their books and the
+        latest progress note (``latest_note``)."""
+        latest = ProgressUpdate.objects.filter(session=models.OuterRef("pk")).order_by(
+            "-created_at", "-pk"
+        )
+        return (
+            self.open()
+            .filter(user=reader)
+            .select_related("book")
+            .annotate(latest_note=models.Subquery(latest.values("note")[:1]))
+            .order_by("-updated_at", "-pk")
+        )
+
+
+class ReadingSession(models.Model):
+    """One time a reader reads a book: started, then finished or set aside.
+
+    Either date may be unknown (a book read long ago, shelved as read). A reader has at most
+    one open session (``reading``) per book; reading it again starts another. The progress
+    fields hold the latest ``ProgressUpdate``, as a page, a percentage or both.
+    """
+
+    class Status(models.TextChoices):
+        READING = "reading", "Reading"
+        FINISHED = "finished", "Finished"
+        STOPPED = "stopped", "Set aside"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_sessions"
+    )
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="reading_sessions")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READING)
+    started_on = models.DateField(null=True, blank=True)
+    finished_on = models.DateField(null=True, blank=True)
+    stopped_on = models.DateField(null=True, blank=True)
+    progress_pages = models.PositiveIntegerField(null=True, blank=True)
+    progress_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReadingSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["reading", "finished", "stopped"]),
+                name="reading_session_known_status",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "book"],
+                condition=Q(status="reading"),
+                name="reading_session_one_open_per_book",
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_on__isnull=True) | Q(status="finished"),
+                name="reading_session_finish_date_when_finished",
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True) | Q(status="stopped"),
+                name="reading_session_stop_date_when_stopped",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(finished_on__isnull=True)
+                | Q(finished_on__gte=models.F("started_on")),
+                name="reading_session_finished_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(stopped_on__isnull=True)
+                | Q(stopped_on__gte=models.F("started_on")),
+                name="reading_session_stopped_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__isnull=True) | Q(progress_percent__lte=100),
+                name="reading_session_percent_range",
+            ),
+        ]
+        indexes = [
+            # The books a reader finished in a year (challenge, stats): a range of one reader's.
+            models.Index(
+                fields=["user", "finished_on"],
+                condition=Q(status="finished"),
+                name="reading_session_finished_idx",
+            ),
+            # A reader's sessions of one book (book page), and what they read now (home).
+            models.Index(fields=["user", "book"], name="reading_session_book_idx"),
+            models.Index(
+                fields=["user", "-updated_at", "-id"],
+                condition=Q(status="reading"),
+                name="reading_session_open_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} reading {self.book} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.READING
+
+    @property
+    def ended_on(self):
+        return self.finished_on if self.status == self.Status.FINISHED else self.stopped_on
+
+    @property
+    def days(self) -> int | None:
+        """How many days the reading took (the first and last day both count)."""
+        if self.status == self.Status.FINISHED and self.started_on and self.finished_on:
+            return (self.finished_on - self.started_on).days + 1
+        return None
+
+
+class ProgressUpdate(models.Model):
+    """Where a reader was in a book on a day: a page or a percentage, with a short note.
+
+    The note is public, like the session it belongs to.
+    """
+
+    NOTE_MAX_LENGTH = 280
+
+    session = models.ForeignKey(ReadingSession, on_delete=models.CASCADE, related_name="updates")
+    page = models.PositiveIntegerField(null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(page__isnull=False) & Q(percent__isnull=True))
+                | (Q(page__isnull=True) & Q(percent__isnull=False)),
+                name="progress_update_page_or_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__lte=100),
+                name="progress_update_percent_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "-created_at", "-id"], name="progress_update_idx")
+        ]
+
+    def __str__(self):
+        where = f"page {self.page}" if self.page is not None else f"{self.percent}%"
+        return f"{where} of session {self.session_id}"
+
+
+class ReadingChallengeQuerySet(models.QuerySet):
+    def with_progress(self, year: int):
+        """The challenges of ``year`` with the books finished in it (``books_done``) and their
+        pages (``pages_done``), counted as ``books_read_in`` counts them, in the same query.
+
+        The counts read one year of one reader's reads from indexes, so they cost the same
+        however long the reader's history is.
+        """
+        first, last = year_bounds(year)
+        sessions = ReadingSession.objects.finished_in(year).filter(user=models.OuterRef("user"))
+        fallback = _fallback_entries(first, last).filter(user=models.OuterRef("user"))
+
+        def total(queryset, aggregate):
+            return models.Subquery(
+                queryset.order_by().values("user").annotate(n=aggregate).values("n")[:1],
+                output_field=models.IntegerField(),
+            )
+
+        return self.filter(year=year).annotate(
+            books_done=Coalesce(total(sessions, models.Count("pk")), 0)
+            + Coalesce(total(fallback, models.Count("pk")), 0),
+            pages_done=Coalesce(total(sessions, models.Sum("book__pages")), 0)
+            + Coalesce(total(fallback, models.Sum("book__pages")), 0),
+        )
+
+
+def _fallback_entries(first: datetime.date, last: datetime.date):
+    """Read books with a date read in the range and no reading session at all: books shelved
+    as read before sessions were kept (or imported) count by their date read."""
+    no_session = ~models.Exists(
+        ReadingSession.objects.filter(user=models.OuterRef("user"), book=models.OuterRef("book"))
+    )
+    return ShelfEntry.objects.filter(
+        shelf=ShelfEntry.Shelf.READ, date_read__range=(first, last)
+    ).filter(no_session)
+
+
+class ReadingChallenge(models.Model):
+    """A reader's goal for a year: a number of books, and optionally of pages."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_challenges"
+    )
+    year = models.PositiveSmallIntegerField()
+    books_goal = models.PositiveIntegerField()
+    pages_goal = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReadingChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "year"], name="reading_challenge_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(books_goal__gte=1) & Q(books_goal__lte=CHALLENGE_MAX_BOOKS),
+                name="reading_challenge_books_goal_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(pages_goal__isnull=True) | Q(pages_goal__gte=1),
+                name="reading_challenge_pages_goal_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.books_goal} books in {self.year}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "reviews:challenge", kwargs={"username": self.user.username, "year": self.year}
+        )
+
+    def books_expected(self, today: datetime.date) -> int:
+        """How many books the schedule asks for by ``today``: the goal times the share of the
+        year gone (the day of the year over its days), rounded down."""
+        if today.year < self.year:
+            return 0
+        if today.year > self.year:
+            return self.books_goal
+        days = 366 if calendar.isleap(self.year) else 365
+        return self.books_goal * today.timetuple().tm_yday // days
+
+    @property
+    def schedule(self) -> str:
+        """ "3 ahead of schedule", "2 behind schedule", "on track" (``books_done`` comes from
+        ``with_progress``); for a year gone, whether the goal was reached."""
+        today = timezone.localdate()
+        done = self.books_done
+        if today.year > self.year:
+            if done >= self.books_goal:
+                return "goal reached"
+            return f"{self.books_goal - done} short of the goal"
+        ahead = done - self.books_expected(today)
+        if ahead == 0:
+            return "on track"
+        books = "book" if abs(ahead) == 1 else "books"
+        return f"{abs(ahead)} {books} {'ahead of' if ahead > 0 else 'behind'} schedule"
+
+    @property
+    def books_percent(self) -> int:
+        return min(100, self.books_done * 100 // self.books_goal)
+
+
+def books_read_in(reader, year: int | None):
+    """The reads a reader finished in ``year`` (all time for None), as two QuerySets: finished
+    sessions, and read shelf entries of books with no session (dated by ``date_read``).
+
+    A book read twice counts twice, as each read is a session.
+    """
+    sessions = ReadingSession.objects.finished_in(year).filter(user=reader)
+    if year is None:
+        entries = ShelfEntry.objects.filter(shelf=ShelfEntry.Shelf.READ, user=reader).filter(
+            ~models.Exists(
+                ReadingSession.objects.filter(
+                    user=models.OuterRef("user"), book=models.OuterRef("book")
+                )
+            )
+        )
+    else:
+        entries = _fallback_entries(*year_bounds(year)).filter(user=reader)
+    return sessions, entries

@@ -16,4 +16,10 @@ urlpatterns = [
     path("reviews/<int:pk>/like/", views.review_like, name="like"),
     path("reviews/<int:pk>/unlike/", views.review_unlike, name="unlike"),
     path("reviewers/<int:pk>/", views.reviewer_detail, name="reviewer"),
+    path("books/<int:pk>/reading/progress/", views.book_progress, name="progress"),
+    path("books/<int:pk>/reading/set-aside/", views.book_set_aside, name="set-aside"),
+    path("reading/<int:pk>/dates/", views.session_dates, name="session-dates"),
+    path("readers/<str:username>/challenge/<int:year>/", views.challenge, name="challenge"),
+    path("readers/<str:username>/stats/", views.stats, name="stats"),
+    path("readers/<str:username>/stats/<int:year>/", views.stats, name="stats-year"),
 ]

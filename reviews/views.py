@@ -3,11 +3,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapter import PENDING_ACTION_SESSION_KEY
@@ -15,9 +17,19 @@ from books.models import Book, prefetch_authors
 from config.navigation import page_of, placed_messages, safe_return_url
 
 from . import services
-from .forms import RatingForm, ReviewForm, ShelfForm
-from .models import ImportedReviewer, Like, Review, ShelfEntry, books_with_reader_state
+from .forms import ChallengeForm, ProgressForm, RatingForm, ReviewForm, SessionDatesForm, ShelfForm
+from .models import (
+    ImportedReviewer,
+    Like,
+    ReadingChallenge,
+    ReadingSession,
+    Review,
+    ShelfEntry,
+    books_read_in,
+    books_with_reader_state,
+)
 from .ratelimit import limit_reader_actions
+from .stats import reading_stats
 
 # The fragment of the book page's reading controls: actions on them lead back there, and
 # their messages are shown there.
@@ -108,7 +120,7 @@ def book_shelve(request, pk):
     form = ShelfForm(request.POST)
     if form.is_valid():
         shelf = ShelfEntry.Shelf(form.cleaned_data["shelf"])
-        services.shelf_set(user=request.user, book=book, shelf=shelf)
+        services.shelf_set(user=request.user, book=book, shelf=shelf, sessions=True)
         messages.success(
             request, f"This book is on your “{shelf.label}” shelf.", extra_tags=READING
         )
@@ -283,5 +295,183 @@ def review_detail(request, pk):
             "book": review.book,
             "liked_ids": Like.objects.review_ids_liked_by(request.user, [review]),
             "messages": other_messages,
+        },
+    )
+
+
+# The challenge and stats pages go back this far; a goal may be set for next year.
+FIRST_YEAR = 1900
+
+NOT_CHANGED = {
+    "progress": "Your progress was not changed.",
+    "dates": "The dates were not changed.",
+    "challenge": "Your challenge was not changed.",
+}
+
+
+def _refused(request, refusal: Exception, what: str) -> None:
+    messages.error(request, f"{refusal} {NOT_CHANGED[what]}", extra_tags=READING)
+
+
+@login_required
+@require_POST
+@limit_reader_actions("reading")
+def book_progress(request, pk):
+    """Note how far the reader is in the book they are reading, with an optional note."""
+    book = get_object_or_404(Book, pk=pk)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Give the page you are on, or a percentage, as a whole number. "
+            + NOT_CHANGED["progress"],
+            extra_tags=READING,
+        )
+        return _back(request, book.get_absolute_url(), READING)
+    data = form.cleaned_data
+    where = {data["unit"]: data["amount"]}
+    try:
+        services.progress_add(user=request.user, book=book, note=data["note"], **where)
+    except services.ReadingRefused as refusal:
+        _refused(request, refusal, "progress")
+    else:
+        messages.success(request, "Your progress was noted.", extra_tags=READING)
+    return _back(request, book.get_absolute_url(), READING)
+
+
+@login_required
+@require_POST
+@limit_reader_actions("reading")
+def book_set_aside(request, pk):
+    """Stop reading a book without finishing it: the read stays, set aside."""
+    book = get_object_or_404(Book, pk=pk)
+    if services.session_stop(user=request.user, book=book) is None:
+        messages.info(request, "You were not reading this book.", extra_tags=READING)
+    else:
+        messages.success(request, "You set this book aside.", extra_tags=READING)
+    return _back(request, book.get_absolute_url(), READING)
+
+
+@login_required
+@require_POST
+@limit_reader_actions("reading")
+def session_dates(request, pk):
+    """Change when a read started and ended; either date may be left empty (unknown)."""
+    session = get_object_or_404(
+        ReadingSession.objects.select_related("book"), pk=pk, user=request.user
+    )
+    form = SessionDatesForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Give dates as year, month and day. " + NOT_CHANGED["dates"],
+            extra_tags=READING,
+        )
+    else:
+        try:
+            services.session_update(
+                session=session,
+                started_on=form.cleaned_data["started_on"],
+                ended_on=form.cleaned_data["ended_on"],
+            )
+        except services.ReadingRefused as refusal:
+            _refused(request, refusal, "dates")
+        else:
+            messages.success(request, "The dates of your reading were saved.", extra_tags=READING)
+    return _back(request, session.book.get_absolute_url(), READING)
+
+
+def _reader_or_404(username: str):
+    return get_object_or_404(get_user_model(), username=username, is_active=True)
+
+
+def _year_or_404(year: int) -> int:
+    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+        raise Http404("No such year.")
+    return year
+
+
+@require_http_methods(["GET", "POST"])
+@limit_reader_actions("reading")
+def challenge(request, username, year):
+    """A reader's goal for a year and the books they finished in it; the reader sets the goal
+    here, others look."""
+    reader = _reader_or_404(username)
+    year = _year_or_404(year)
+    is_owner = request.user.pk == reader.pk
+    current = ReadingChallenge.objects.with_progress(year).filter(user=reader).first()
+    initial = {"books": current.books_goal, "pages": current.pages_goal} if current else {}
+    form = None
+    if is_owner:
+        form = ChallengeForm(request.POST or None, initial=initial)
+    elif request.method == "POST":
+        raise Http404("Only the reader sets their challenge.")
+    if request.method == "POST" and form.is_valid():
+        services.challenge_set(
+            user=reader,
+            year=year,
+            books=form.cleaned_data["books"],
+            pages=form.cleaned_data["pages"],
+        )
+        messages.success(request, f"Your goal for {year} was saved.")
+        return HttpResponseSeeOther(request.path)
+    sessions, entries = books_read_in(reader, year)
+    reads = sorted(
+        [
+            *(
+                {"book": session.book, "finished_on": session.finished_on, "session": session}
+                for session in sessions.select_related("book")
+            ),
+            *(
+                {"book": entry.book, "finished_on": entry.date_read, "session": None}
+                for entry in entries.select_related("book").defer("private_notes")
+            ),
+        ],
+        key=lambda read: (read["finished_on"], read["book"].title),
+        reverse=True,
+    )
+    prefetch_authors(read["book"] for read in reads)
+    return render(
+        request,
+        "reviews/challenge_detail.html",
+        {
+            "reader": reader,
+            "year": year,
+            "is_owner": is_owner,
+            "challenge": current,
+            "form": form,
+            "reads": reads,
+            "pages_read": sum(read["book"].pages or 0 for read in reads),
+            "previous_year": year - 1,
+            "next_year": year + 1 if year < timezone.localdate().year else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def stats(request, username, year=None):
+    """A reader's year in books, or all their reading: charts drawn on the server, each with
+    its figures in a table."""
+    reader = _reader_or_404(username)
+    if year is not None:
+        year = _year_or_404(year)
+    this_year = timezone.localdate().year
+    figures = reading_stats(reader, year)
+    return render(
+        request,
+        "reviews/stats_detail.html",
+        {
+            "reader": reader,
+            "year": year,
+            "stats": figures,
+            "years": range(this_year, this_year - 5, -1),
+            "period_title": "Month" if year else "Year",
+            "books_rows": [(p.label, p.long_label, p.books) for p in figures.periods],
+            "pages_rows": [(p.label, p.long_label, p.pages) for p in figures.periods],
+            "ratings_rows": [
+                (f"{stars}★", f"{stars} star{'s' if stars > 1 else ''}", n)
+                for stars, n in figures.ratings
+            ],
+            "duration_rows": [(label, label, n) for label, n in figures.durations],
         },
     )

@@ -36,11 +36,12 @@ from django.urls import NoReverseMatch, reverse
 
 from books.models import Author, Book
 from config.devtools.demo import Sizes
+from config.devtools.demo.generator import LAST_DAY
 from reviews import services
 from reviews.goodreads.library import parse_library
 from reviews.goodreads.library_import import library_import
 from reviews.language import detect_language
-from reviews.models import ImportedReviewer, Rating, Review, ShelfEntry
+from reviews.models import ImportedReviewer, Rating, ReadingSession, Review, ShelfEntry
 
 SIZES = {
     # The small set has as many shelf entries as ratings and more imported reviews than the
@@ -140,7 +141,8 @@ def build(sizes: Sizes, env: dict[str, str]) -> float:
 
 def _subjects() -> dict:
     """What to look at: the most rated book, a book in the middle, the author with the most
-    books, the reader with the most shelved books, the imported reviewer with most reviews."""
+    books, the reader with the most shelved books, the imported reviewer with most reviews,
+    the most active reader (the most reading sessions)."""
     rated = Book.objects.filter(ratings_total__gt=0).order_by("-ratings_total", "pk")
     popular = rated.first()
     mid = rated[rated.count() // 2]
@@ -150,8 +152,13 @@ def _subjects() -> dict:
     ).first()
     reader = get_user_model().objects.get(pk=shelved["user_id"])
     reviewer = ImportedReviewer.objects.annotate(n=Count("reviews")).order_by("-n", "pk").first()
+    sessions = (
+        ReadingSession.objects.values("user_id").annotate(n=Count("pk")).order_by("-n", "user_id")
+    ).first()
+    active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
     review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
     return {
+        "active": active,
         "review": review,
         "popular": popular,
         "mid": mid,
@@ -166,6 +173,8 @@ def pages(subjects: dict) -> list[Page]:
     reader = subjects["reader"].username
     reviewer = subjects["reviewer"]
     review = subjects["review"]
+    active = subjects["active"].username
+    year = LAST_DAY.year  # the data's last year, with goals and reads
     return [
         Page("home", "home", "home", {}),
         Page("home", "home, signed in", "home", {}, signed_in=True),
@@ -192,6 +201,11 @@ def pages(subjects: dict) -> list[Page]:
         Page("library", "library by rating, read", "accounts:library", {}, signed_in=True,
              query="sort=rating&shelf=read"),
         Page("cover", "drawn cover", "books:cover", {"pk": popular}),
+        Page("stats", "stats, most active reader", "reviews:stats", {"username": active}),
+        Page("stats", f"stats {year}, most active", "reviews:stats-year",
+             {"username": active, "year": year}),
+        Page("challenge", f"challenge {year}, most active", "reviews:challenge",
+             {"username": active, "year": year}),
     ]  # fmt: skip
 
 

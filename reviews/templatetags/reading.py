@@ -48,3 +48,98 @@ def rating_meter(stars):
     """A reader's rating drawn as five stars, that many lit, around the words of
     ``rating_stars``; nothing when there is none."""
     return {"stars": stars, "fill": fill_class(stars) if stars else ""}
+
+
+def progress_words(pages, percent, total) -> str:
+    """ "page 120 of 446, 26%" (whole percent, rounded down), or as much of it as is known."""
+    if pages is not None and total:
+        if percent is None:
+            percent = pages * 100 // total
+        return f"page {pages} of {total}, {percent}%"
+    if pages is not None:
+        return f"page {pages}"
+    if percent is not None:
+        return f"{percent}%"
+    return "just started"
+
+
+@register.simple_tag
+def session_progress(session) -> str:
+    """Where the reader is in the book of ``session``."""
+    return progress_words(session.progress_pages, session.progress_percent, session.book.pages)
+
+
+@register.simple_tag
+def update_progress(update, book) -> str:
+    """Where a progress update put the reader in ``book``."""
+    return progress_words(update.page, update.percent, book.pages)
+
+
+@register.inclusion_tag("reviews/includes/_progress_bar.html")
+def progress_bar(session):
+    """The reader's progress in a book as a bar with its words, for a list of current reads."""
+    return {"session": session, "words": session_progress(session)}
+
+
+@register.inclusion_tag("reviews/includes/_challenge_summary.html")
+def challenge_summary(challenge):
+    """ "12 of 40 books, 3 ahead of schedule", and a bar; the pages too when there is a goal."""
+    return {"challenge": challenge}
+
+
+@register.simple_tag
+def times_read(count: int) -> str:
+    """ "Read once", "Read twice", "Read 3 times"."""
+    if count == 1:
+        return "Read once"
+    if count == 2:
+        return "Read twice"
+    return f"Read {count} times"
+
+
+# The bar charts' drawing space (SVG user units); the page scales it to its width.
+CHART_BAR = 24
+CHART_GAP = 8
+CHART_HEIGHT = 120
+CHART_TOP = 16  # room for the figure above the tallest bar
+CHART_BOTTOM = 20  # room for the labels under the bars
+
+
+@register.inclusion_tag("reviews/includes/_bar_chart.html")
+def bar_chart(rows, *, title, caption, unit="books", chart_id):
+    """An SVG bar chart drawn on the server from ``rows`` of (label, long label, value), with
+    the same figures in a table for screen readers (the drawing itself is hidden from them).
+
+    Presentation attributes only: no style attribute, nothing the page's CSP refuses.
+    """
+    rows = list(rows)
+    highest = max((value for _label, _long, value in rows), default=0) or 1
+    bars = []
+    for index, (label, long_label, value) in enumerate(rows):
+        height = round(value * CHART_HEIGHT / highest)
+        x = CHART_GAP + index * (CHART_BAR + CHART_GAP)
+        bars.append(
+            {
+                "label": label,
+                "long_label": long_label,
+                "value": value,
+                "x": x,
+                "middle": x + CHART_BAR // 2,
+                "y": CHART_TOP + CHART_HEIGHT - height,
+                "height": height,
+                "figure_y": CHART_TOP + CHART_HEIGHT - height - 4,
+            }
+        )
+    return {
+        "bars": bars,
+        "title": title,
+        "caption": caption,
+        "unit": unit,
+        "chart_id": chart_id,
+        "bar_width": CHART_BAR,
+        "width": CHART_GAP + len(rows) * (CHART_BAR + CHART_GAP),
+        "height": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM,
+        "baseline": CHART_TOP + CHART_HEIGHT,
+        "label_y": CHART_TOP + CHART_HEIGHT + 14,
+        "narrow": len(rows) <= 6,
+    }

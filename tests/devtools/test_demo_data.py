@@ -12,7 +12,16 @@ from books.models import Author, Book
 from config.devtools.demo import Sizes, plan
 from config.devtools.demo.words import LANGUAGES
 from reviews.counters import recount
-from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+from reviews.models import (
+    ImportedReviewer,
+    Like,
+    ProgressUpdate,
+    Rating,
+    ReadingChallenge,
+    ReadingSession,
+    Review,
+    ShelfEntry,
+)
 
 SIZES = {
     "books": 30,
@@ -168,3 +177,30 @@ def test_verify_reports_counters_in_step(capsys):
 
     assert "Every counter matches its rows." in capsys.readouterr().out
     assert Book.objects.aggregate(n=Count("ratings"))["n"] == 10
+
+
+@pytest.mark.django_db
+def test_makes_reading_sessions_with_progress_and_challenges_in_plausible_shares():
+    generate(seed=5, shelf_entries=200, ratings=240, readers=40)
+
+    reading = ShelfEntry.objects.filter(shelf="currently_reading")
+    open_reads = ReadingSession.objects.filter(status="reading")
+    # Every book being read has its open session, with progress noted.
+    assert open_reads.count() == reading.count() > 0
+    assert not open_reads.filter(progress_percent__isnull=True).exists()
+    assert ProgressUpdate.objects.filter(session__status="reading").count() >= reading.count()
+    # About half of the read books have a dated session; the rest count by their date read.
+    read = ShelfEntry.objects.filter(shelf="read").count()
+    finished = ReadingSession.objects.filter(status="finished")
+    assert 0.3 * read <= finished.values("user", "book").distinct().count() <= 0.7 * read
+    # Each entry's read count and date read agree with its sessions.
+    for entry in ShelfEntry.objects.filter(shelf="read"):
+        ends = sorted(
+            finished.filter(user=entry.user_id, book=entry.book_id).values_list(
+                "finished_on", flat=True
+            )
+        )
+        assert entry.read_count == max(1, len(ends))
+        assert not ends or ends[-1] == entry.date_read
+    assert ReadingChallenge.objects.exists()
+    assert recount(fix=False) == []

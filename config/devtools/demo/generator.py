@@ -20,6 +20,7 @@ import math
 import random
 import unicodedata
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
@@ -31,7 +32,16 @@ from django.utils import timezone
 
 from books.models import STARS, Author, Book
 from reviews.counters import BOOK_COUNTERS, READER_COUNTERS, SHELF_COUNTERS, rating_fields
-from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+from reviews.models import (
+    ImportedReviewer,
+    Like,
+    ProgressUpdate,
+    Rating,
+    ReadingChallenge,
+    ReadingSession,
+    Review,
+    ShelfEntry,
+)
 
 from . import words
 
@@ -51,6 +61,19 @@ SPOILER_SHARE = 0.04
 IMPORTED_REVIEWS_PER_BOOK = 12
 # Imported reviewers write this many reviews on average.
 REVIEWS_PER_IMPORTED_REVIEWER = 6
+
+# Reading sessions: of the books on the read shelf, this share has a dated session (readers
+# who shelved the rest before sessions were kept are counted by their date read); of those,
+# a few were read twice, and some have no known start. Of the "want to read" books, a few
+# were begun and set aside. Books being read have one to three progress notes each.
+SESSION_SHARE = 0.5
+REREAD_SHARE = 0.04
+UNKNOWN_START_SHARE = 0.1
+SET_ASIDE_SHARE = 0.05
+NOTE_SHARE = 0.3
+# Readers with a goal for the last year of the data, and for the year before.
+CHALLENGE_SHARE = 0.15
+PAGES_GOAL_SHARE = 0.3
 
 FIRST_DAY = datetime.date(2008, 1, 1)
 LAST_DAY = datetime.date(2025, 6, 30)
@@ -144,6 +167,27 @@ class Plan:
     likes: list[tuple[int, int]]
     # Shelf entries as (book index, reader index, shelf, date added).
     shelf_entries: list[tuple[int, int, str, datetime.date]]
+    sessions: list[SessionPlan] = field(default_factory=list)
+    # Progress updates as (session index, page, percent, note, when); page or percent is None.
+    updates: list[tuple[int, int | None, int | None, str, datetime.datetime]] = field(
+        default_factory=list
+    )
+    # Challenges as (reader index, year, books goal, pages goal or None).
+    challenges: list[tuple[int, int, int, int | None]] = field(default_factory=list)
+    # Shelf entries (by index) read twice: their read count is 2.
+    rereads: set[int] = field(default_factory=set)
+
+
+@dataclass
+class SessionPlan:
+    book: int
+    reader: int
+    status: str
+    started_on: datetime.date | None
+    finished_on: datetime.date | None = None
+    stopped_on: datetime.date | None = None
+    progress_pages: int | None = None
+    progress_percent: int | None = None
 
 
 # Shares and samples -------------------------------------------------------------------------
@@ -467,7 +511,14 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
         shelf = "want_to_read" if rng.random() < 0.75 else "currently_reading"
         shelf_entries.append((book, reader, shelf, _day(rng, books[book].first_published)))
 
+    sessions, updates, rereads = _plan_sessions(rng, books, shelf_entries)
+    challenges = _plan_challenges(rng, r, sessions, shelf_entries, books)
+
     result = Plan(
+        sessions=sessions,
+        updates=updates,
+        challenges=challenges,
+        rereads=rereads,
         authors=authors,
         books=books,
         readers=readers,
@@ -535,6 +586,92 @@ def _plan_imported(
     return reviewers, reviews
 
 
+def _progress(rng: random.Random, pages: int, session: int, start, end, count: int) -> list:
+    """``count`` progress updates of a session, page by page forward, between two days."""
+    updates = []
+    span = max((end - start).days, 0)
+    page = 0
+    for k in range(1, count + 1):
+        page = min(pages, max(page + 1, pages * k // (count + 1) + rng.randint(-5, 5)))
+        when = datetime.datetime.combine(
+            start + datetime.timedelta(days=span * k // (count + 1)),
+            datetime.time(rng.randint(6, 23), rng.randint(0, 59)),
+            tzinfo=datetime.UTC,
+        )
+        note = rng.choice(words.PROGRESS_NOTES) if rng.random() < NOTE_SHARE else ""
+        if rng.random() < 0.8:
+            updates.append((session, page, None, note, when))
+        else:
+            updates.append((session, None, page * 100 // pages, note, when))
+    return updates
+
+
+def _plan_sessions(rng: random.Random, books: list[BookPlan], shelf_entries: list) -> tuple:
+    """The reading sessions of the shelf entries, their progress updates, and the entries
+    read twice."""
+    sessions: list[SessionPlan] = []
+    updates: list = []
+    rereads: set[int] = set()
+    for index, (book, reader, shelf, day) in enumerate(shelf_entries):
+        pages = books[book].pages
+        if shelf == "currently_reading":
+            started = day
+            session = SessionPlan(book, reader, "reading", started)
+            count = rng.randint(1, 3)
+            made = _progress(rng, pages, len(sessions), started, LAST_DAY, count)
+            last_page, last_percent = made[-1][1], made[-1][2]
+            if last_page is None:
+                last_page = last_percent * pages // 100
+            session.progress_pages = last_page
+            session.progress_percent = last_page * 100 // pages
+            sessions.append(session)
+            updates.extend(made)
+        elif shelf == "read" and rng.random() < SESSION_SHARE:
+            finished = day
+            started = finished - datetime.timedelta(days=rng.randint(1, 60))
+            if rng.random() < REREAD_SHARE:
+                first_end = started - datetime.timedelta(days=rng.randint(30, 900))
+                first_start = first_end - datetime.timedelta(days=rng.randint(2, 45))
+                sessions.append(
+                    SessionPlan(book, reader, "finished", first_start, first_end, None, pages, 100)
+                )
+                rereads.add(index)
+            if rng.random() < UNKNOWN_START_SHARE:
+                started = None
+            sessions.append(
+                SessionPlan(book, reader, "finished", started, finished, None, pages, 100)
+            )
+        elif shelf == "want_to_read" and rng.random() < SET_ASIDE_SHARE:
+            stopped = day + datetime.timedelta(days=rng.randint(0, 30))
+            started = day
+            session = SessionPlan(book, reader, "stopped", started, None, min(stopped, LAST_DAY))
+            made = _progress(rng, pages, len(sessions), started, session.stopped_on, 1)
+            page = made[0][1] if made[0][1] is not None else made[0][2] * pages // 100
+            session.progress_pages, session.progress_percent = page, page * 100 // pages
+            sessions.append(session)
+            updates.extend(made)
+    return sessions, updates, rereads
+
+
+def _plan_challenges(rng, readers: int, sessions, shelf_entries, books) -> list:
+    """Goals for the last year of the data and the one before, for a share of readers, a
+    little above or below what they went on to read."""
+    years = (LAST_DAY.year - 1, LAST_DAY.year)
+    read: Counter = Counter()
+    for session in sessions:
+        if session.status == "finished" and session.finished_on.year in years:
+            read[session.reader, session.finished_on.year] += 1
+    challenges = []
+    for reader in range(readers):
+        for year in years:
+            if rng.random() >= CHALLENGE_SHARE:
+                continue
+            goal = max(1, round(max(read[reader, year], 6) * rng.uniform(0.6, 1.6)))
+            pages = goal * 300 if rng.random() < PAGES_GOAL_SHARE else None
+            challenges.append((reader, year, goal, pages))
+    return challenges
+
+
 def _plan_likes(
     rng: random.Random, total: int, reviews: list[ReviewPlan], reader_cum: list[float]
 ) -> list[tuple[int, int]]:
@@ -596,6 +733,9 @@ class Written:
     imported_reviewers: int = 0
     likes: int = 0
     shelf_entries: int = 0
+    reading_sessions: int = 0
+    progress_updates: int = 0
+    challenges: int = 0
 
     def describe(self) -> str:
         return ", ".join(
@@ -784,7 +924,8 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
         book, reader, shelf, day = plan.shelf_entries[n]
         read = shelf == ShelfEntry.Shelf.READ
         day = day_value(day)
-        return (book_ids[book], reader_ids[reader], shelf, day, day if read else None, int(read))
+        reads = 2 if n in plan.rereads else int(read)
+        return (book_ids[book], reader_ids[reader], shelf, day, day if read else None, reads)
 
     written.shelf_entries = len(plan.shelf_entries)
     link(
@@ -793,6 +934,45 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
         written.shelf_entries,
         ("book", "user", "shelf", "date_added", "date_read", "read_count"),
         make_entry,
+    )
+
+    def make_session(n: int) -> ReadingSession:
+        p = plan.sessions[n]
+        return ReadingSession(
+            book_id=book_ids[p.book],
+            user_id=reader_ids[p.reader],
+            status=p.status,
+            started_on=p.started_on,
+            finished_on=p.finished_on,
+            stopped_on=p.stopped_on,
+            progress_pages=p.progress_pages,
+            progress_percent=p.progress_percent,
+        )
+
+    session_ids = [
+        session.pk
+        for session in bulk(ReadingSession, "reading sessions", len(plan.sessions), make_session)
+    ]
+    written.reading_sessions = len(session_ids)
+    written.progress_updates = len(plan.updates)
+    link(
+        ProgressUpdate,
+        "progress updates",
+        written.progress_updates,
+        ("session", "page", "percent", "note", "created_at"),
+        lambda n: (
+            session_ids[plan.updates[n][0]],
+            *plan.updates[n][1:4],
+            connection.ops.adapt_datetimefield_value(plan.updates[n][4]),
+        ),
+    )
+    written.challenges = len(plan.challenges)
+    link(
+        ReadingChallenge,
+        "challenges",
+        written.challenges,
+        ("user", "year", "books_goal", "pages_goal"),
+        lambda n: (reader_ids[plan.challenges[n][0]], *plan.challenges[n][1:]),
     )
     return written
 

@@ -242,3 +242,17 @@ REVIEW_SENTENCES = {
         "Ein Buch, das ich Freunden schenken werde.",
     ),
 }
+
+# What readers note beside their progress.
+PROGRESS_NOTES = (
+    "Slow start, but it is picking up.",
+    "Could not put it down last night.",
+    "The middle drags a little.",
+    "This chapter changed how I see the first part.",
+    "Reading it on the train every morning.",
+    "Taking notes on almost every page.",
+    "A twist I did not see coming.",
+    "Halfway and still not sure about the narrator.",
+    "Beautiful sentences; I keep rereading them.",
+    "Back to it after a week away.",
+)

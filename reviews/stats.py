@@ -1,0 +1,162 @@
+"""A reader's year in books, or all their reading: what the stats page shows, each figure from
+one aggregate query, so that the page runs the same queries for ten books or ten thousand.
+
+A read is a finished reading session, or a book on the read shelf with no session at all
+(dated by its date read): see ``books_read_in``. A book read twice counts twice among the
+books read, once among the lengths, authors and formats.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Avg, Count, F, Max, Min, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from books.models import STARS, Author, Book
+
+from .models import Rating, books_read_in
+
+# How long a read took, in days from the start to the finish: the last bucket is open.
+DURATION_BUCKETS = (
+    ("Under a week", 7),
+    ("1 to 4 weeks", 28),
+    ("1 to 3 months", 91),
+    ("Longer", None),
+)
+TOP_AUTHORS = 5
+TOP_FORMATS = 6
+
+
+@dataclass(frozen=True)
+class Period:
+    """One bar of the books-and-pages chart: a month of the year, or a year of all time."""
+
+    label: str
+    long_label: str
+    books: int
+    pages: int
+
+
+@dataclass
+class ReadingStats:
+    year: int | None
+    books: int = 0
+    pages: int = 0
+    undated: int = 0  # reads with no date, counted in the totals but in no period
+    periods: list[Period] = field(default_factory=list)
+    ratings: list[tuple[int, int]] = field(default_factory=list)  # (stars, count), 5 first
+    average_pages: int | None = None
+    longest: Book | None = None
+    shortest: Book | None = None
+    authors: list[tuple[Author, int]] = field(default_factory=list)
+    formats: list[tuple[str, int]] = field(default_factory=list)
+    durations: list[tuple[str, int]] = field(default_factory=list)
+    timed_reads: int = 0
+    average_days: int | None = None
+
+    @property
+    def ratings_given(self) -> int:
+        return sum(n for _stars, n in self.ratings)
+
+
+def _periods(year: int | None, sessions, entries) -> tuple[list[Period], int, int, int]:
+    extract = ExtractMonth if year is not None else ExtractYear
+    counted: dict[int | None, list[int]] = {}
+    for queryset, day in ((sessions, "finished_on"), (entries, "date_read")):
+        rows = (
+            queryset.order_by()
+            .annotate(period=extract(day))
+            .values("period")
+            .annotate(n=Count("pk"), pages=Sum("book__pages"))
+        )
+        for row in rows:
+            books_pages = counted.setdefault(row["period"], [0, 0])
+            books_pages[0] += row["n"]
+            books_pages[1] += row["pages"] or 0
+    books = sum(n for n, _pages in counted.values())
+    pages = sum(p for _n, p in counted.values())
+    undated = counted.pop(None, [0, 0])[0]
+    if year is not None:
+        keys = range(1, 13)
+        labels = {m: (calendar.month_abbr[m], f"{calendar.month_name[m]} {year}") for m in keys}
+    else:
+        keys = range(min(counted), max(counted) + 1) if counted else range(0)
+        labels = {y: (str(y), str(y)) for y in keys}
+    periods = [Period(labels[key][0], labels[key][1], *counted.get(key, (0, 0))) for key in keys]
+    return periods, books, pages, undated
+
+
+def _durations(sessions) -> tuple[list[tuple[str, int]], int, int | None]:
+    timed = sessions.filter(started_on__isnull=False, finished_on__isnull=False).annotate(
+        took=models.ExpressionWrapper(
+            F("finished_on") - F("started_on"), output_field=models.DurationField()
+        )
+    )
+    aggregates = {"timed": Count("pk"), "average": Avg("took")}
+    low = None
+    for index, (_label, days) in enumerate(DURATION_BUCKETS):
+        bucket = Q() if low is None else Q(took__gte=datetime.timedelta(days=low))
+        if days is not None:
+            bucket &= Q(took__lt=datetime.timedelta(days=days))
+        aggregates[f"bucket{index}"] = Count("pk", filter=bucket)
+        low = days
+    figures = timed.order_by().aggregate(**aggregates)
+    average = figures["average"]
+    average_days = None if average is None else round(average / datetime.timedelta(days=1)) + 1
+    buckets = [
+        (label, figures[f"bucket{index}"]) for index, (label, _d) in enumerate(DURATION_BUCKETS)
+    ]
+    return buckets, figures["timed"], average_days
+
+
+def reading_stats(reader, year: int | None = None) -> ReadingStats:
+    """The figures of ``reader``'s reading in ``year`` (None: all time), in nine queries."""
+    sessions, entries = books_read_in(reader, year)
+    stats = ReadingStats(year=year)
+    stats.periods, stats.books, stats.pages, stats.undated = _periods(year, sessions, entries)
+
+    read_ids = Q(pk__in=sessions.values("book_id")) | Q(pk__in=entries.values("book_id"))
+    books = Book.objects.filter(read_ids)
+
+    ratings = Rating.objects.filter(user=reader)
+    if year is not None:
+        ratings = ratings.filter(
+            Q(book_id__in=sessions.values("book_id")) | Q(book_id__in=entries.values("book_id"))
+        )
+    per_star = dict(ratings.order_by().values_list("stars").annotate(n=Count("pk")))
+    stats.ratings = [(stars, per_star.get(stars, 0)) for stars in reversed(STARS)]
+
+    lengths = (
+        books.filter(pages__isnull=False)
+        .order_by()
+        .aggregate(average=Avg("pages"), longest=Max("pages"), shortest=Min("pages"))
+    )
+    if lengths["average"] is not None:
+        stats.average_pages = round(lengths["average"])
+        with_pages = books.filter(pages__isnull=False).order_by("title", "pk").values("pk")
+        ends = Book.objects.filter(
+            Q(pk__in=with_pages.filter(pages=lengths["longest"])[:1])
+            | Q(pk__in=with_pages.filter(pages=lengths["shortest"])[:1])
+        ).only("pk", "title", "pages")
+        for book in ends:
+            if book.pages == lengths["longest"]:
+                stats.longest = book
+            if book.pages == lengths["shortest"]:
+                stats.shortest = book
+
+    authors = (
+        Author.objects.filter(books__in=books)
+        .annotate(read=Count("books"))
+        .order_by("-read", "name", "pk")[:TOP_AUTHORS]
+    )
+    stats.authors = [(author, author.read) for author in authors]
+    formats = (
+        books.order_by().values_list("format").annotate(n=Count("pk")).order_by("-n", "format")
+    )
+    stats.formats = [(name or "Unknown", n) for name, n in formats[:TOP_FORMATS]]
+    stats.durations, stats.timed_reads, stats.average_days = _durations(sessions)
+    return stats
