@@ -156,7 +156,9 @@ def _subjects() -> dict:
         ReadingSession.objects.values("user_id").annotate(n=Count("pk")).order_by("-n", "user_id")
     ).first()
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
+    review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
     return {
+        "review": review,
         "active": active,
         "popular": popular,
         "mid": mid,
@@ -170,10 +172,12 @@ def pages(subjects: dict) -> list[Page]:
     popular, mid = subjects["popular"].pk, subjects["mid"].pk
     reader = subjects["reader"].username
     reviewer = subjects["reviewer"]
+    review = subjects["review"]
     active = subjects["active"].username
     year = LAST_DAY.year  # the data's last year, with goals and reads
     return [
         Page("home", "home", "home", {}),
+        Page("home", "home, signed in", "home", {}, signed_in=True),
         Page("book", "book, most rated", "books:detail", {"pk": popular}, explain=True),
         Page("book", "book, mid", "books:detail", {"pk": mid}),
         Page("book", "book, most rated, signed in", "books:detail", {"pk": popular},
@@ -192,6 +196,11 @@ def pages(subjects: dict) -> list[Page]:
              query=urlencode({"q": TWO_WORDS})),
         Page("profile", "reader profile", "accounts:profile", {"username": reader}),
         Page("reviewer", "reviewer", "reviews:reviewer", {"pk": reviewer.pk} if reviewer else {}),
+        Page("review", "review, most liked", "reviews:detail", {"pk": review.pk}),
+        Page("library", "library, signed in", "accounts:library", {}, signed_in=True),
+        Page("library", "library by rating, read", "accounts:library", {}, signed_in=True,
+             query="sort=rating&shelf=read"),
+        Page("cover", "drawn cover", "books:cover", {"pk": popular}),
         Page("stats", "stats, most active reader", "reviews:stats", {"username": active}),
         Page("stats", f"stats {year}, most active", "reviews:stats-year",
              {"username": active, "year": year}),

@@ -83,3 +83,24 @@ def test_the_list_offers_each_format_once_and_finds_every_spelling(client):
         "Lower soft",
     }
     assert "Broschiert" not in response.text
+
+
+@pytest.mark.django_db
+def test_the_list_reads_each_stored_spelling_once_from_the_format_index():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from books.filters import book_formats
+    from books.models import Book
+
+    for n in range(3):
+        Book.objects.create(title=f"Copy {n}", format="Paperback")
+    Book.objects.create(title="Other", format="paperback")
+
+    with CaptureQueriesContext(connection) as queries:
+        formats = book_formats()
+
+    assert {name: sorted(spellings) for name, spellings in formats.items()} == {
+        "Paperback": ["Paperback", "paperback"]
+    }
+    assert "ORDER BY" not in queries[0]["sql"]  # a sorted DISTINCT would read every book
