@@ -158,8 +158,8 @@ def _subjects() -> dict:
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
     review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
     return {
-        "review": review,
         "active": active,
+        "review": review,
         "popular": popular,
         "mid": mid,
         "author": author,
