@@ -154,7 +154,7 @@ def shelf_remove(*, user, book: Book) -> bool:
     entry.delete()
     counters.shelf_moved(book.pk, reader_id=user.pk, old=entry.shelf, new="")
     # Past reads stay the reader's history; a read in progress is set aside.
-    session_stop(user=user, book=book)
+    _stop_open(user, book)
     return True
 
 
@@ -344,6 +344,11 @@ def session_stop(
     *, user, book: Book, stopped_on: datetime.date | None = None
 ) -> ReadingSession | None:
     """Set the open session of a book aside (a book not finished); None when none is open."""
+    return _stop_open(user, book, stopped_on)
+
+
+def _stop_open(user, book: Book, stopped_on: datetime.date | None = None):
+    """``session_stop`` inside a write that is already atomic (no savepoint of its own)."""
     session = _open_session(user, book)
     if session is None:
         return None
