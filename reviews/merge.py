@@ -111,19 +111,25 @@ def _merge_author_books(keep: Author, others: list[Author]) -> None:
     keep.books.add(*books)
 
 
-def _redirect_authors(keep: Author, others: list[Author]) -> None:
-    AuthorRedirect.objects.filter(author__in=others).update(author=keep)
-    AuthorRedirect.objects.bulk_create(
-        [AuthorRedirect(old_id=author.pk, author=keep) for author in others],
-        update_conflicts=True,
-        unique_fields=["old_id"],
-        update_fields=["author"],
-    )
+def _redirects(model, field: str):
+    """A handler that leads the duplicates' addresses (and those already leading to them) to
+    the kept row, through ``model`` (BookRedirect, AuthorRedirect) and its ``field``."""
+
+    def handle(keep, others: list) -> None:
+        model.objects.filter(**{f"{field}__in": others}).update(**{field: keep})
+        model.objects.bulk_create(
+            [model(old_id=row.pk, **{field: keep}) for row in others],
+            update_conflicts=True,
+            unique_fields=["old_id"],
+            update_fields=[field],
+        )
+
+    return handle
 
 
 AUTHOR_RELATIONS: dict[str, Callable[[Author, list[Author]], None]] = {
     "books.Book.authors": _merge_author_books,
-    "books.AuthorRedirect.author": _redirect_authors,
+    "books.AuthorRedirect.author": _redirects(AuthorRedirect, "author"),
 }
 
 
@@ -302,16 +308,6 @@ def _merge_authors(keep: Book, others: list[Book]) -> None:
     keep.authors.add(*Author.objects.filter(books__in=others).distinct())
 
 
-def _redirect_books(keep: Book, others: list[Book]) -> None:
-    BookRedirect.objects.filter(book__in=others).update(book=keep)
-    BookRedirect.objects.bulk_create(
-        [BookRedirect(old_id=book.pk, book=keep) for book in others],
-        update_conflicts=True,
-        unique_fields=["old_id"],
-        update_fields=["book"],
-    )
-
-
 # Each relation of Book and what the merge does with the duplicates' rows, in this order
 # (ratings before reviews: a reader's review shows the rating that stays).
 BOOK_RELATIONS: dict[str, Callable[[Book, list[Book]], None]] = {
@@ -321,7 +317,7 @@ BOOK_RELATIONS: dict[str, Callable[[Book, list[Book]], None]] = {
     "reviews.ReadingSession.book": _merge_reading_sessions,
     "books.Blurb.book": _merge_blurbs,
     "books.Book.authors": _merge_authors,
-    "books.BookRedirect.book": _redirect_books,
+    "books.BookRedirect.book": _redirects(BookRedirect, "book"),
 }
 
 
