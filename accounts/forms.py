@@ -73,3 +73,22 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class AccessTokenForm(forms.Form):
+    """A new personal access token: a name to know it by and what it may do."""
+
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What will use it, e.g. “my reading script”.",
+    )
+    scope = forms.ChoiceField(
+        label="It may",
+        choices=[
+            ("read", "Read: your books, shelves, reading and profile"),
+            ("write", "Read and write: also rate, shelve, review, like and import"),
+        ],
+        initial="read",
+        widget=forms.RadioSelect,
+    )

@@ -275,14 +275,19 @@ class ReaderShelf(models.Model):
 
 
 class ShelfEntryQuerySet(models.QuerySet):
-    def newest_on(self, reader, shelf: str, limit: int):
-        """The ``limit`` entries the reader moved to ``shelf`` last, newest first, with books."""
+    def on_shelf(self, reader, shelf: str):
+        """The entries of one of the reader's shelves, the latest moved first, with their
+        books and without the private notes."""
         return (
             self.filter(user=reader, shelf=shelf)
             .select_related("book")
             .defer("private_notes")
-            .order_by("-updated_at", "-pk")[:limit]
+            .order_by("-updated_at", "-pk")
         )
+
+    def newest_on(self, reader, shelf: str, limit: int):
+        """The ``limit`` entries the reader moved to ``shelf`` last, newest first, with books."""
+        return self.on_shelf(reader, shelf)[:limit]
 
     def newest_per_shelf(self, reader, limit: int, *, with_notes: bool = False):
         """The ``limit`` newest entries of each of the reader's three shelves, newest first,
@@ -413,19 +418,23 @@ class ReadingSessionQuerySet(models.QuerySet):
             models.F("started_on").desc(nulls_last=True), "-created_at", "-pk"
         )
 
-    def current_of(self, reader):
-        """The books a reader is reading now, the latest moved first, with their books and the
-        latest progress note (``latest_note``)."""
+    def of_reader(self, reader):
+        """A reader's sessions, the latest moved first, with their books and the latest
+        progress note (``latest_note``)."""
         latest = ProgressUpdate.objects.filter(session=models.OuterRef("pk")).order_by(
             "-created_at", "-pk"
         )
         return (
-            self.open()
-            .filter(user=reader)
+            self.filter(user=reader)
             .select_related("book")
             .annotate(latest_note=models.Subquery(latest.values("note")[:1]))
             .order_by("-updated_at", "-pk")
         )
+
+    def current_of(self, reader):
+        """The books a reader is reading now, the latest moved first, with their books and the
+        latest progress note (``latest_note``)."""
+        return self.open().of_reader(reader)
 
 
 class ReadingSession(models.Model):

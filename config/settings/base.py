@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # The API (reviews/api): its documentation's scripts and styles come from static files.
+    "ninja",
     "csp",
     "allauth",
     "allauth.account",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The API's edges: JSON for every error under /api/, CORS for anonymous reads.
+    "reviews.api.middleware.ApiEdgeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
