@@ -64,7 +64,7 @@ def access_token_create(*, user, name: str, scope: str) -> tuple[AccessToken, st
 
 def access_token_find(token: str) -> AccessToken | None:
     """The live token ``token`` stands for, with its reader; None for anything else."""
-    parts = token.split("_")
+    parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(parts[1]) != PREFIX_LENGTH:
         return None
     row = (

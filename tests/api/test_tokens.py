@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessToken
-from accounts.tokens import MAX_TOKENS_PER_READER, access_token_create
+from accounts.tokens import MAX_TOKENS_PER_READER, access_token_create, access_token_find
 from tests.api.conftest import ApiClient
 from tests.factories import BookFactory
 
@@ -45,6 +45,15 @@ def test_a_token_needs_a_name_of_its_own(reader_client, reader):
     assert again.status_code == blank.status_code == bad_scope.status_code == 400
     assert "already have a token called" in again.content.decode()
     assert AccessToken.objects.filter(user=reader).count() == 1
+
+
+def test_every_token_made_is_found_again_whatever_its_secret_holds(reader):
+    # The secret may hold the separator ("_") itself.
+    for n in range(40):
+        row, token = access_token_create(user=reader, name=f"t{n}", scope="read")
+        assert access_token_find(token) == row
+        assert access_token_find(token[:-1]) is None
+        row.delete()
 
 
 def test_a_reader_holds_a_bounded_number_of_tokens(reader):
