@@ -11,6 +11,7 @@ class ApiClient:
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def _call(self, method: str, path: str, data=None, **extra):
+        path = path.removeprefix("http://testserver")
         url = path if path.startswith("/") else f"/api/v1/{path}"
         call = getattr(self.client, method)
         headers = {**self.headers, **extra.pop("headers", {})}
