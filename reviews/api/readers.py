@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Schema
 
-from books.models import prefetch_authors
+from books.models import Book, prefetch_authors
 from reviews.counters import SHELF_COUNTERS
 from reviews.models import ReadingChallenge, ReadingSession, Review, ShelfEntry
 from reviews.stats import reading_stats
@@ -171,8 +171,10 @@ def reader_stats(request, username: str, query: Query[StatsQuery]):
     reader = _reader(username)
     year = None if query.year is None else _year(query.year)
     stats = reading_stats(reader, year)
-    ends = [book for book in (stats.longest, stats.shortest) if book is not None]
-    prefetch_authors(ends)
+    # The longest and shortest come with their titles only: read them whole, with authors.
+    ends = Book.objects.with_authors().in_bulk(
+        [book.pk for book in (stats.longest, stats.shortest) if book is not None]
+    )
     return {
         "year": stats.year,
         "books": stats.books,
@@ -186,8 +188,8 @@ def reader_stats(request, username: str, query: Query[StatsQuery]):
             for stars, n in stats.ratings
         ],
         "average_pages": stats.average_pages,
-        "longest": stats.longest and present.book_summary(request, stats.longest),
-        "shortest": stats.shortest and present.book_summary(request, stats.shortest),
+        "longest": stats.longest and present.book_summary(request, ends[stats.longest.pk]),
+        "shortest": stats.shortest and present.book_summary(request, ends[stats.shortest.pk]),
         "authors": [{"label": a.name, "count": n} for a, n in stats.authors],
         "formats": [{"label": name, "count": n} for name, n in stats.formats],
         "durations": [{"label": label, "count": n} for label, n in stats.durations],
