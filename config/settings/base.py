@@ -51,6 +51,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The API's edges: its error shape for every error under /api/ (those of the middleware
+    # below included), CORS for anonymous reads.
+    "reviews.api.middleware.ApiEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before anything reads the session cookie or the form: a NUL byte gets a 400.
@@ -62,8 +65,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # The API's edges: JSON for every error under /api/, CORS for anonymous reads.
-    "reviews.api.middleware.ApiEdgeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -107,5 +107,6 @@ def install(api) -> None:
 
 
 def responses(*statuses: int) -> dict:
-    """The error responses an operation documents, all with the one error shape."""
-    return dict.fromkeys(statuses, Error)
+    """The error responses an operation documents, all with the one error shape; any may
+    answer 400 (a body that is not JSON, a NUL byte in the address)."""
+    return dict.fromkeys((400, *statuses), Error)

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from . import books, errors, me, readers  # noqa: F401 - each adds its operations
 from .auth import visitor
+from .parsing import JsonParser
 from .routes import router
 
 api = NinjaAPI(
@@ -22,6 +23,7 @@ api = NinjaAPI(
         "gives. Errors answer `{code, message, fields}`."
     ),
     auth=visitor,
+    parser=JsonParser(),
 )
 errors.install(api)
 api.add_router("", router)

@@ -267,3 +267,22 @@ def test_the_schema_and_its_docs_are_served_under_the_sites_csp(api):
     assert "<script>" not in html
     assert "style=" not in html
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+def test_errors_from_the_sites_middleware_take_the_error_shape_too(api, writer_api):
+    book = BookFactory()
+
+    nul = api.get("books", {"q": "a\x00b"})
+    not_json = writer_api.client.put(
+        f"/api/v1/books/{book.pk}/rating",
+        b"\x00",
+        content_type="application/json",
+        headers=writer_api.headers,
+    )
+    nul_in_json = writer_api.post(f"books/{book.pk}/reviews", {"body": "a\x00b"})
+    nowhere = writer_api.post("books/null/rating", {})
+
+    assert (nul.status_code, nul.json()["code"]) == (400, "bad_request")
+    assert (not_json.status_code, not_json.json()["code"]) == (400, "bad_request")
+    assert nul_in_json.status_code == 400
+    assert (nowhere.status_code, nowhere.json()["code"]) == (404, "not_found")
