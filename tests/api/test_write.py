@@ -217,3 +217,18 @@ def test_another_readers_import_is_not_found(writer_api, other_reader):
     job = LibraryImport.objects.create(user=other_reader, file_name="theirs.csv")
 
     assert writer_api.get(f"me/imports/{job.pk}").status_code == 404
+
+
+def test_imports_past_the_hourly_limit_answer_429(writer_api, reader):
+    for n in range(3):
+        LibraryImport.objects.create(user=reader, file_name=f"earlier{n}.csv", status="done")
+
+    with (FIXTURES / "goodreads_library_export.csv").open("rb") as upload:
+        response = writer_api.client.post(
+            "/api/v1/me/imports", {"file": upload}, headers=writer_api.headers
+        )
+
+    assert response.status_code == 429
+    assert "3 imports an hour" in response.json()["message"]
+    assert response.has_header("Retry-After")
+    assert LibraryImport.objects.count() == 3
