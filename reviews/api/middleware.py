@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from .errors import error_response
@@ -38,7 +39,8 @@ class ApiEdgeMiddleware:
             user = getattr(request, "user", None)
             if user is None or not user.is_authenticated:
                 response["Access-Control-Allow-Origin"] = "*"
-        response.setdefault("Vary", "Authorization, Cookie")
+        # What a reader sees of a book or a review depends on who asks.
+        patch_vary_headers(response, ("Authorization", "Cookie"))
         return response
 
 

@@ -237,6 +237,7 @@ def test_anonymous_reads_are_open_to_any_origin_and_nothing_else_is(api, reader_
     assert anonymous["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in anonymous
     assert not signed_in.has_header("Access-Control-Allow-Origin")
+    assert {"Authorization", "Cookie"} <= {v.strip() for v in anonymous["Vary"].split(",")}
 
 
 def test_unknown_addresses_and_methods_answer_json(api):
