@@ -302,12 +302,17 @@ def measure_actions(subjects: dict) -> list[dict]:
     ]
     results = []
     for label, step in steps:
-        started = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            step()
-        elapsed = (time.perf_counter() - started) * 1000
-        results.append({"label": label, "queries": len(queries), "ms": elapsed})
+        _result, queries, elapsed = _timed(step)
+        results.append({"label": label, "queries": queries, "ms": elapsed})
     return results + measure_api_actions(reader, book)
+
+
+def _timed(step: Callable[[], object]) -> tuple[object, int, float]:
+    """What ``step()`` returned, the queries it ran and how long it took (ms)."""
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        result = step()
+    return result, len(queries), (time.perf_counter() - started) * 1000
 
 
 def measure_api_actions(reader, book) -> list[dict]:
@@ -324,16 +329,13 @@ def measure_api_actions(reader, book) -> list[dict]:
     results = []
     try:
         for label, step in steps:
-            started = time.perf_counter()
-            with CaptureQueriesContext(connection) as queries:
-                response = step()
-            elapsed = (time.perf_counter() - started) * 1000
+            response, queries, elapsed = _timed(step)
             if response.status_code >= 300:
                 raise RuntimeError(f"{label} answered {response.status_code}")
             results.append(
                 {
                     "label": label,
-                    "queries": len(queries),
+                    "queries": queries,
                     "ms": elapsed,
                     "max_queries": MAX_API_ACTION_QUERIES,
                 }
