@@ -26,7 +26,7 @@ from reviews.goodreads.library import (
 )
 from reviews.goodreads.library_import import library_rows
 from reviews.models import MAX_REVIEW_LENGTH, ProgressUpdate, ReadingSession, Review
-from reviews.ratelimit import consume
+from reviews.ratelimit import consume, wait_message
 from reviews.tasks import ImportRefused, library_import_start
 
 from . import present, schemas
@@ -42,15 +42,17 @@ WRITE_ERRORS = (401, 403, 404, 422, 429)
 def _limit(request, kind: str) -> None:
     retry_after = consume(kind=kind, user_id=request.user.pk)
     if retry_after:
-        raise ApiError(
-            429,
-            f"Too many at once: please wait {retry_after} s and try again.",
-            retry_after=retry_after,
-        )
+        raise ApiError(429, wait_message(retry_after), retry_after=retry_after)
 
 
 def _book(book_id: int) -> Book:
     return get_object_or_404(Book, pk=book_id)
+
+
+def _stars(value: float) -> int | float:
+    """Stars as the service takes them: a whole number as an int (4.0 is 4); anything else
+    as it came, for the service to accept or refuse."""
+    return int(value) if value.is_integer() else value
 
 
 def _refused(refusal: Exception, field: str = "__all__") -> ApiError:
@@ -90,9 +92,8 @@ class RatingIn(Schema):
 def rate(request, book_id: int, payload: RatingIn):
     book = _book(book_id)
     _limit(request, "rate")
-    stars = int(payload.stars) if payload.stars == int(payload.stars) else payload.stars
     try:
-        rating = services.rating_set(user=request.user, book=book, stars=stars)
+        rating = services.rating_set(user=request.user, book=book, stars=_stars(payload.stars))
     except ValueError as refusal:
         raise _refused(refusal, "stars") from None
     return {"book_id": book.pk, "stars": rating.stars}
@@ -309,8 +310,7 @@ def _rating_sent(payload: ReviewIn):
     """Stars, None to take the rating away (an explicit null) or KEEP (left out)."""
     if "rating" not in payload.model_fields_set:
         return services.KEEP
-    stars = payload.rating
-    return int(stars) if stars is not None and stars == int(stars) else stars
+    return None if payload.rating is None else _stars(payload.rating)
 
 
 def _review_out(request, review: Review):

@@ -10,6 +10,7 @@ from accounts.models import AccessToken
 from accounts.tokens import MAX_TOKENS_PER_READER, access_token_create, access_token_find
 from tests.api.conftest import ApiClient
 from tests.factories import BookFactory
+from tests.query_budget import assert_queries_do_not_grow, get
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,17 @@ def test_signed_out_the_readers_own_endpoints_answer_401(api):
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_tokens_page_runs_as_many_queries_for_more_tokens(reader_client, reader):
+    made = []
+
+    def grow(n):
+        while len(made) < n:
+            made.append(access_token_create(user=reader, name=f"t{len(made)}", scope="read"))
+
+    responses = assert_queries_do_not_grow(
+        get(reader_client, TOKENS), grow=grow, steps=(3, 15), budget=6
+    )
+
+    assert responses[-1].content.decode().count("Revoke<span") == 15
