@@ -153,7 +153,7 @@ def test_the_pages_measured_show_their_rows(client):
     assert len(search.context["books"]) == MANY + 1
     # The book's own page names everyone with their parts; lists name the author and count
     # the others.
-    assert "Translator 0</a> <span class=\"role\">(Translator)</span>" in book.content.decode()
+    assert 'Translator 0</a> <span class="role">(Translator)</span>' in book.content.decode()
     assert "Gammaset Writer</a> and 1 more</span>" in author.content.decode()
     profile = client.get(pages(data)["profile"][0])
     assert len(profile.context["ratings"]) == MANY
