@@ -335,7 +335,7 @@ def _merge_reading_sessions(keep: Book, others: list[Book]) -> None:
 def _merge_authorships(keep: Book, others: list[Book]) -> None:
     """``keep``'s byline stays as it is; the duplicates' other authors follow it, in their
     books' order (oldest book first), each with their role."""
-    rows = Authorship.objects.filter(book__in=[keep, *others]).order_by("book", "position", "pk")
+    rows = Authorship.objects.filter(book__in=[keep, *others]).order_by("book_id", "position", "pk")
     rows = list(rows.only("pk", "book", "author", "position"))
     kept = [row for row in rows if row.book_id == keep.pk]
     named = {row.author_id for row in kept}
