@@ -133,8 +133,15 @@ def _absolute(context, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-def _summary(text: str, limit: int = SOCIAL_DESCRIPTION_LENGTH) -> str:
+def summary(text: str, limit: int = SOCIAL_DESCRIPTION_LENGTH) -> str:
+    """The start of ``text`` on one line, at most ``limit`` characters, for a shared link."""
     return Truncator(" ".join(text.split())).chars(limit)
+
+
+def cover_image(context, book) -> dict:
+    """The cover a shared link shows, as an absolute address (uploaded, else drawn)."""
+    cover_url = book.cover_large.url if book.cover_large else _drawn_cover_url(book)
+    return {"image": _absolute(context, cover_url), "image_alt": f"Cover of {book.title}"}
 
 
 @register.inclusion_tag("includes/_social.html", takes_context=True)
@@ -143,14 +150,12 @@ def book_social(context, book):
     (uploaded, else the drawn one), the description's start."""
     names = [author.name for author in book.main_authors]
     title = f"{book.title} by {', '.join(names)}" if names else book.title
-    cover_url = book.cover_large.url if book.cover_large else _drawn_cover_url(book)
     return {
         "type": "book",
         "title": title,
         "url": str(context.get("canonical_url", "")),
-        "description": _summary(book.description),
-        "image": _absolute(context, cover_url),
-        "image_alt": f"Cover of {book.title}",
+        "description": summary(book.description),
+        **cover_image(context, book),
     }
 
 
@@ -161,7 +166,7 @@ def author_social(context, author):
         "type": "profile",
         "title": author.name,
         "url": str(context.get("canonical_url", "")),
-        "description": _summary(author.bio),
+        "description": summary(author.bio),
         "image": _absolute(context, author.photo_large.url) if author.photo_large else "",
         "image_alt": f"Photo of {author.name}",
     }
