@@ -26,20 +26,19 @@ MOVED = (
     f"UPDATE books_book_fts SET authors = {text_index.AUTHOR_NAMES.format(book='new.book_id')} "
     "WHERE rowid = new.book_id; END"
 )
-STATEMENTS = [*text_index.STATEMENTS, MOVED]
-TRIGGERS = [*text_index.TRIGGERS, "books_book_fts_author_moved"]
 
 
 def create(apps, schema_editor):
+    text_index.create(apps, schema_editor)
     if schema_editor.connection.vendor == "sqlite":
-        for statement in STATEMENTS:
-            schema_editor.execute(statement)
+        schema_editor.execute(MOVED)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS books_book_fts_author_moved")
         text_index.drop(apps, schema_editor)
+
 
 BATCH = 1000
 
