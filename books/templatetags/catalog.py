@@ -23,17 +23,18 @@ SOCIAL_DESCRIPTION_LENGTH = 200
 
 
 @register.inclusion_tag("books/includes/_byline.html")
-def byline(book, *, lead=False):
+def byline(book, *, lead=False, full=False):
     """ "by" and the book's authors in order, each linked to their page and followed by the
     part they played, as Goodreads writes it: "by James Joyce, Seamus Deane (Introduction)".
     Nothing for a book with none.
 
     ``lead`` gives the byline a paragraph of its own, under a page's title, naming everyone.
-    Elsewhere (lists, cards) it names the authors and counts the others: "by Victor Serge
-    and 2 more"; a book with contributors only names the first of them, with their part.
+    Elsewhere (lists, cards) it names the authors and counts the others, "by Victor Serge
+    and 2 more" (a book with contributors only names the first of them, with their part),
+    unless ``full`` asks for everyone (an author's page, where their part matters).
     """
     credits = book.credits
-    shown = credits if lead else book.leading_credits
+    shown = credits if lead or full else book.leading_credits
     return {"credits": shown, "more": len(credits) - len(shown), "lead": lead}
 
 

@@ -168,3 +168,11 @@ def test_a_role_is_escaped(translated):
 def test_the_byline_reads_no_row_of_its_own(translated, django_assert_num_queries):
     with django_assert_num_queries(0):
         render("{% byline book %}{% byline book lead=True %}", book=translated)
+
+
+def test_a_full_byline_names_everyone_in_a_line_of_a_list(translated):
+    html = render("{% byline book full=True %}", book=translated)
+
+    assert html.startswith('<span class="by">by <a href=')
+    assert html.endswith('>Hans Walter Gabler</a> <span class="role">(Editor)</span></span>')
+    assert "more" not in html
