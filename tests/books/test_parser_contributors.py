@@ -119,3 +119,16 @@ def test_a_year_alone_on_the_details_line_with_the_pages():
     page = parse_page(text)
 
     assert (page.pages, page.first_published_year_only) == (446, True)
+
+
+def test_the_contributor_line_in_a_copy_of_the_whole_browser_window():
+    text = page_layouts.with_tab_title(
+        page_layouts.blank_lines_between(
+            page_layouts.with_site_menus(page_layouts.with_contributor_line())
+        )
+    )
+
+    page = parse_page(text)
+
+    assert [c.role for c in page.contributors] == ["", "Translator", "Introduction"]
+    assert (page.title, page.description) == (WHOLE.title, WHOLE.description)
