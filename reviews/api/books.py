@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import conditional_page
 from ninja import Field, Query, Schema
@@ -103,9 +102,9 @@ def search(request, query: Query[SearchQuery], paging: Query[Paging]):
 @decorate_view(conditional_page)
 def book_detail(request, book_id: int):
     book = get_object_or_404(
-        books_with_reader_state(Book.objects, request.user).prefetch_related(
-            Prefetch("authors", queryset=Author.objects.order_by("pk")), "blurbs"
-        ),
+        books_with_reader_state(Book.objects, request.user)
+        .with_authors()
+        .prefetch_related("blurbs"),
         pk=book_id,
     )
     return present.book_detail(request, book)

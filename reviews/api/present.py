@@ -21,11 +21,11 @@ def _picture(request, small, large, fallback: str | None):
     return {"small": fallback, "large": fallback}
 
 
-def author_ref(request, author) -> dict:
+def author_ref(request, author, role: str = "") -> dict:
     return {
         "id": author.pk,
         "name": author.name,
-        "role": "",
+        "role": role,
         "url": absolute(request, author.get_absolute_url()),
     }
 
@@ -36,7 +36,7 @@ def book_summary(request, book: Book) -> dict:
         "id": book.pk,
         "title": book.title,
         "series": book.series,
-        "authors": [author_ref(request, author) for author in book.authors.all()],
+        "authors": [author_ref(request, c.author, c.role) for c in book.credits],
         "cover": _picture(request, book.cover_small, book.cover_large, drawn),
         "pages": book.pages,
         "format": book.format,

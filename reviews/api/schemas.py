@@ -17,7 +17,9 @@ class Picture(Schema):
 class AuthorRef(Schema):
     id: int
     name: str
-    role: str = Field("", description="e.g. translator; empty for the author")
+    role: str = Field(
+        "", description="the part they played (Translator, Editor, ...); empty for an author"
+    )
     url: str
 
 

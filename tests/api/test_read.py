@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from books.models import Authorship
 from reviews import services
 from reviews.models import ShelfEntry
 from tests.factories import (
@@ -48,6 +49,19 @@ def test_a_books_detail_carries_its_figures_authors_blurbs_and_cover(api, reader
     cover = f"http://testserver{reverse('books:cover', kwargs={'pk': book.pk})}"
     assert data["cover"] == {"small": cover, "large": cover}
     assert data["reader"] is None
+
+
+def test_a_books_authors_come_in_order_with_their_roles(api):
+    author, translator = AuthorFactory(name="Serge"), AuthorFactory(name="Sedgwick")
+    book = BookFactory()
+    Authorship.objects.create(book=book, author=translator, position=1, role="Translator")
+    Authorship.objects.create(book=book, author=author, position=0)
+
+    for data in (api.get(f"books/{book.pk}").json(), api.get("books").json()["results"][0]):
+        assert [(a["name"], a["role"]) for a in data["authors"]] == [
+            ("Serge", ""),
+            ("Sedgwick", "Translator"),
+        ]
 
 
 def test_a_reader_sees_their_own_stars_and_shelf_on_a_book(reader_api, reader):
