@@ -25,9 +25,17 @@ from reviews.goodreads.library import (
     write_library,
 )
 from reviews.goodreads.library_import import library_rows
-from reviews.models import MAX_REVIEW_LENGTH, ProgressUpdate, ReadingSession, Review
+from reviews.models import (
+    CHALLENGE_MAX_BOOKS,
+    MAX_REVIEW_LENGTH,
+    ProgressUpdate,
+    ReadingChallenge,
+    ReadingSession,
+    Review,
+)
 from reviews.ratelimit import consume, wait_message
 from reviews.tasks import ImportRefused, library_import_start
+from reviews.views import year_or_404
 
 from . import present, schemas
 from .auth import reader, writer
@@ -293,6 +301,34 @@ def session_dates(request, session_id: int, payload: DatesIn):
     except services.ReadingRefused as refusal:
         raise _refused(refusal) from None
     return _session_out(request, session)
+
+
+# The yearly challenge -------------------------------------------------------------------------
+
+
+class ChallengeIn(Schema):
+    books: int = Field(ge=1, le=CHALLENGE_MAX_BOOKS, description="books to read in the year")
+    pages: int | None = Field(None, ge=1, le=100_000_000, description="pages, if any goal")
+
+
+@router.put(
+    "/me/challenges/{int:year}",
+    tags=TAGS,
+    auth=writer,
+    response={200: schemas.Challenge, **responses(*WRITE_ERRORS)},
+    summary="Set (or change) the reader's goal for a year",
+)
+def challenge_set(request, year: int, payload: ChallengeIn):
+    year = year_or_404(year)
+    _limit(request, "reading")
+    try:
+        services.challenge_set(
+            user=request.user, year=year, books=payload.books, pages=payload.pages
+        )
+    except services.ReadingRefused as refusal:
+        raise _refused(refusal) from None
+    challenge = ReadingChallenge.objects.with_progress(year).get(user=request.user)
+    return present.challenge(challenge)
 
 
 # Reviews and likes ----------------------------------------------------------------------------

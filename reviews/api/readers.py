@@ -7,14 +7,13 @@ from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Query, Schema
 
 from books.models import Book, prefetch_authors
 from reviews.counters import SHELF_COUNTERS
 from reviews.models import ReadingChallenge, ReadingSession, Review, ShelfEntry
 from reviews.stats import reading_stats
-from reviews.views import FIRST_YEAR
+from reviews.views import year_or_404
 
 from . import present, schemas
 from .errors import ApiError, responses
@@ -29,12 +28,6 @@ ShelfName = Literal["want_to_read", "currently_reading", "read"]
 
 def _reader(username: str):
     return get_object_or_404(get_user_model(), username=username, is_active=True)
-
-
-def _year(year: int) -> int:
-    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
-        raise ApiError(404, "There is no such year here.")
-    return year
 
 
 @router.get(
@@ -151,7 +144,7 @@ def session_detail(request, session_id: int):
 )
 def reader_challenge(request, username: str, year: int):
     reader = _reader(username)
-    current = ReadingChallenge.objects.with_progress(_year(year)).filter(user=reader).first()
+    current = ReadingChallenge.objects.with_progress(year_or_404(year)).filter(user=reader).first()
     if current is None:
         raise ApiError(404, f"{reader.username} set no goal for {year}.")
     return present.challenge(current)
@@ -169,7 +162,7 @@ class StatsQuery(Schema):
 )
 def reader_stats(request, username: str, query: Query[StatsQuery]):
     reader = _reader(username)
-    year = None if query.year is None else _year(query.year)
+    year = None if query.year is None else year_or_404(query.year)
     stats = reading_stats(reader, year)
     # The longest and shortest come with their titles only: read them whole, with authors.
     ends = Book.objects.with_authors().in_bulk(

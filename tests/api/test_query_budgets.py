@@ -129,6 +129,7 @@ def write_requests(data: dict) -> dict:
         "stop": lambda: api.post(f"books/{book}/reading/stop"),
         "dates": lambda: api.patch(f"sessions/{data['session'].pk}", {"started_on": "2024-05-01"}),
         "review": lambda: api.post(f"books/{book}/reviews", {"body": "Fine.", "rating": 3}),
+        "challenge": lambda: api.put("me/challenges/2024", {"books": 12}),
         "like": lambda: api.put(f"reviews/{liked}/like"),
         "unlike": lambda: api.delete(f"reviews/{liked}/like"),
         "unshelve": lambda: api.delete(f"books/{book}/shelf"),

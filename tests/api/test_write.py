@@ -232,3 +232,18 @@ def test_imports_past_the_hourly_limit_answer_429(writer_api, reader):
     assert "3 imports an hour" in response.json()["message"]
     assert response.has_header("Retry-After")
     assert LibraryImport.objects.count() == 3
+
+
+def test_set_and_change_a_yearly_goal(writer_api, reader):
+    year = datetime.date.today().year
+
+    first = writer_api.put(f"me/challenges/{year}", {"books": 12})
+    changed = writer_api.put(f"me/challenges/{year}", {"books": 20, "pages": 5000})
+    too_far = writer_api.put("me/challenges/3000", {"books": 12})
+    none = writer_api.put(f"me/challenges/{year}", {"books": 0})
+
+    assert (first.json()["books_goal"], first.json()["books_done"]) == (12, 0)
+    assert (changed.json()["books_goal"], changed.json()["pages_goal"]) == (20, 5000)
+    assert too_far.status_code == 404
+    assert none.status_code == 422
+    assert reader.reading_challenges.get().books_goal == 20
