@@ -21,7 +21,7 @@ from reviews.counters import recount
 from reviews.goodreads import library as library_module
 from reviews.goodreads import library_import as service
 from reviews.goodreads.library import COLUMNS, MAX_FILE_BYTES, MAX_ROWS, parse_library
-from reviews.models import Rating, Review, ShelfEntry
+from reviews.models import Rating, Review, Shelf, ShelfEntry
 from reviews.services import rating_set, shelf_set
 from reviews.tasks import import_library
 from tests.conftest import FIXTURES
@@ -127,17 +127,14 @@ def test_spoilers_tags_and_private_notes(reader_client, reader, other_reader):
 
     entry = entry_of(reader, "58875681")
     assert entry.private_notes == "Lent to Sam, <b>ask back</b>"
-    assert entry.shelf == ShelfEntry.Shelf.READ
-    assert sorted((s.name, s.exclusive) for s in entry.own_shelves.all()) == [
+    assert entry.shelf.kind == Shelf.Kind.READ
+    assert sorted((s.name, s.exclusive) for s in entry.tags.all()) == [
         ("discworld", False),
         ("favourites", False),
     ]
     zanzibar = entry_of(reader, "11297839")
-    assert zanzibar.shelf == ""
-    assert sorted((s.name, s.exclusive) for s in zanzibar.own_shelves.all()) == [
-        ("abandoned", True),
-        ("favourites", False),
-    ]
+    assert (zanzibar.shelf.name, zanzibar.shelf.exclusive) == ("abandoned", True)
+    assert [(s.name, s.exclusive) for s in zanzibar.tags.all()] == [("favourites", False)]
 
     # The owner sees the notes (escaped) on their library page; nobody else sees them anywhere.
     mine = reader_client.get(reverse("accounts:library")).content.decode()
@@ -213,14 +210,14 @@ def test_a_newer_export_updates_what_changed(reader_client, reader, other_reader
     assert job.report["unchanged"] == len(records) - changed
     assert Rating.objects.get(user=reader, book__goodreads_id="53086262").stars == 3
     assert not Rating.objects.filter(user=reader, book__goodreads_id="58875681").exists()
-    assert entry_of(reader, "17448060").shelf == ShelfEntry.Shelf.READ
+    assert entry_of(reader, "17448060").shelf.kind == Shelf.Kind.READ
     assert entry_of(reader, "17448060").date_read == datetime.date(2023, 1, 15)
     zanzibar_entry = entry_of(reader, "11297839")
-    assert zanzibar_entry.shelf == ShelfEntry.Shelf.CURRENTLY_READING
-    assert not zanzibar_entry.own_shelves.exists()
+    assert zanzibar_entry.shelf.kind == Shelf.Kind.CURRENTLY_READING
+    assert not zanzibar_entry.tags.exists()
     gideon_entry = entry_of(reader, "55710230")
-    assert gideon_entry.shelf == ""
-    assert [s.name for s in gideon_entry.own_shelves.all()] == ["abandoned"]
+    assert gideon_entry.shelf.name == "abandoned"
+    assert not gideon_entry.tags.exists()
     assert Review.objects.get(user=reader, book__goodreads_id="55710260").body == (
         "Letters across time."
     )
@@ -659,7 +656,7 @@ def test_a_shelf_entry_the_reader_makes_while_a_chunk_is_read_is_seen_by_it(
 
     def reader_shelves_meanwhile(batch, rows):
         if not ShelfEntry.objects.filter(user=reader, book=harrow).exists():
-            shelf_set(user=reader, book=harrow, shelf=ShelfEntry.Shelf.WANT_TO_READ)
+            shelf_set(user=reader, book=harrow, shelf=Shelf.Kind.WANT_TO_READ)
         return real_write(batch, rows)
 
     monkeypatch.setattr(service._Batch, "write", reader_shelves_meanwhile)
@@ -668,7 +665,7 @@ def test_a_shelf_entry_the_reader_makes_while_a_chunk_is_read_is_seen_by_it(
     assert job.report["errors"] == []
     assert job.report["created"] + job.report["updated"] == 30
     assert ShelfEntry.objects.filter(user=reader).count() == 30
-    assert entry_of(reader, "53086262").shelf == ShelfEntry.Shelf.READ
+    assert entry_of(reader, "53086262").shelf.kind == Shelf.Kind.READ
     assert recount(fix=False) == []
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from reviews import services
-from reviews.models import ShelfEntry
+from reviews.models import Shelf
 from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -152,7 +152,7 @@ def test_the_header_folds_on_the_smallest_phone(page):
 
 def shelve_some_books(reader, count: int) -> list:
     """``count`` books on the reader's shelves in turn, every other one rated."""
-    shelves = list(ShelfEntry.Shelf.values)
+    shelves = list(Shelf.Kind.values)
     books = []
     for n in range(count):
         book = BookFactory(

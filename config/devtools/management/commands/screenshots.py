@@ -102,7 +102,7 @@ class Command(BaseCommand):
         from reviews import services
         from reviews.goodreads.page import load_page
         from reviews.goodreads.page_import import import_page
-        from reviews.models import Review, ShelfEntry
+        from reviews.models import Review, Shelf
 
         source = import_page(load_page(SOURCE_PAGE)).book
         call_command("generate_demo_data", *DEMO_SIZES, verbosity=0, stdout=io.StringIO())
@@ -113,19 +113,19 @@ class Command(BaseCommand):
 
         reader = get_user_model().objects.create_user(READER, f"{READER}@example.org")
         shelves = [
-            ShelfEntry.Shelf.CURRENTLY_READING,
-            ShelfEntry.Shelf.CURRENTLY_READING,
-            ShelfEntry.Shelf.WANT_TO_READ,
-            ShelfEntry.Shelf.WANT_TO_READ,
-            ShelfEntry.Shelf.WANT_TO_READ,
-            ShelfEntry.Shelf.READ,
-            ShelfEntry.Shelf.READ,
+            Shelf.Kind.CURRENTLY_READING,
+            Shelf.Kind.CURRENTLY_READING,
+            Shelf.Kind.WANT_TO_READ,
+            Shelf.Kind.WANT_TO_READ,
+            Shelf.Kind.WANT_TO_READ,
+            Shelf.Kind.READ,
+            Shelf.Kind.READ,
         ]
         for book, shelf in zip(others, shelves, strict=False):
             services.shelf_set(user=reader, book=book, shelf=shelf)
         for book, stars in zip(others[5:], (5, 3), strict=False):
             services.rating_set(user=reader, book=book, stars=stars)
-        services.shelf_set(user=reader, book=source, shelf=ShelfEntry.Shelf.READ)
+        services.shelf_set(user=reader, book=source, shelf=Shelf.Kind.READ)
         services.rating_set(user=reader, book=source, stars=4)
         services.review_create(
             user=reader,
