@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -309,7 +310,7 @@ def shelf_delete(*, shelf: Shelf, move_to: Shelf | None = None) -> int:
 def _lock_reader(user) -> None:
     """One change to a reader's shelves at a time: names and addresses are checked, then
     written."""
-    type(user).objects.select_for_update().filter(pk=user.pk).exists()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
 
 
 class _Keep:
