@@ -41,7 +41,7 @@ from books.models import Author, Book
 from config.orm import changes, save_changed, save_fields
 from reviews import counters, services
 from reviews.language import detect_language
-from reviews.models import Rating, Review, Shelf, ShelfEntry
+from reviews.models import Rating, ReadingSession, Review, Shelf, ShelfEntry
 
 from .library import LibraryFileError, LibraryRow, ParsedLibrary, RowError, parse_library
 
@@ -491,6 +491,12 @@ class _LibraryWriter:
         if save_changed(entry, _entry_values(row)):
             changed = True
         self.entries[book.pk] = entry
+        reads = _reads_of(row, ReadingSession.objects.filter(user=user, book=book))
+        for session in reads:
+            session.user, session.book = user, book
+        if reads:
+            ReadingSession.objects.bulk_create(reads)
+            changed = True
 
         if row.review:
             review = self.reviews.get(book.pk)
@@ -672,6 +678,10 @@ class _Batch:
             review.book_id: review
             for review in Review.objects.select_for_update().filter(user=user, book_id__in=book_ids)
         }
+        sessions: dict[int, list[ReadingSession]] = defaultdict(list)
+        for session in ReadingSession.objects.filter(user=user, book_id__in=book_ids):
+            sessions[session.book_id].append(session)
+        new_sessions: list[ReadingSession] = []
         now = timezone.now()
         new_entries, changed_entries, new_links = [], [], []
         unlinked: dict[int, set[int]] = {}
@@ -708,6 +718,10 @@ class _Batch:
                         unlinked[entry.pk] = current - wanted
                     changed = True
             writer.entries[book.pk] = entry
+            for session in _reads_of(row, sessions[book.pk]):
+                session.user, session.book = user, book
+                new_sessions.append(session)
+                changed = True
 
             rating = ratings.get(book.pk)
             old = rating.stars if rating else None
@@ -773,6 +787,7 @@ class _Batch:
         if changed_entries:
             fields = {"shelf", "updated_at", *_entry_values_fields()}
             ShelfEntry.objects.bulk_update(changed_entries, sorted(fields))
+        ReadingSession.objects.bulk_create(new_sessions)
         Rating.objects.bulk_create(new_ratings)
         if changed_ratings:
             Rating.objects.bulk_update(changed_ratings, ["stars", "updated_at"])
@@ -800,6 +815,38 @@ class _Batch:
             self.book_deltas[book_id][f"ratings_{new}"] += 1
         if (old is None) != (new is None):
             self.reader_deltas["ratings_count"] += 1 if old is None else -1
+
+
+def _reads_of(row: LibraryRow, existing: Iterable[ReadingSession]) -> list[ReadingSession]:
+    """The reading sessions (not saved, without reader or book) that the row tells of and the
+    reader's sessions of the book (``existing``) lack. No date is made up:
+
+    - "Read Count" is how many times the book was read; on "currently-reading" it counts the
+      read under way, which is an open session, its start unknown (Goodreads' export has no
+      start date, and "Date Added" is when the book was shelved, not begun).
+    - The other reads are finished sessions; the latest is dated by "Date Read" (when it has
+      none yet), the others' dates are unknown.
+    - A "Date Read" with a "Read Count" of 0 stays the entry's date read alone.
+
+    Sessions the reader already has count towards these, so importing the same file again
+    adds none, and a newer export adds only the reads it has more.
+    """
+    existing = list(existing)
+    reading = row.exclusive_shelf == NAMES_BY_SHELF[Shelf.Kind.CURRENTLY_READING]
+    finished = [s for s in existing if s.status == ReadingSession.Status.FINISHED]
+    dates = {s.finished_on for s in finished}
+    wanted = max(row.read_count - (1 if reading else 0), 0)
+    new = []
+    for n in range(wanted - len(finished)):
+        day = row.date_read if n == 0 and row.date_read not in dates else None
+        new.append(
+            ReadingSession(
+                status=ReadingSession.Status.FINISHED, finished_on=day, progress_percent=100
+            )
+        )
+    if reading and row.read_count and not any(s.is_open for s in existing):
+        new.append(ReadingSession(status=ReadingSession.Status.READING))
+    return new
 
 
 def _entry_values_fields() -> tuple[str, ...]:
@@ -973,6 +1020,7 @@ def _export_row(book: Book, entry: ShelfEntry | None, authors: list[str]) -> Lib
     review = reviews[0] if reviews else None
     # Rated or reviewed without a shelf: Goodreads puts such a book on "read".
     exclusive = "read" if entry is None else NAMES_BY_SHELF.get(entry.shelf.kind, entry.shelf.name)
+    date_read, read_count = _reads_for_export(book.reader_sessions, entry, exclusive)
     first_published = book.first_published
     return LibraryRow(
         goodreads_id=book.goodreads_id,
@@ -989,16 +1037,34 @@ def _export_row(book: Book, entry: ShelfEntry | None, authors: list[str]) -> Lib
         pages=book.pages,
         year_published=book.year_published,
         original_year=first_published.year if first_published else None,
-        date_read=entry.date_read if entry else None,
+        date_read=date_read,
         date_added=entry.date_added if entry else None,
         exclusive_shelf=exclusive,
         shelves=() if entry is None else tuple(tag.name for tag in entry.tags.all()),
         review=review.body if review else "",
         spoiler=review.spoiler if review else False,
         private_notes=entry.private_notes if entry else "",
-        read_count=entry.read_count if entry else 0,
+        read_count=read_count,
         owned_copies=entry.owned_copies if entry else 0,
     )
+
+
+def _reads_for_export(sessions, entry: ShelfEntry | None, exclusive: str):
+    """ "Date Read" and "Read Count" from the reader's sessions of the book, as an import reads
+    them back (``_reads_of``): the latest finish, and the finished reads (with the read under
+    way on "currently-reading"). A book without sessions says what its shelf entry says."""
+    finished = [s for s in sessions if s.status == ReadingSession.Status.FINISHED]
+    under_way = exclusive == NAMES_BY_SHELF[Shelf.Kind.CURRENTLY_READING] and any(
+        s.is_open for s in sessions
+    )
+    ends = [s.finished_on for s in finished if s.finished_on]
+    date_read = entry.date_read if entry else None
+    read_count = entry.read_count if entry else 0
+    if ends:
+        date_read = max(ends)
+    if finished or under_way:
+        read_count = len(finished) + under_way
+    return date_read, read_count
 
 
 def _reader_prefetches(user, prefix: str) -> list[Prefetch]:
@@ -1008,6 +1074,11 @@ def _reader_prefetches(user, prefix: str) -> list[Prefetch]:
         ),
         Prefetch(
             f"{prefix}reviews", queryset=Review.objects.filter(user=user), to_attr="reader_reviews"
+        ),
+        Prefetch(
+            f"{prefix}reading_sessions",
+            queryset=ReadingSession.objects.filter(user=user),
+            to_attr="reader_sessions",
         ),
     ]
 

@@ -21,7 +21,7 @@ from reviews.counters import recount
 from reviews.goodreads import library as library_module
 from reviews.goodreads import library_import as service
 from reviews.goodreads.library import COLUMNS, MAX_FILE_BYTES, MAX_ROWS, parse_library
-from reviews.models import Rating, Review, Shelf, ShelfEntry
+from reviews.models import Rating, ReadingSession, Review, Shelf, ShelfEntry
 from reviews.services import rating_set, shelf_set
 from reviews.tasks import import_library
 from tests.conftest import FIXTURES
@@ -717,3 +717,38 @@ def test_the_uploaded_text_is_deleted_when_the_import_fails(reader_client, reade
     assert job.status == LibraryImport.Status.FAILED
     assert job.csv_text == ""
     assert set(job.report) == {"failure"}
+
+
+def test_reads_become_sessions_once_and_a_newer_export_adds_only_the_new_read(
+    reader_client, reader
+):
+    records = {record["Book Id"]: record for record in export_records()}
+    row = {**records["53086262"], "Read Count": "2", "Date Read": "2022/10/31"}
+    reading = {**records["58875681"], "Exclusive Shelf": "currently-reading", "Read Count": "2"}
+    reading["Bookshelves"] = reading["Bookshelves with positions"] = "currently-reading"
+    reading["Date Read"] = ""
+
+    def reads(goodreads_id):
+        sessions = ReadingSession.objects.filter(user=reader, book__goodreads_id=goodreads_id)
+        return sorted(((s.status, s.started_on, s.finished_on) for s in sessions), key=str)
+
+    for _ in range(2):  # the same file twice: the same sessions
+        import_through_pages(reader_client, csv_bytes([row, reading]))
+        assert reads("53086262") == sorted(
+            [("finished", None, datetime.date(2022, 10, 31)), ("finished", None, None)], key=str
+        )
+        # The read under way is open, its start unknown; the other read is finished.
+        assert reads("58875681") == [("finished", None, None), ("reading", None, None)]
+
+    newer = {**row, "Read Count": "3", "Date Read": "2024/02/02"}
+    _page, job = import_through_pages(reader_client, csv_bytes([newer, reading]))
+    assert job.report["updated"] == 1
+    assert reads("53086262") == sorted(
+        [
+            ("finished", None, datetime.date(2022, 10, 31)),
+            ("finished", None, datetime.date(2024, 2, 2)),
+            ("finished", None, None),
+        ],
+        key=str,
+    )
+    assert recount(fix=False) == []

@@ -23,7 +23,7 @@ from books.models import Author, Book
 from reviews.counters import recount
 from reviews.goodreads.library import COLUMNS, text_from_markup
 from reviews.goodreads.text import isbn10_valid, isbn13_valid, unquote_isbn
-from reviews.models import Rating, Review, Shelf, ShelfEntry
+from reviews.models import Rating, ReadingSession, Review, Shelf, ShelfEntry
 from tests.accounts.test_library_export import download, read_csv
 from tests.accounts.test_library_import import (
     EXPORT,
@@ -350,3 +350,29 @@ def test_the_imported_library_exports_as_it_came(imported, reader_client):
         "warnings": [],
         "ignored_columns": ["Average Rating", "Bookshelves with positions"],
     }
+
+
+def test_the_reads_become_reading_sessions_without_made_up_dates(imported, reader):
+    """Each read the export counts is a session: finished ones dated by "Date Read" (the
+    latest) or of unknown date, an open one for a book being read; no start is known."""
+    sessions = ReadingSession.objects.filter(user=reader)
+    finished = sessions.filter(status=ReadingSession.Status.FINISHED)
+    reading = [r for r in imported.records if r["Exclusive Shelf"] == "currently-reading"]
+    counted = sum(int(r["Read Count"]) for r in imported.records)
+    assert finished.count() == counted - len(reading) == 965
+    assert sessions.filter(status=ReadingSession.Status.READING).count() == len(reading) == 4
+    assert not sessions.filter(started_on__isnull=False).exists()
+    dated = [r for r in imported.records if r["Date Read"] and int(r["Read Count"])]
+    assert finished.filter(finished_on__isnull=False).count() == len(dated)
+    # Read twice with one date: one read on that date, one of unknown date.
+    twice = next(r for r in imported.records if r["Read Count"] == "2" and r["Date Read"])
+    reads = finished.filter(book=book(twice["Book Id"]))
+    day = datetime.datetime.strptime(twice["Date Read"], "%Y/%m/%d").date()
+    assert sorted([s.finished_on for s in reads], key=str) == sorted([day, None], key=str)
+    # Read once, on no known date; and "to-read" with a date read but no read: no session.
+    undated = next(r for r in imported.records if r["Read Count"] == "1" and not r["Date Read"])
+    assert [s.finished_on for s in finished.filter(book=book(undated["Book Id"]))] == [None]
+    unread = next(r for r in imported.records if r["Read Count"] == "0" and r["Date Read"])
+    assert not sessions.filter(book=book(unread["Book Id"])).exists()
+    assert entry_of(reader, unread["Book Id"]).date_read is not None
+    assert recount(fix=False) == []
