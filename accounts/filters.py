@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from books.models import STARS, Book, search_words
+from books.models import STARS, Authorship, search_words
 from reviews.models import ShelfEntry
 
 SEARCH_MAX_LENGTH = 200
@@ -61,7 +61,7 @@ class LibraryFilter(django_filters.FilterSet):
         self.filters["shelf"].extra["choices"] = [(shelf.slug, shelf.name) for shelf in shelves]
 
     def filter_search(self, queryset, name, value):
-        by_author = Book.authors.through.objects.filter(book=OuterRef("book"))
+        by_author = Authorship.objects.filter(book=OuterRef("book"))
         for word in search_words(value):
             queryset = queryset.filter(
                 Q(book__title__icontains=word)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from books.models import Book
+from books.models import Authorship, Book
 
 STARS_RANGE = Q(stars__gte=1) & Q(stars__lte=5)
 # A yearly goal above this is not a reading goal.
@@ -424,10 +424,10 @@ class ShelfEntryQuerySet(models.QuerySet):
         primary key, so pages never overlap. "rating" needs ``reader_stars``.
         """
         if sort == "author":
-            # The book's first author (the order the source gave them in).
+            # The book's first author (the byline's order).
             first_author = (
-                Book.authors.through.objects.filter(book=models.OuterRef("book"))
-                .order_by("pk")
+                Authorship.objects.filter(book=models.OuterRef("book"))
+                .order_by("position", "pk")
                 .values("author__name")[:1]
             )
             self = self.annotate(main_author=models.Subquery(first_author))
