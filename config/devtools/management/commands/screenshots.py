@@ -142,6 +142,11 @@ class Command(BaseCommand):
                 "of comrades, most of whom did not survive, stay with you long after."
             ),
         )
+        dnf = services.shelf_create(user=reader, name="did not finish", exclusive=True)
+        favourites = services.shelf_create(user=reader, name="favourites", exclusive=False)
+        services.shelf_set(user=reader, book=others[4], shelf=dnf)
+        for book in (source, others[5]):
+            services.shelf_tags_set(user=reader, book=book, tags=[favourites])
         review = Review.objects.filter(book=source, imported_reviewer__isnull=False).first()
         author = source.main_authors[0]
 
@@ -159,6 +164,9 @@ class Command(BaseCommand):
             "search": (reverse("books:search") + "?q=serge", False),
             "profile": (reader.get_absolute_url(), True),
             "library": (reverse("accounts:library"), True),
+            "shelf": (reverse("reviews:shelf", args=[READER, "read"]), False),
+            "tag": (favourites.get_absolute_url(), False),
+            "shelves": (reverse("reviews:shelves"), True),
             "sign-in": (reverse("account_login"), False),
             "not-found": ("/no-such-page/", False),
         }
