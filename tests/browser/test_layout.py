@@ -55,6 +55,18 @@ def check(page: Page, what: str) -> None:
     assert targets["primary"] == [], f"{what}: primary actions under 44 px: {targets['primary']}"
 
 
+def checking_page(new_context, context, page: Page, *, script: str, width: str) -> Page:
+    """The page to run ``check`` on: ``page`` itself, or with JavaScript off (where axe-core
+    and the width check cannot run) a page in a second browser of the same reader that runs
+    them, for the caller to open at ``page``'s address."""
+    if script == "on":
+        return page
+    return new_context(
+        storage_state=context.storage_state(),
+        viewport={"width": WIDTHS[width], "height": 900},
+    ).new_page()
+
+
 @pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
 def width(request, page):
     page.set_viewport_size({"width": WIDTHS[request.param], "height": 900})

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_layout import WIDTHS, check
+from tests.browser.test_layout import WIDTHS, check, checking_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,12 +26,7 @@ def test_a_reader_makes_shelves_and_puts_a_book_on_them(
         viewport={"width": WIDTHS[width], "height": 900},
     )
     page = sign_in(context.new_page(), reader)
-    checker = page
-    if script == "off":
-        checker = new_context(
-            storage_state=context.storage_state(),
-            viewport={"width": WIDTHS[width], "height": 900},
-        ).new_page()
+    checker = checking_page(new_context, context, page, script=script, width=width)
 
     def look(what: str) -> None:
         if checker is not page:
