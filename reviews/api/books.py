@@ -14,7 +14,7 @@ from books.filters import SEARCH_MAX_LENGTH, BookFilter
 from books.models import Author, Book
 from books.views import SEARCH_AUTHORS_SHOWN
 from reviews.filters import BookReviewFilter
-from reviews.models import Like, Review, books_with_reader_state
+from reviews.models import Like, Review, Shelf, books_with_reader_state
 
 from . import present, schemas
 from .errors import invalid, responses
@@ -107,7 +107,10 @@ def book_detail(request, book_id: int):
         .prefetch_related("blurbs"),
         pk=book_id,
     )
-    return present.book_detail(request, book)
+    slug = None
+    if book.reader_shelf is not None:
+        slug = Shelf.objects.filter(pk=book.reader_shelf).values_list("slug", flat=True).first()
+    return present.book_detail(request, book, slug)
 
 
 class ReviewFilters(Schema):

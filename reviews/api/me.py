@@ -32,6 +32,7 @@ from reviews.models import (
     ReadingChallenge,
     ReadingSession,
     Review,
+    Shelf,
 )
 from reviews.ratelimit import consume, wait_message
 from reviews.tasks import ImportRefused, library_import_start
@@ -125,7 +126,11 @@ def unrate(request, book_id: int):
 
 
 class ShelfIn(Schema):
-    shelf: str = Field(max_length=50, description="want_to_read, currently_reading or read")
+    shelf: str = Field(
+        max_length=100,
+        description="a shelf's id (to-read, currently-reading, read, or one's own exclusive "
+        "shelf) or a built-in kind (want_to_read, currently_reading, read)",
+    )
 
 
 class ShelfOut(Schema):
@@ -144,10 +149,27 @@ def shelve(request, book_id: int, payload: ShelfIn):
     book = _book(book_id)
     _limit(request, "shelve")
     try:
-        entry = services.shelf_set(user=request.user, book=book, shelf=payload.shelf, sessions=True)
+        entry = services.shelf_set(
+            user=request.user,
+            book=book,
+            shelf=_exclusive_shelf(request, payload.shelf),
+            sessions=True,
+        )
     except ValueError as refusal:
         raise _refused(refusal, "shelf") from None
-    return {"book_id": book.pk, "shelf": entry.shelf}
+    return {"book_id": book.pk, "shelf": entry.shelf.slug}
+
+
+def _exclusive_shelf(request, name: str):
+    """A built-in shelf by its kind ("want_to_read") or its id ("to-read"), else one of the
+    reader's own exclusive shelves by its id; the service refuses anything else."""
+    kinds = {slug: kind for kind, slug in Shelf.BUILT_IN.items()}
+    if name in Shelf.BUILT_IN or name in kinds:
+        return kinds.get(name, name)
+    own = Shelf.objects.filter(user=request.user, slug=name).first()
+    if own is None:
+        raise invalid({"shelf": [f"You have no shelf called {name!r}."]})
+    return own
 
 
 @router.delete(

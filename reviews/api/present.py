@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from books.models import Book
+from reviews.models import Shelf
 
 
 def absolute(request, path: str) -> str:
@@ -47,10 +48,20 @@ def book_summary(request, book: Book) -> dict:
     }
 
 
-def book_detail(request, book: Book) -> dict:
+def shelf(shelf) -> dict:
+    return {
+        "id": shelf.slug,
+        "name": shelf.name,
+        "kind": shelf.kind,
+        "exclusive": shelf.exclusive,
+        "count": shelf.books_count,
+    }
+
+
+def book_detail(request, book: Book, shelf_slug: str | None = None) -> dict:
     reader = None
     if request.user.is_authenticated:
-        reader = {"stars": book.reader_stars, "shelf": book.reader_shelf or None}
+        reader = {"stars": book.reader_stars, "shelf": shelf_slug}
     return {
         **book_summary(request, book),
         "description": book.description,
@@ -90,17 +101,18 @@ def reader_ref(request, user) -> dict:
 
 
 def reader(request, user) -> dict:
+    """A reader's profile, with how many books each of their built-in shelves holds."""
+    shelved = dict.fromkeys(Shelf.BUILT_IN, 0)
+    shelved.update(
+        Shelf.objects.filter(user=user, kind__in=list(Shelf.BUILT_IN)).values_list(
+            "kind", "books_count"
+        )
+    )
     return {
         **reader_ref(request, user),
         "bio": user.bio,
         "avatar": _picture(request, user.avatar_small, user.avatar_large, None),
-        "counts": {
-            "ratings": user.ratings_count,
-            "reviews": user.reviews_count,
-            "want_to_read": user.want_to_read_count,
-            "currently_reading": user.currently_reading_count,
-            "read": user.read_count,
-        },
+        "counts": {"ratings": user.ratings_count, "reviews": user.reviews_count, **shelved},
         "joined": user.date_joined.date(),
     }
 

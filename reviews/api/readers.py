@@ -10,10 +10,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Schema
 
 from books.models import Book, prefetch_authors
-from reviews.counters import SHELF_COUNTERS
-from reviews.models import ReadingChallenge, ReadingSession, Review, ShelfEntry
+from reviews.models import ReadingChallenge, ReadingSession, Review, Shelf, ShelfEntry
 from reviews.stats import reading_stats
-from reviews.views import year_or_404
+from reviews.views import SHELF_SORTS, year_or_404
 
 from . import present, schemas
 from .errors import ApiError, responses
@@ -23,7 +22,6 @@ from .routes import router
 TAGS = ["readers"]
 
 READ_ERRORS = (401, 404, 422)
-ShelfName = Literal["want_to_read", "currently_reading", "read"]
 
 
 def _reader(username: str):
@@ -44,35 +42,37 @@ def reader_detail(request, username: str):
     "/readers/{username}/shelves",
     tags=TAGS,
     response={200: list[schemas.Shelf], **responses(*READ_ERRORS)},
-    summary="A reader's shelves, with how many books each holds",
+    summary="A reader's shelves (the three built-in ones first), with how many books each holds",
 )
 def reader_shelves(request, username: str):
-    reader = _reader(username)
-    return [
-        {"id": value, "name": label, "count": getattr(reader, SHELF_COUNTERS[value])}
-        for value, label in ShelfEntry.Shelf.choices
-    ]
+    return [present.shelf(shelf) for shelf in Shelf.objects.of_reader(_reader(username))]
 
 
 @router.get(
-    "/readers/{username}/shelves/{shelf}",
+    "/readers/{username}/shelves/{slug}",
     tags=TAGS,
     response={200: Page[schemas.ShelfEntry], **responses(*READ_ERRORS)},
-    summary="The books on one of a reader's shelves, the latest moved first",
+    summary="The books on one of a reader's shelves, as its page sorts them",
 )
-def reader_shelf(request, username: str, shelf: ShelfName, paging: Query[Paging]):
+def reader_shelf(request, username: str, slug: str, paging: Query[Paging]):
     reader = _reader(username)
-    entries, following = page(ShelfEntry.objects.on_shelf(reader, shelf), paging)
-    prefetch_authors(entry.book for entry in entries)
+    shelf = next((s for s in Shelf.objects.of_reader(reader) if s.slug == slug), None)
+    if shelf is None:
+        raise ApiError(404, "The reader has no such shelf.")
+    entries = ShelfEntry.objects.none()
+    if shelf.pk is not None:
+        entries = ShelfEntry.objects.on_shelf(shelf).sorted_by(next(iter(SHELF_SORTS)))
+    rows, following = page(entries, paging)
+    prefetch_authors(entry.book for entry in rows)
     return {
         "results": [
             {
                 "book": present.book_summary(request, entry.book),
-                "shelf": entry.shelf,
+                "shelf": shelf.slug,
                 "date_added": entry.date_added,
                 "date_read": entry.date_read,
             }
-            for entry in entries
+            for entry in rows
         ],
         "next_cursor": following,
     }

@@ -56,7 +56,7 @@ class Blurb(Schema):
 
 class ReaderState(Schema):
     stars: float | None
-    shelf: str | None
+    shelf: str | None = Field(description="the id of the exclusive shelf the book is on")
 
 
 class BookDetail(BookSummary):
@@ -135,8 +135,10 @@ class Me(Reader):
 
 
 class Shelf(Schema):
-    id: str
+    id: str = Field(description="to-read, currently-reading, read, or one of the reader's own")
     name: str
+    kind: str = Field(description="want_to_read, currently_reading, read, or own")
+    exclusive: bool = Field(description="holds a book in place of the others; else a tag")
     count: int
 
 

@@ -179,7 +179,7 @@ def test_a_profile_shows_shelves_and_never_private_notes(api, reader):
     assert {s["id"]: s["count"] for s in shelves}["read"] == 1
     assert [e["book"]["title"] for e in read["results"]] == ["Noted"]
     assert "SECRET NOTE" not in str(read) + str(profile)
-    assert api.get("readers/ada/shelves/nowhere").status_code == 422
+    assert api.get("readers/ada/shelves/nowhere").status_code == 404
 
 
 def test_inactive_readers_are_not_there(api):
