@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import LibraryImport
+from reviews import services
 from reviews.models import Like, Rating, ReadingSession, Review, ShelfEntry
 from tests.conftest import FIXTURES
 from tests.factories import BookFactory, ReviewFactory
@@ -247,3 +248,21 @@ def test_set_and_change_a_yearly_goal(writer_api, reader):
     assert too_far.status_code == 404
     assert none.status_code == 422
     assert reader.reading_challenges.get().books_goal == 20
+
+
+def test_shelve_on_ones_own_exclusive_shelf_by_its_id_and_list_it(writer_api, api, reader):
+    abandoned = services.shelf_create(user=reader, name="Abandoned", exclusive=True)
+    tag = services.shelf_create(user=reader, name="Favourites", exclusive=False)
+    book = BookFactory(title="Left off")
+
+    moved = writer_api.put(f"books/{book.pk}/shelf", {"shelf": abandoned.slug})
+    on_tag = writer_api.put(f"books/{book.pk}/shelf", {"shelf": tag.slug})
+    shelves = {s["id"]: s for s in api.get("readers/ada/shelves").json()}
+    listed = api.get(f"readers/ada/shelves/{abandoned.slug}").json()["results"]
+
+    assert moved.json() == {"book_id": book.pk, "shelf": abandoned.slug}
+    assert on_tag.status_code == 422
+    assert list(shelves)[:3] == ["to-read", "currently-reading", "read"]
+    assert (shelves[abandoned.slug]["count"], shelves[tag.slug]["exclusive"]) == (1, False)
+    assert [e["book"]["title"] for e in listed] == ["Left off"]
+    assert writer_api.get(f"books/{book.pk}").json()["reader"]["shelf"] == abandoned.slug
