@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from config import placeholders
 from config.navigation import page_of, placed_messages, query_string_without_page
 from reviews.filters import BookReviewFilter
-from reviews.forms import ProgressForm, ReviewForm
+from reviews.forms import STAR_CHOICES, CopiesForm, ProgressForm, ReviewForm
 from reviews.models import (
     Like,
     ReadingChallenge,
@@ -29,7 +29,6 @@ from .filters import SEARCH_MAX_LENGTH, BookFilter
 from .models import (
     DAMPING_RATINGS,
     PRIOR_STARS,
-    STARS,
     Author,
     AuthorRedirect,
     Book,
@@ -192,7 +191,16 @@ def book_detail(request, pk):
         review.placed_messages = placed.get(f"review_{review.pk}", [])
     own_review = None
     review_form = None
+    copies_form = None
     sessions = []
+    if book.reader_shelf is not None:
+        # The reader's own copies and private notes: read for them alone, never for a list.
+        entry = (
+            ShelfEntry.objects.filter(user=request.user, book=book)
+            .values("owned_copies", "private_notes")
+            .first()
+        )
+        copies_form = CopiesForm(initial=entry)
     if request.user.is_authenticated:
         own_review = Review.objects.filter(book=book, user=request.user).first()
         if own_review is None:
@@ -227,7 +235,8 @@ def book_detail(request, pk):
             "own_review": own_review,
             "review_form": review_form,
             "shelves": ShelfEntry.Shelf.choices,
-            "star_choices": STARS,
+            "star_choices": STAR_CHOICES,
+            "copies_form": copies_form,
             "sessions": sessions,
             "open_session": open_session,
             "reads_count": sum(session.status == "finished" for session in sessions),

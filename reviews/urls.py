@@ -9,6 +9,7 @@ urlpatterns = [
     path("books/<int:pk>/rating/remove/", views.book_unrate, name="unrate"),
     path("books/<int:pk>/shelf/", views.book_shelve, name="shelve"),
     path("books/<int:pk>/shelf/remove/", views.book_unshelve, name="unshelve"),
+    path("books/<int:pk>/copies/", views.book_copies, name="copies"),
     path("books/<int:pk>/reviews/new/", views.review_create, name="review-create"),
     path("reviews/<int:pk>/", views.review_detail, name="detail"),
     path("reviews/<int:pk>/edit/", views.review_edit, name="review-edit"),
