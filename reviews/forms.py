@@ -113,6 +113,7 @@ class ReviewForm(forms.Form):
         # Its fields share names with the review filters on the same page; their ids must not.
         kwargs.setdefault("auto_id", "id_review_%s")
         super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class ProgressForm(forms.Form):
