@@ -58,7 +58,12 @@ class CopiesForm(forms.Form):
         label="Copies you own",
         min_value=0,
         max_value=MAX_OWNED_COPIES,
-        error_messages={"invalid": "Give the number of copies you own as a whole number."},
+        error_messages={
+            "invalid": "Give the number of copies you own as a whole number.",
+            "required": "Give the number of copies you own (0 for none).",
+            "min_value": f"Copies you own are from 0 to {MAX_OWNED_COPIES:,}.",
+            "max_value": f"Copies you own are from 0 to {MAX_OWNED_COPIES:,}.",
+        },
     )
     private_notes = forms.CharField(
         label="Private notes",

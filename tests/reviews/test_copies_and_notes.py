@@ -64,10 +64,10 @@ def test_a_reader_notes_copies_and_notes_from_the_book_page(reader_client, reade
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"owned_copies": "-1"}, "Ensure this value is greater than or equal to 0."),
+        ({"owned_copies": "-1"}, "Copies you own are from 0 to 10,000."),
         ({"owned_copies": "many"}, "Give the number of copies you own as a whole number."),
-        ({"owned_copies": "10001"}, "Ensure this value is less than or equal to 10000."),
-        ({"owned_copies": ""}, "This field is required."),
+        ({"owned_copies": "10001"}, "Copies you own are from 0 to 10,000."),
+        ({"owned_copies": ""}, "Give the number of copies you own (0 for none)."),
         (
             {"owned_copies": "1", "private_notes": "n" * (MAX_PRIVATE_NOTES_LENGTH + 1)},
             f"at most {MAX_PRIVATE_NOTES_LENGTH} characters",
