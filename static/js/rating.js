@@ -1,7 +1,7 @@
 // Half stars saved with one click. The rating form is ten radio buttons and a "Save rating"
 // button, and works without this script; here a star picked with the mouse or a finger sends
 // the form at once. The keyboard moves through the stars as a radio group does, without
-// sending anything, and Enter or "Save rating" saves the one chosen.
+// sending anything, and "Save rating" saves the one chosen.
 (function () {
   "use strict";
 

@@ -14,6 +14,7 @@ from reviews import services
 from reviews.counters import recount
 from reviews.goodreads.library import EXPORT_COLUMNS, LibraryRow, parse_library, write_library
 from reviews.models import HALF_STARS, Rating, Review
+from reviews.stats import reading_stats
 from tests.accounts.test_library_export import download, upload
 from tests.conftest import FIXTURES
 from tests.factories import BookFactory, UserFactory
@@ -270,3 +271,10 @@ def test_a_real_goodreads_export_imports_whole_stars(reader_client, reader):
     ratings += reader.reviews.exclude(rating=None).values_list("rating", flat=True)
     assert ratings
     assert {stars.to_integral() == stars for stars in ratings} == {True}
+
+
+def test_a_readers_stats_count_half_stars_in_the_row_above(reader, book):
+    services.rating_set(user=reader, book=book, stars="3.5")
+    services.rating_set(user=reader, book=BookFactory(title="Midnight"), stars="0.5")
+    services.rating_set(user=reader, book=BookFactory(title="Birth"), stars=4)
+    assert reading_stats(reader).ratings == [(5, 0), (4, 2), (3, 0), (2, 0), (1, 1)]
