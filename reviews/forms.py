@@ -99,7 +99,7 @@ class ReviewForm(forms.Form):
     )
     spoiler = forms.BooleanField(label="This review contains spoilers", required=False)
     date = forms.DateField(
-        label="Date of your review",
+        label="Reviewed on",
         required=False,
         help_text="Today if you leave it empty; not a day still to come.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

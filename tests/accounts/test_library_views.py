@@ -31,7 +31,7 @@ def library(reader):
         "Germinal": (zola, ShelfEntry.Shelf.READ, 5, 3, 10),
         "Emma": (austen, ShelfEntry.Shelf.READ, 3, 1, 30),
         "Persuasion": (austen, ShelfEntry.Shelf.WANT_TO_READ, None, 2, None),
-        "Nana": (zola, ShelfEntry.Shelf.CURRENTLY_READING, 4, 4, None),
+        "Nana": (zola, ShelfEntry.Shelf.CURRENTLY_READING, "3.5", 4, None),
     }
     for title, (author, shelf, stars, added, read) in books.items():
         book = BookFactory(title=title, authors=[author])
@@ -68,7 +68,8 @@ def test_the_library_sorts_as_the_reader_asks(reader_client, library, sort, expe
     [
         ({"shelf": "read"}, {"Germinal", "Emma"}),
         ({"shelf": "want_to_read"}, {"Persuasion"}),
-        ({"rating": "4"}, {"Nana"}),
+        ({"rating": "3.5"}, {"Nana"}),
+        ({"rating": "4"}, set()),
         ({"rating": "none"}, {"Persuasion"}),
         ({"q": "zola"}, {"Germinal", "Nana"}),
         ({"q": "emm"}, {"Emma"}),
