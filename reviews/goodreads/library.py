@@ -202,6 +202,22 @@ class LibraryRow:
         """ "My Rating" as Goodreads reads it: whole stars, a half rounded up."""
         return whole_stars(self.rating)
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The part each of ``authors`` played: "" for the author, then the row's roles."""
+        if not self.author:
+            return ()
+        return ("", *(self.additional_roles or ("",) * len(self.additional_authors)))
+
+    @property
+    def additional_authors_text(self) -> str:
+        """The "Additional Authors" cell: "Edith Grossman (Translator), Harold Bloom"."""
+        roles = self.additional_roles or ("",) * len(self.additional_authors)
+        return ", ".join(
+            f"{name} ({role})" if role else name
+            for name, role in zip(self.additional_authors, roles, strict=True)
+        )
+
 
 def whole_stars(rating) -> int:
     """A rating in half stars as whole stars, a half rounded up (3.5 is 4, half a star 1)."""
@@ -621,7 +637,7 @@ def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
                 row.full_title,
                 row.author,
                 name_last_first(row.author),
-                ", ".join(row.additional_authors),
+                row.additional_authors_text,
                 "",  # the ISBNs, quoted below
                 "",
                 row.goodreads_rating,

@@ -33,7 +33,7 @@ def no_half_stars(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('books', '0011_book_ratings_half_stars'),
+        ('books', '0012_book_ratings_half_stars'),
         ('reviews', '0007_reading_sessions_and_challenges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

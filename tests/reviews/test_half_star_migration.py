@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 TESTED = {"books", "reviews"}
-BEFORE = [("books", "0010_normalise_formats"), ("reviews", "0007_reading_sessions_and_challenges")]
-AFTER = [("books", "0011_book_ratings_half_stars"), ("reviews", "0008_half_star_ratings")]
+BEFORE = [("books", "0011_authorship"), ("reviews", "0007_reading_sessions_and_challenges")]
+AFTER = [("books", "0012_book_ratings_half_stars"), ("reviews", "0008_half_star_ratings")]
 
 
 def migrate(targets):
