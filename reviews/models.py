@@ -141,6 +141,7 @@ class Review(models.Model):
     language = models.CharField(max_length=8, blank=True, db_index=True)
     hidden = models.BooleanField(default=False)
     likes_count = models.PositiveIntegerField(default=0)
+    comments_count = models.PositiveIntegerField(default=0)  # visible comments and replies
     # Order on the imported page; readers' reviews sort by date.
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -686,3 +687,7 @@ def books_read_in(reader, year: int | None):
     else:
         entries = _fallback_entries(*year_bounds(year)).filter(user=reader)
     return sessions, entries
+
+
+# The models of conversation and moderation live in a module of their own.
+from .community import Comment, ModerationAction, Notification, Report  # noqa: E402, F401
