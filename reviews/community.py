@@ -82,7 +82,7 @@ class Comment(models.Model):
         return f"{self.user} on review {self.review_id}: {self.body[:40]}"
 
     def get_absolute_url(self):
-        return reverse("reviews:detail", kwargs={"pk": self.review_id}) + f"#comment-{self.pk}"
+        return reverse("reviews:comment", kwargs={"pk": self.pk})
 
     @property
     def is_reply(self) -> bool:
@@ -238,9 +238,7 @@ class Report(models.Model):
                 name="report_once_per_reader",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    reason__in=["spam", "harassment", "spoiler", "off_topic", "other"]
-                ),
+                condition=Q(reason__in=["spam", "harassment", "spoiler", "off_topic", "other"]),
                 name="report_known_reason",
             ),
         ]

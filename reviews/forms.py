@@ -2,7 +2,8 @@ from django import forms
 
 from books.models import STARS
 
-from .models import CHALLENGE_MAX_BOOKS, MAX_REVIEW_LENGTH, ProgressUpdate, ShelfEntry
+from .community import MAX_COMMENT_LENGTH, MAX_REPORT_DETAILS_LENGTH
+from .models import CHALLENGE_MAX_BOOKS, MAX_REVIEW_LENGTH, ProgressUpdate, Report, ShelfEntry
 
 STAR_CHOICES = [(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in STARS]
 
@@ -78,3 +79,36 @@ class SessionDatesForm(forms.Form):
 class ChallengeForm(forms.Form):
     books = forms.IntegerField(label="Books to read", min_value=1, max_value=CHALLENGE_MAX_BOOKS)
     pages = forms.IntegerField(label="Pages to read (optional)", min_value=1, required=False)
+
+
+class CommentForm(forms.Form):
+    """A comment on a review, or (with ``parent``) a reply to one of its comments."""
+
+    body = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_COMMENT_LENGTH,
+        error_messages={
+            "required": "Write something before you post your comment.",
+            "max_length": (
+                f"A comment can be at most {MAX_COMMENT_LENGTH:,} characters long; "
+                "this one has %(show_value)s. Shorten it and post it again."
+            ),
+        },
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong with it?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the reason for your report."},
+    )
+    details = forms.CharField(
+        label="Anything staff should know (optional)",
+        required=False,
+        max_length=MAX_REPORT_DETAILS_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -16,6 +16,7 @@ from .language import detect_language
 from .models import (
     CHALLENGE_MAX_BOOKS,
     Like,
+    Notification,
     ProgressUpdate,
     Rating,
     ReaderShelf,
@@ -24,6 +25,7 @@ from .models import (
     Review,
     ShelfEntry,
 )
+from .notifications import notifications_remove, notify
 
 
 class ActionRefused(Exception):
@@ -33,6 +35,12 @@ class ActionRefused(Exception):
 class ReadingRefused(ValueError):
     """What a reader asked of their reading makes no sense (a finish before the start, page 500
     of a 446-page book); the message says why, and nothing was changed."""
+
+
+def ensure_may_write(user) -> None:
+    """Refuse anything a suspended reader tries to write, saying why."""
+    if user.write_refusal:
+        raise ActionRefused(user.write_refusal)
 
 
 def _locked(model, **lookup):
@@ -190,6 +198,7 @@ def review_create(
 ) -> Review:
     """A reader's review, and with it their rating of the book (stars, None to take it away,
     or KEEP). A reader has one review per book: a second call edits the first."""
+    ensure_may_write(user)
     stars = _rating_apply(user=user, book=book, rating=rating)
     review, created = _create_or_lock(
         Review,
@@ -224,6 +233,8 @@ def review_delete(*, review: Review) -> None:
     review = _locked(Review, pk=review.pk)
     if review is None:
         return
+    # What readers were told about it, its likes and its comments goes with it.
+    notifications_remove(Notification.objects.filter(review=review))
     review.delete()
     if not review.hidden:
         counters.visible_reviews_moved(review.book_id, -1, reader_id=review.user_id)
@@ -247,9 +258,11 @@ def like_add(*, user, review: Review) -> bool:
         raise ActionRefused("You cannot like your own review.")
     if review.hidden:
         raise ActionRefused("This review is not available.")
+    ensure_may_write(user)
     _like, created = _create_or_lock(Like, {}, user=user, review=review)
     if created:
         counters.likes_moved(review.pk, +1)
+        notify(recipient_id=review.user_id, actor=user, kind=Notification.Kind.LIKE, review=review)
     return created
 
 
@@ -260,6 +273,9 @@ def like_remove(*, user, review: Review) -> bool:
         return False
     like.delete()
     counters.likes_moved(review.pk, -1)
+    notifications_remove(
+        Notification.objects.filter(actor=user, review=review, kind=Notification.Kind.LIKE)
+    )
     return True
 
 

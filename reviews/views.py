@@ -14,13 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapter import PENDING_ACTION_SESSION_KEY
 from books.models import Book, prefetch_authors
-from config.navigation import page_of, placed_messages, safe_return_url
+from config.navigation import page_of, safe_return_url
 
 from . import services
 from .forms import ChallengeForm, ProgressForm, RatingForm, ReviewForm, SessionDatesForm, ShelfForm
 from .models import (
     ImportedReviewer,
-    Like,
     ReadingChallenge,
     ReadingSession,
     Review,
@@ -276,26 +275,6 @@ def reviewer_detail(request, pk):
         request,
         "reviews/reviewer_detail.html",
         {"reviewer": reviewer, "page_obj": page_obj, "reviews": page_obj.object_list},
-    )
-
-
-def review_detail(request, pk):
-    """One review on a page of its own, whole, with its book and its likes."""
-    review = get_object_or_404(
-        Review.objects.visible().with_authors().select_related("book"), pk=pk
-    )
-    prefetch_authors([review.book])
-    placed, other_messages = placed_messages(request, [f"review-{review.pk}"])
-    review.placed_messages = placed.get(f"review_{review.pk}", [])
-    return render(
-        request,
-        "reviews/review_detail.html",
-        {
-            "review": review,
-            "book": review.book,
-            "liked_ids": Like.objects.review_ids_liked_by(request.user, [review]),
-            "messages": other_messages,
-        },
     )
 
 
