@@ -213,3 +213,7 @@ class ReaderShelfAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(books_count=Count("entries"))
+
+
+# The report queue, the log of what staff did and readers' comments.
+from . import moderation_admin  # noqa: E402, F401

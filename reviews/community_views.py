@@ -41,7 +41,9 @@ def _visible_review(pk: int) -> Review:
     return get_object_or_404(Review.objects.visible().with_authors().select_related("book"), pk=pk)
 
 
-def _review_page(request, review: Review, *, form=None, reply_form=None, status=200):
+def _review_page(
+    request, review: Review, *, form=None, reply_form=None, reply_to=None, status=200
+):
     """The review whole, who liked it, and a page of its conversation."""
     prefetch_authors([review.book])
     placed, other_messages = placed_messages(request, [f"review-{review.pk}", COMMENTS])
@@ -52,7 +54,6 @@ def _review_page(request, review: Review, *, form=None, reply_form=None, status=
         .select_related("user")
         .order_by("-created_at", "-pk")[:LIKERS_SHOWN]
     )
-    reply_to = reply_form.data.get("parent") if reply_form is not None else None
     return render(
         request,
         "reviews/review_detail.html",
@@ -68,7 +69,7 @@ def _review_page(request, review: Review, *, form=None, reply_form=None, status=
             "more_likers": max(review.likes_count - len(likers), 0),
             "form": form or CommentForm(),
             "reply_form": reply_form,
-            "reply_to": int(reply_to) if reply_to and str(reply_to).isdigit() else None,
+            "reply_to": reply_to,
             "is_writer": request.user.is_authenticated and review.user_id == request.user.pk,
         },
         status=status,
@@ -114,15 +115,13 @@ def review_comment(request, pk):
     """Post a comment on a review, or a reply to one of its comments (``parent``)."""
     review = _visible_review(pk)
     form = CommentForm(request.POST)
-    is_reply = bool(request.POST.get("parent"))
+    parent = None
+    parent_id = request.POST.get("parent", "")
+    if parent_id.isdigit():
+        parent = Comment.objects.filter(pk=int(parent_id), review=review, hidden=False).first()
     if form.is_valid():
-        parent = None
-        if form.cleaned_data["parent"]:
-            parent = Comment.objects.filter(
-                pk=form.cleaned_data["parent"], review=review, hidden=False
-            ).first()
-            if parent is None:
-                form.add_error(None, "The comment you replied to is no longer there.")
+        if form.cleaned_data["parent"] and parent is None:
+            form.add_error(None, "The comment you replied to is no longer there.")
         if not form.errors:
             try:
                 comment = discussion.comment_create(
@@ -134,8 +133,10 @@ def review_comment(request, pk):
                 note = "Your reply was posted." if parent else "Your comment was posted."
                 messages.success(request, note, extra_tags=COMMENTS)
                 return HttpResponseSeeOther(_comment_place(comment))
-    if is_reply:
-        return _review_page(request, review, reply_form=form, status=400)
+    if parent is not None:
+        # The error is shown in the reply box of the thread it was meant for.
+        thread = parent.parent_id or parent.pk
+        return _review_page(request, review, reply_form=form, reply_to=thread, status=400)
     return _review_page(request, review, form=form, status=400)
 
 
