@@ -41,9 +41,7 @@ def _visible_review(pk: int) -> Review:
     return get_object_or_404(Review.objects.visible().with_authors().select_related("book"), pk=pk)
 
 
-def _review_page(
-    request, review: Review, *, form=None, reply_form=None, reply_to=None, status=200
-):
+def _review_page(request, review: Review, *, form=None, reply_form=None, reply_to=None, status=200):
     """The review whole, who liked it, and a page of its conversation."""
     prefetch_authors([review.book])
     placed, other_messages = placed_messages(request, [f"review-{review.pk}", COMMENTS])
