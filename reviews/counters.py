@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.db.models.functions import Greatest
 
 from accounts.models import User
@@ -350,12 +350,12 @@ def delete_and_recount(queryset) -> None:
         # Their comments, and the replies to them, leave other readers' reviews.
         said = Comment.objects.filter(user__in=queryset).values_list("review__book_id", flat=True)
         book_ids.update(said.distinct())
-        # What they did that others were told of goes with them.
-        told = Notification.objects.filter(actor__in=queryset, read=False)
-        reader_ids.update(told.values_list("recipient_id", flat=True).distinct())
-    else:
-        # Notifications about their reviews go with the reviews.
-        told = Notification.objects.filter(**{f"review__{owner}__in": queryset}, read=False)
-        reader_ids.update(told.values_list("recipient_id", flat=True).distinct())
+    # Notifications about their reviews go with the reviews, and a reader's own doings that
+    # others were told of go with the reader.
+    told = Q(**{f"review__{owner}__in": queryset})
+    if owner == "user":
+        told |= Q(actor__in=queryset)
+    told_to = Notification.objects.filter(told, read=False).values_list("recipient_id", flat=True)
+    reader_ids.update(told_to.distinct())
     queryset.delete()
     recount(book_ids=book_ids, reader_ids=reader_ids)

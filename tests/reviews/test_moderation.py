@@ -122,7 +122,8 @@ def test_deleting_a_reported_review_keeps_the_log(admin_client, review, comment)
     assert not Review.objects.filter(pk=review.pk).exists()
     assert not Comment.objects.exists()
     log = ModerationAction.objects.get()
-    assert log.action == "delete" and "A fine novel." in log.summary
+    assert log.action == "delete"
+    assert "A fine novel." in log.summary
     assert recount(fix=False) == []
 
 
