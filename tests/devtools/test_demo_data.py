@@ -13,8 +13,10 @@ from config.devtools.demo import Sizes, plan
 from config.devtools.demo.words import LANGUAGES
 from reviews.counters import recount
 from reviews.models import (
+    Comment,
     ImportedReviewer,
     Like,
+    Notification,
     ProgressUpdate,
     Rating,
     ReadingChallenge,
@@ -204,3 +206,21 @@ def test_makes_reading_sessions_with_progress_and_challenges_in_plausible_shares
         assert not ends or ends[-1] == entry.date_read
     assert ReadingChallenge.objects.exists()
     assert recount(fix=False) == []
+
+
+@pytest.mark.django_db
+def test_demo_data_has_a_long_conversation_and_its_notifications():
+    generate()
+
+    assert recount(fix=False) == []
+    longest = Review.objects.order_by("-comments_count").first()
+    assert longest.comments_count == 200
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert not Comment.objects.filter(parent__parent__isnull=False).exists()  # one level
+    assert not Notification.objects.filter(recipient=F("actor")).exists()
+    assert Notification.objects.filter(read=False).exists()
+    assert set(Notification.objects.values_list("kind", flat=True)) == {
+        "like",
+        "comment",
+        "reply",
+    }
