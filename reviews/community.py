@@ -294,8 +294,15 @@ class ModerationAction(models.Model):
     review = models.ForeignKey(
         Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The number of the comment stays after the comment is gone (``summary`` says what it
+    # was): a comment's deletion need not touch the log.
     comment = models.ForeignKey(
-        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Comment,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     summary = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)

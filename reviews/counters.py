@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Greatest
 
 from accounts.models import User
@@ -176,6 +176,16 @@ def comments_moved(review_id: int, delta: int) -> None:
 def unread_moved(reader_id: int, delta: int) -> None:
     """``delta`` of a reader's notifications became unread (positive) or read or gone."""
     _add(User, reader_id, {"unread_notifications_count": delta})
+
+
+def unread_moved_many(deltas: Mapping[int, int]) -> None:
+    """Several readers' unread counts moved, each by its delta, in one UPDATE."""
+    deltas = {pk: n for pk, n in deltas.items() if n}
+    if not deltas:
+        return
+    field = "unread_notifications_count"
+    by = Case(*(When(pk=pk, then=Value(n)) for pk, n in deltas.items()), default=Value(0))
+    User.objects.filter(pk__in=sorted(deltas)).update(**{field: Greatest(F(field) + by, 0)})
 
 
 @dataclass(frozen=True)

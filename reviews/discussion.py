@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from . import counters
 from .community import MAX_COMMENT_LENGTH
-from .models import Comment, Notification, Review
+from .models import Comment, Notification, Report, Review
 from .notifications import notifications_remove, notify
 from .services import ActionRefused, _locked, ensure_may_write
 
@@ -88,12 +88,17 @@ def may_delete(user, comment: Comment, review: Review) -> bool:
 
 
 def _remove(comment: Comment) -> int:
-    """Delete a comment and its replies, with what readers were told of them; returns how
-    many of them were visible."""
+    """Delete a comment and its replies, with what readers were told of them and the reports
+    about them; returns how many of them were visible.
+
+    What points at a comment is deleted here, so the thread goes in one DELETE without
+    Django collecting it first (``ModerationAction.comment`` keeps the number).
+    """
     thread = Comment.objects.filter(Q(pk=comment.pk) | Q(parent=comment.pk))
     visible = thread.filter(hidden=False).count()
     notifications_remove(Notification.objects.filter(comment__in=thread))
-    thread.delete()
+    Report.objects.filter(comment__in=thread).delete()
+    thread._raw_delete(thread.db)
     counters.comments_moved(comment.review_id, -visible)
     return visible
 
@@ -102,7 +107,8 @@ def _remove(comment: Comment) -> int:
 def comment_delete(*, user, comment: Comment) -> bool:
     """The writer deletes their comment (its replies go with it), or the review's writer
     deletes a comment on their review. Returns False when it was already gone."""
-    comment = _locked(Comment, pk=comment.pk)
+    locked = Comment.objects.select_for_update(of=("self",)).select_related("review")
+    comment = locked.filter(pk=comment.pk).first()
     if comment is None:
         return False
     if not may_delete(user, comment, comment.review):

@@ -56,8 +56,7 @@ def notifications_remove(notifications) -> int:
     """Delete ``notifications`` (a QuerySet) and take their unread marks off their recipients'
     counts, inside the caller's transaction. Returns how many went."""
     unread = notifications.filter(read=False).values_list("recipient_id").annotate(n=Count("pk"))
-    for recipient_id, n in unread.order_by("recipient_id"):
-        counters.unread_moved(recipient_id, -n)
+    counters.unread_moved_many({recipient_id: -n for recipient_id, n in unread.order_by()})
     deleted, _by_model = notifications.delete()
     return deleted
 
