@@ -111,7 +111,7 @@ def send_digests() -> int:
         recipient = recipients.get(recipient_id)
         with transaction.atomic():
             batch = list(
-                waiting.select_for_update()
+                waiting.select_for_update(of=("self",))
                 .filter(recipient_id=recipient_id)
                 .select_related("actor", "review__book", "comment")
                 .order_by("created_at", "pk")
