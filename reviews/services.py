@@ -69,6 +69,7 @@ def _create_or_lock(model, defaults: dict, **lookup):
 
 @transaction.atomic
 def rating_set(*, user, book: Book, stars: int) -> Rating:
+    ensure_may_write(user)
     if stars not in range(1, 6):
         raise ValueError("A rating is a whole number of stars from 1 to 5.")
     rating, created = _create_or_lock(Rating, {"stars": stars}, user=user, book=book)
@@ -103,6 +104,7 @@ def shelf_set(*, user, book: Book, shelf: str, sessions: bool = False) -> ShelfE
     open, "Read" finishes the open one (or records a finished read whose start is unknown),
     and "Want to read" sets an open one aside.
     """
+    ensure_may_write(user)
     if shelf not in ShelfEntry.Shelf.values:
         raise ValueError(f"There is no shelf called {shelf!r}.")
     today = timezone.localdate()
@@ -138,6 +140,7 @@ def _sessions_follow(*, user, book: Book, shelf: str) -> None:
 @transaction.atomic
 def shelf_set_own(*, user, book: Book, reader_shelf: ReaderShelf) -> ShelfEntry:
     """Put a book on one of the reader's own exclusive shelves, in place of the three."""
+    ensure_may_write(user)
     if reader_shelf.user_id != user.pk or not reader_shelf.exclusive:
         raise ValueError(f"{reader_shelf.name!r} is not an exclusive shelf of this reader.")
     entry, _created = _create_or_lock(
@@ -421,6 +424,7 @@ def progress_add(
 ) -> ProgressUpdate:
     """Note how far the reader is in the book they are reading: a page or a percentage, with
     an optional short note. The open session keeps the latest as its progress."""
+    ensure_may_write(user)
     if (page is None) == (percent is None):
         raise ReadingRefused("Give either the page you are on or a percentage, not both.")
     if page is not None:
@@ -452,6 +456,7 @@ def progress_add(
 @transaction.atomic
 def challenge_set(*, user, year: int, books: int, pages: int | None = None) -> ReadingChallenge:
     """Set (or change) the reader's goal for ``year``: a number of books, and of pages."""
+    ensure_may_write(user)
     if not 1 <= books <= CHALLENGE_MAX_BOOKS:
         raise ReadingRefused(f"A goal is from 1 to {CHALLENGE_MAX_BOOKS:,} books.")
     if pages is not None and pages < 1:

@@ -4,7 +4,7 @@ action is logged with who took it. A suspended reader reads but writes nothing."
 import pytest
 from django.urls import reverse
 
-from reviews import discussion, services
+from reviews import discussion, moderation, services
 from reviews.counters import recount
 from reviews.models import Comment, ModerationAction, Notification, Report, Review
 from tests.admin.conftest import changelist, messages_of, run_action
@@ -180,3 +180,24 @@ def test_a_suspended_reader_reads_but_cannot_write(admin_client, client, comment
         "unsuspend",
         "suspend",
     ]
+
+
+def test_every_reader_write_service_refuses_a_suspended_reader(reader, review, admin_user):
+    moderation.reader_suspend(moderator=admin_user, reader=reader, reason="spam")
+    reader.refresh_from_db()
+    book = review.book
+    writes = [
+        lambda: services.rating_set(user=reader, book=book, stars=3),
+        lambda: services.shelf_set(user=reader, book=book, shelf="read"),
+        lambda: services.review_create(user=reader, book=book, body="Mine."),
+        lambda: services.like_add(user=reader, review=review),
+        lambda: services.progress_add(user=reader, book=book, page=3),
+        lambda: services.challenge_set(user=reader, year=2025, books=3),
+        lambda: discussion.comment_create(user=reader, review=review, body="Hi."),
+    ]
+    for write in writes:
+        with pytest.raises(services.ActionRefused, match=r"suspended \(spam\)"):
+            write()
+    assert not reader.ratings.exists()
+    assert not reader.shelf_entries.exists()
+    assert ModerationAction.objects.get().action == "suspend"
