@@ -387,6 +387,8 @@ class Like(models.Model):
                 fields=["user", "review"], name="like_one_per_reader_and_review"
             ),
         ]
+        # Who liked a review, the latest first (the review's page and its list of likers).
+        indexes = [models.Index(fields=["review", "-created_at", "-id"], name="like_review_idx")]
 
     def __str__(self):
         return f"{self.user} likes review {self.review_id}"
