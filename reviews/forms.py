@@ -8,6 +8,22 @@ from .models import CHALLENGE_MAX_BOOKS, MAX_REVIEW_LENGTH, ProgressUpdate, Repo
 STAR_CHOICES = [(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in STARS]
 
 
+def written_text(what: str, limit: int, *, rows: int) -> forms.CharField:
+    """The text of a review or a comment, with errors that say what to do."""
+    return forms.CharField(
+        label=f"Your {what}",
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=limit,
+        error_messages={
+            "required": f"Write something before you post your {what}.",
+            "max_length": (
+                f"A {what} can be at most {limit:,} characters long; "
+                "this one has %(show_value)s. Shorten it and post it again."
+            ),
+        },
+    )
+
+
 class RatingForm(forms.Form):
     stars = forms.TypedChoiceField(choices=STAR_CHOICES, coerce=int)
 
@@ -17,18 +33,7 @@ class ShelfForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    body = forms.CharField(
-        label="Your review",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_REVIEW_LENGTH,
-        error_messages={
-            "required": "Write something before you post your review.",
-            "max_length": (
-                f"A review can be at most {MAX_REVIEW_LENGTH:,} characters long; "
-                "this one has %(show_value)s. Shorten it and post it again."
-            ),
-        },
-    )
+    body = written_text("review", MAX_REVIEW_LENGTH, rows=8)
     rating = forms.TypedChoiceField(
         label="Your rating",
         choices=[("", "No rating"), *STAR_CHOICES],
@@ -84,18 +89,7 @@ class ChallengeForm(forms.Form):
 class CommentForm(forms.Form):
     """A comment on a review, or (with ``parent``) a reply to one of its comments."""
 
-    body = forms.CharField(
-        label="Your comment",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=MAX_COMMENT_LENGTH,
-        error_messages={
-            "required": "Write something before you post your comment.",
-            "max_length": (
-                f"A comment can be at most {MAX_COMMENT_LENGTH:,} characters long; "
-                "this one has %(show_value)s. Shorten it and post it again."
-            ),
-        },
-    )
+    body = written_text("comment", MAX_COMMENT_LENGTH, rows=3)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
