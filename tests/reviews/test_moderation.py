@@ -201,3 +201,30 @@ def test_every_reader_write_service_refuses_a_suspended_reader(reader, review, a
     assert not reader.ratings.exists()
     assert not reader.shelf_entries.exists()
     assert ModerationAction.objects.get().action == "suspend"
+
+
+def test_deleting_a_comment_in_the_admin_is_logged_and_moves_the_count(
+    admin_client, admin_user, comment, review
+):
+    response = admin_client.post(
+        reverse("admin:reviews_comment_delete", args=[comment.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
+    review.refresh_from_db()
+    assert review.comments_count == 0
+    log = ModerationAction.objects.get()
+    assert (log.moderator, log.action) == (admin_user, "delete")
+    assert recount(fix=False) == []
+
+
+def test_staff_suspend_a_reader_from_the_readers_list(admin_client, admin_user, reader):
+    response = run_action(admin_client, type(reader), "suspend", [reader, admin_user])
+
+    assert "1 reader(s) suspended." in messages_of(response)  # never oneself
+    reader.refresh_from_db()
+    admin_user.refresh_from_db()
+    assert reader.is_suspended
+    assert not admin_user.is_suspended
+    assert ModerationAction.objects.get().subject_user == reader
