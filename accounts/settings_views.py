@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config import images
 from config.orm import save_fields
 from reviews import counters
-from reviews.models import Like, Rating, Review, ShelfEntry
+from reviews.models import Comment, Like, Rating, Review, ShelfEntry
 
 from .forms import DeleteAccountForm, NotificationEmailForm, ProfileForm
 from .models import User, user_from_unsubscribe_token
@@ -91,6 +91,11 @@ def export_json(request):
             Like.objects.filter(user=user)
             .order_by("created_at", "pk")
             .values("review_id", "review__book__title", "created_at")
+        ),
+        "comments": list(
+            Comment.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values("id", "review_id", "parent_id", "body", "hidden", "created_at")
         ),
         "library_imports": list(
             user.library_imports.order_by("created_at", "pk").values(

@@ -239,3 +239,11 @@ def test_the_review_page_lists_who_liked_it(client, review):
     assert f'<a href="{likers_url}">and 2 more</a>' in html
     everyone = client.get(likers_url).content.decode()
     assert all(f"Liker {i}<" in everyone for i in range(14))
+
+
+def test_a_readers_comments_are_in_their_data_download(reader_client, reader, review):
+    discussion.comment_create(user=reader, review=review, body="Mine, to take away.")
+
+    data = reader_client.get(reverse("accounts:export-json")).json()
+
+    assert [comment["body"] for comment in data["comments"]] == ["Mine, to take away."]
