@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0007_reading_sessions_and_challenges'),
+        ('reviews', '0010_shelves_as_rows_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
