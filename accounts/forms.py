@@ -92,3 +92,20 @@ class AccessTokenForm(forms.Form):
         initial="read",
         widget=forms.RadioSelect,
     )
+
+
+class NotificationEmailForm(forms.Form):
+    """Which notifications also come by e-mail, gathered in one message per sending."""
+
+    kinds = forms.MultipleChoiceField(
+        label="E-mail me when someone",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("like", "likes one of my reviews"),
+            ("comment", "comments on one of my reviews"),
+            ("reply", "replies to one of my comments"),
+            ("follow", "follows me"),
+            ("follow_request", "asks to follow me"),
+        ],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
@@ -17,8 +18,12 @@ from . import counters
 from .language import detect_language
 from .models import (
     CHALLENGE_MAX_BOOKS,
+    MAX_OWNED_COPIES,
+    MAX_PRIVATE_NOTES_LENGTH,
     SHELF_NAME_MAX_LENGTH,
     Like,
+    NotAStarRating,
+    Notification,
     ProgressUpdate,
     Rating,
     ReadingChallenge,
@@ -26,8 +31,10 @@ from .models import (
     Review,
     Shelf,
     ShelfEntry,
+    half_stars,
     shelf_slug,
 )
+from .notifications import notifications_remove, notify
 
 
 class ActionRefused(Exception):
@@ -37,6 +44,12 @@ class ActionRefused(Exception):
 class ReadingRefused(ValueError):
     """What a reader asked of their reading makes no sense (a finish before the start, page 500
     of a 446-page book); the message says why, and nothing was changed."""
+
+
+def ensure_may_write(user) -> None:
+    """Refuse anything a suspended reader tries to write, saying why."""
+    if user.write_refusal:
+        raise ActionRefused(user.write_refusal)
 
 
 def _locked(model, **lookup):
@@ -63,10 +76,23 @@ def _create_or_lock(model, defaults: dict, **lookup):
     raise IntegrityError(f"{model.__name__} {lookup} kept changing under this write.")
 
 
+class RatingRefused(NotAStarRating):
+    """A value that is no rating (5.5, 0, 3.3, "abc"); the message says so, nothing changed."""
+
+
+def _checked_stars(stars) -> Decimal:
+    try:
+        return half_stars(stars)
+    except NotAStarRating as refusal:
+        raise RatingRefused(str(refusal)) from None
+
+
 @transaction.atomic
-def rating_set(*, user, book: Book, stars: int) -> Rating:
-    if stars not in range(1, 6):
-        raise ValueError("A rating is a whole number of stars from 1 to 5.")
+def rating_set(*, user, book: Book, stars) -> Rating:
+    """Rate a book from half a star to five (3.5, "3.5", Decimal("3.5"), 4); anything else
+    raises ``RatingRefused`` before a row is touched."""
+    ensure_may_write(user)
+    stars = _checked_stars(stars)
     rating, created = _create_or_lock(Rating, {"stars": stars}, user=user, book=book)
     old = None if created else rating.stars
     if old != stars:
@@ -127,6 +153,7 @@ def shelf_set(*, user, book: Book, shelf: Shelf | str, sessions: bool = False) -
     open, "Read" finishes it (or records a finished read whose start is unknown), and any
     other shelf ("Want to read", "did not finish") sets an open one aside.
     """
+    ensure_may_write(user)
     target = _exclusive_shelf(user, shelf)
     today = timezone.localdate()
     entry, created = _create_or_lock(
@@ -161,6 +188,7 @@ def shelf_tags_set(*, user, book: Book, tags: Iterable[Shelf]) -> ShelfEntry | N
     A book on none of the reader's shelves goes on "Want to read" with them: every entry sits
     on one exclusive shelf, and "Want to read" is the one that says nothing about reading.
     """
+    ensure_may_write(user)
     wanted = {shelf.pk: shelf for shelf in tags}
     for shelf in wanted.values():
         if shelf.user_id != user.pk or shelf.exclusive:
@@ -249,6 +277,7 @@ def _save_shelf(shelf: Shelf, name: str, **save) -> None:
 def shelf_create(*, user, name: str, exclusive: bool) -> Shelf:
     """A shelf of the reader's own: exclusive (it holds books in place of the built-in ones)
     or a tag."""
+    ensure_may_write(user)
     _lock_reader(user)
     name = _shelf_name(user, name)
     shelf = Shelf(user=user, name=name, slug=_slug_for(user, name), exclusive=exclusive)
@@ -313,6 +342,26 @@ def _lock_reader(user) -> None:
     get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
 
 
+@transaction.atomic
+def shelf_entry_update(*, user, book: Book, owned_copies: int, private_notes: str) -> ShelfEntry:
+    """Note how many copies of a shelved book the reader owns, and their private notes on it
+    (shown to nobody else). A book on none of their shelves has no place for them."""
+    if not 0 <= owned_copies <= MAX_OWNED_COPIES:
+        raise ReadingRefused(
+            f"Owned copies are from 0 to {MAX_OWNED_COPIES:,}, not {owned_copies}."
+        )
+    if len(private_notes) > MAX_PRIVATE_NOTES_LENGTH:
+        raise ReadingRefused(
+            f"Private notes are at most {MAX_PRIVATE_NOTES_LENGTH:,} characters; "
+            f"these have {len(private_notes):,}."
+        )
+    entry = _locked(ShelfEntry, user=user, book=book)
+    if entry is None:
+        raise ReadingRefused("Put this book on one of your shelves before you note your copies.")
+    save_changed(entry, {"owned_copies": owned_copies, "private_notes": private_notes})
+    return entry
+
+
 class _Keep:
     def __repr__(self):
         return "KEEP"
@@ -322,15 +371,14 @@ class _Keep:
 KEEP = _Keep()
 
 
-def _rating_apply(*, user, book: Book, rating) -> int | None:
+def _rating_apply(*, user, book: Book, rating) -> Decimal | None:
     """Set (stars), remove (None) or keep (KEEP) the reader's rating; return the stars now."""
     if rating is KEEP:
         return Rating.objects.filter(user=user, book=book).values_list("stars", flat=True).first()
     if rating is None:
         rating_remove(user=user, book=book)
-    else:
-        rating_set(user=user, book=book, stars=rating)
-    return rating
+        return None
+    return rating_set(user=user, book=book, stars=rating).stars
 
 
 @transaction.atomic
@@ -344,7 +392,13 @@ def review_create(
     date: datetime.date | None = None,
 ) -> Review:
     """A reader's review, and with it their rating of the book (stars, None to take it away,
-    or KEEP). A reader has one review per book: a second call edits the first."""
+    or KEEP). A reader has one review per book: a second call edits the first.
+
+    ``date`` is the day the review is dated (today unless given; not a day to come). A date
+    to come or a value that is no rating raises before anything is written.
+    """
+    ensure_may_write(user)
+    _check_day(date, "review")
     stars = _rating_apply(user=user, book=book, rating=rating)
     review, created = _create_or_lock(
         Review,
@@ -361,16 +415,28 @@ def review_create(
     if created:
         counters.visible_reviews_moved(book.pk, +1, reader_id=user.pk)
     else:
-        review = review_update(review=review, body=body, spoiler=spoiler)
+        review = review_update(review=review, body=body, spoiler=spoiler, date=date)
     return review
 
 
 @transaction.atomic
-def review_update(*, review: Review, body: str, spoiler: bool, rating=KEEP) -> Review:
-    """Change a review's text, and with it the writer's rating (stars, None or KEEP)."""
+def review_update(
+    *,
+    review: Review,
+    body: str,
+    spoiler: bool,
+    rating=KEEP,
+    date: datetime.date | None = None,
+) -> Review:
+    """Change a review's text, and with it the writer's rating (stars, None or KEEP) and the
+    day it is dated (None: as it was)."""
+    _check_day(date, "review")
     if review.user_id and rating is not KEEP:
         review.rating = _rating_apply(user=review.user, book=review.book, rating=rating)
-    save_changed(review, {"body": body, "spoiler": spoiler, "language": detect_language(body)})
+    changes = {"body": body, "spoiler": spoiler, "language": detect_language(body)}
+    if date is not None:
+        changes["date"] = date
+    save_changed(review, changes)
     return review
 
 
@@ -379,6 +445,8 @@ def review_delete(*, review: Review) -> None:
     review = _locked(Review, pk=review.pk)
     if review is None:
         return
+    # What readers were told about it, its likes and its comments goes with it.
+    notifications_remove(Notification.objects.filter(review=review))
     review.delete()
     if not review.hidden:
         counters.visible_reviews_moved(review.book_id, -1, reader_id=review.user_id)
@@ -402,9 +470,11 @@ def like_add(*, user, review: Review) -> bool:
         raise ActionRefused("You cannot like your own review.")
     if review.hidden:
         raise ActionRefused("This review is not available.")
+    ensure_may_write(user)
     _like, created = _create_or_lock(Like, {}, user=user, review=review)
     if created:
         counters.likes_moved(review.pk, +1)
+        notify(recipient_id=review.user_id, actor=user, kind=Notification.Kind.LIKE, review=review)
     return created
 
 
@@ -415,6 +485,9 @@ def like_remove(*, user, review: Review) -> bool:
         return False
     like.delete()
     counters.likes_moved(review.pk, -1)
+    notifications_remove(
+        Notification.objects.filter(actor=user, review=review, kind=Notification.Kind.LIKE)
+    )
     return True
 
 
@@ -560,6 +633,7 @@ def progress_add(
 ) -> ProgressUpdate:
     """Note how far the reader is in the book they are reading: a page or a percentage, with
     an optional short note. The open session keeps the latest as its progress."""
+    ensure_may_write(user)
     if (page is None) == (percent is None):
         raise ReadingRefused("Give either the page you are on or a percentage, not both.")
     if page is not None:
@@ -591,6 +665,7 @@ def progress_add(
 @transaction.atomic
 def challenge_set(*, user, year: int, books: int, pages: int | None = None) -> ReadingChallenge:
     """Set (or change) the reader's goal for ``year``: a number of books, and of pages."""
+    ensure_may_write(user)
     if not 1 <= books <= CHALLENGE_MAX_BOOKS:
         raise ReadingRefused(f"A goal is from 1 to {CHALLENGE_MAX_BOOKS:,} books.")
     if pages is not None and pages < 1:

@@ -37,7 +37,16 @@ def test_rate_change_and_unrate_move_the_histogram(writer_api, reader):
     recount_is_clean()
 
 
-@pytest.mark.parametrize("stars", [0, 6, 2.5, "four"])
+def test_half_stars_are_taken(writer_api):
+    book = BookFactory()
+
+    response = writer_api.put(f"books/{book.pk}/rating", {"stars": 3.5})
+
+    assert response.json() == {"book_id": book.pk, "stars": 3.5}
+    assert writer_api.get(f"books/{book.pk}").json()["reader"]["stars"] == 3.5
+
+
+@pytest.mark.parametrize("stars", [0, 6, 2.25, "four"])
 def test_a_rating_the_site_does_not_take_changes_nothing(writer_api, stars):
     book = BookFactory()
 

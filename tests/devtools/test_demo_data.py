@@ -13,8 +13,11 @@ from config.devtools.demo import Sizes, plan
 from config.devtools.demo.words import LANGUAGES
 from reviews.counters import recount
 from reviews.models import (
+    HALF_STARS,
+    Comment,
     ImportedReviewer,
     Like,
+    Notification,
     ProgressUpdate,
     Rating,
     ReadingChallenge,
@@ -160,6 +163,22 @@ def test_a_few_books_get_most_ratings_and_a_few_readers_rate_most():
     assert len({(n, reader) for n, reader in data.likes}) == len(data.likes) == 4000
 
 
+def test_some_ratings_are_half_stars_and_most_are_whole():
+    data = plan(Sizes(books=300, readers=300, ratings=5000, reviews=500, likes=100), seed=2)
+    halves = [stars for stars in data.rating_stars if stars != stars.to_integral()]
+    assert 0.15 < len(halves) / len(data.rating_stars) < 0.25
+    assert set(data.rating_stars) <= set(HALF_STARS)
+    # A reader's review shows their rating, half stars and all.
+    by_pair = {
+        (book, reader): stars
+        for book, reader, stars in zip(
+            data.rating_books, data.rating_readers, data.rating_stars, strict=True
+        )
+    }
+    rated = [review for review in data.reviews if review.reader is not None]
+    assert {review.rating == by_pair[review.book, review.reader] for review in rated} == {True}
+
+
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
@@ -238,3 +257,21 @@ def test_some_readers_keep_shelves_of_their_own_in_plausible_shares():
     read_by_keepers = ShelfEntry.objects.filter(shelf__kind="read", user__shelves__in=favourites)
     assert 0 < tagged.count() < read_by_keepers.count()
     assert recount(fix=False) == []
+
+
+@pytest.mark.django_db
+def test_demo_data_has_a_long_conversation_and_its_notifications():
+    generate()
+
+    assert recount(fix=False) == []
+    longest = Review.objects.order_by("-comments_count").first()
+    assert longest.comments_count == 200
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert not Comment.objects.filter(parent__parent__isnull=False).exists()  # one level
+    assert not Notification.objects.filter(recipient=F("actor")).exists()
+    assert Notification.objects.filter(read=False).exists()
+    assert set(Notification.objects.values_list("kind", flat=True)) == {
+        "like",
+        "comment",
+        "reply",
+    }

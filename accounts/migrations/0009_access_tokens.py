@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_shelf_counts_on_shelves'),
+        ('accounts', '0008_notifications_and_suspension'),
     ]
 
     operations = [
