@@ -75,6 +75,25 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
+class AccessTokenForm(forms.Form):
+    """A new personal access token: a name to know it by and what it may do."""
+
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What will use it, e.g. “my reading script”.",
+    )
+    scope = forms.ChoiceField(
+        label="It may",
+        choices=[
+            ("read", "Read: your books, shelves, reading and profile"),
+            ("write", "Read and write: also rate, shelve, review, like and import"),
+        ],
+        initial="read",
+        widget=forms.RadioSelect,
+    )
+
+
 class NotificationEmailForm(forms.Form):
     """Which notifications also come by e-mail, gathered in one message per sending."""
 

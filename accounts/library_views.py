@@ -1,15 +1,9 @@
 """A reader's whole library: the list of it, a Goodreads import and a Goodreads export."""
 
-import datetime
-import math
-
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,16 +13,13 @@ from config.uploads import too_large
 from reviews.goodreads.library import MAX_FILE_BYTES, write_library
 from reviews.goodreads.library_import import ImportReport, library_rows
 from reviews.models import Rating, Shelf
-from reviews.tasks import import_library
+from reviews.tasks import ImportRefused, imports_refusal, library_import_start
 
 from .filters import LibraryFilter
 from .library_forms import LibraryImportForm
 from .models import LibraryImport
 
 LIBRARY_PER_PAGE = 50
-# Imports a reader may start in an hour: a few tries to get a file right, not a flood.
-IMPORTS_PER_HOUR = 3
-IMPORTS_WINDOW = datetime.timedelta(hours=1)
 # How many earlier imports the library and import pages list.
 RECENT_IMPORTS = 5
 # How often (seconds) the page of an unfinished import reloads itself.
@@ -83,25 +74,6 @@ def _too_large() -> str:
     )
 
 
-def _imports_refusal(user) -> str:
-    """Why ``user`` may not start another import now ("" if they may)."""
-    now = timezone.now()
-    started = list(
-        user.library_imports.filter(created_at__gt=now - IMPORTS_WINDOW)
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-    )
-    if len(started) < IMPORTS_PER_HOUR:
-        return ""
-    # Once the oldest of the last IMPORTS_PER_HOUR imports is an hour old.
-    wait = started[-IMPORTS_PER_HOUR] + IMPORTS_WINDOW - now
-    minutes = max(1, math.ceil(wait.total_seconds() / 60))
-    return (
-        f"You can start {IMPORTS_PER_HOUR} imports an hour; try again in {minutes} "
-        f"minute{'' if minutes == 1 else 's'}."
-    )
-
-
 @csrf_exempt  # checked by _library_import, after the refusals that need no form
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -114,7 +86,7 @@ def library_import(request):
     CSRF token, so the token is checked after these refusals, which change nothing.
     """
     if request.method == "POST":
-        refusal = _too_large() if too_large(request) else _imports_refusal(request.user)
+        refusal = _too_large() if too_large(request) else imports_refusal(request.user)
         if refusal:
             return _import_form(request, LibraryImportForm({}, {}, refusal=refusal))
     return _library_import(request)
@@ -127,19 +99,14 @@ def _library_import(request):
     form = LibraryImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_form(request, form)
-    with transaction.atomic():
-        # One upload at a time per reader, so that simultaneous ones cannot pass the limit.
-        get_user_model().objects.select_for_update().filter(pk=request.user.pk).exists()
-        refusal = _imports_refusal(request.user)
-        if refusal:
-            return _import_form(request, LibraryImportForm({}, {}, refusal=refusal))
-        job = LibraryImport.objects.create(
+    try:
+        job = library_import_start(
             user=request.user,
-            file_name=form.cleaned_data["file"].name[:255],
-            csv_text=form.cleaned_data["text"],
+            file_name=form.cleaned_data["file"].name,
+            text=form.cleaned_data["text"],
         )
-        # In the same transaction: the import and its task are queued together or not at all.
-        import_library.enqueue(job.pk)
+    except ImportRefused as refusal:
+        return _import_form(request, LibraryImportForm({}, {}, refusal=str(refusal)))
     return redirect(job, permanent=False)
 
 

@@ -113,6 +113,49 @@ class LibraryImport(models.Model):
         return round(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
 
 
+class AccessTokenQuerySet(models.QuerySet):
+    def of(self, user):
+        """A reader's tokens, the newest first (without their hashes)."""
+        return self.filter(user=user).defer("secret_hash").order_by("-created_at", "-pk")
+
+
+class AccessToken(models.Model):
+    """A personal access token a reader made for a program of theirs (the API's
+    ``Authorization: Bearer ...``). Only the SHA-256 of its secret is kept, with a short
+    prefix to find it by: the whole token is shown once, when it is made
+    (``accounts.tokens``)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    prefix = models.CharField(max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccessTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["read", "write"]), name="access_token_known_scope"
+            ),
+            models.UniqueConstraint(fields=["user", "name"], name="access_token_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+
 # Links in e-mail that stop them work without signing in: they carry the reader's id, signed.
 UNSUBSCRIBE_SALT = "accounts.unsubscribe"
 

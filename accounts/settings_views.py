@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -20,8 +21,9 @@ from config.orm import save_fields
 from reviews import counters
 from reviews.models import Comment, Like, Rating, Review, Shelf, ShelfEntry
 
-from .forms import DeleteAccountForm, NotificationEmailForm, ProfileForm
-from .models import User, user_from_unsubscribe_token
+from . import tokens
+from .forms import AccessTokenForm, DeleteAccountForm, NotificationEmailForm, ProfileForm
+from .models import AccessToken, User, user_from_unsubscribe_token
 
 
 class _DataEncoder(DjangoJSONEncoder):
@@ -54,6 +56,48 @@ def settings_page(request):
         {"form": form, "primary_email": user.email},
         status=400 if form.errors else 200,
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_tokens(request):
+    """The reader's personal access tokens for the API: made here, shown once, revoked here."""
+    form = AccessTokenForm(request.POST or None)
+    new_token = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _row, new_token = tokens.access_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+            )
+        except tokens.TokenRefused as refusal:
+            form.add_error("name", str(refusal))
+        else:
+            form = AccessTokenForm()
+    return render(
+        request,
+        "accounts/access_tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": AccessToken.objects.of(request.user),
+            "docs_url": reverse("api-1:openapi-view"),
+        },
+        status=400 if form.errors else (201 if new_token else 200),
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def access_token_revoke(request, pk):
+    if tokens.access_token_revoke(user=request.user, token_id=pk):
+        messages.success(request, "The token is revoked: it no longer works.")
+    else:
+        messages.info(request, "You have no such token.")
+    return redirect("accounts:access-tokens")
 
 
 @never_cache

@@ -7,6 +7,12 @@ app_name = "accounts"
 urlpatterns = [
     path("readers/<str:username>/", views.profile, name="profile"),
     path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/tokens/", settings_views.access_tokens, name="access-tokens"),
+    path(
+        "settings/tokens/<int:pk>/revoke/",
+        settings_views.access_token_revoke,
+        name="access-token-revoke",
+    ),
     path("settings/export.json", settings_views.export_json, name="export-json"),
     path("settings/delete/", settings_views.delete_account, name="delete"),
     path(

@@ -3,10 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import HttpResponseServerError
 from django.template import loader
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from books import views as book_views
 from config.health import healthz, readyz
+from reviews.api.middleware import api_not_found
+from reviews.api.site import api
 
 
 def server_error(request):
@@ -22,6 +24,8 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("", book_views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("accounts/", include("allauth.urls")),
     path("books/", include("books.urls")),
     path("", include("reviews.urls")),

@@ -587,19 +587,23 @@ class ReadingSessionQuerySet(models.QuerySet):
             models.F("started_on").desc(nulls_last=True), "-created_at", "-pk"
         )
 
-    def current_of(self, reader):
-        """The books a reader is reading now, the latest moved first, with their books and the
-        latest progress note (``latest_note``)."""
+    def of_reader(self, reader):
+        """A reader's sessions, the latest moved first, with their books and the latest
+        progress note (``latest_note``)."""
         latest = ProgressUpdate.objects.filter(session=models.OuterRef("pk")).order_by(
             "-created_at", "-pk"
         )
         return (
-            self.open()
-            .filter(user=reader)
+            self.filter(user=reader)
             .select_related("book")
             .annotate(latest_note=models.Subquery(latest.values("note")[:1]))
             .order_by("-updated_at", "-pk")
         )
+
+    def current_of(self, reader):
+        """The books a reader is reading now, the latest moved first, with their books and the
+        latest progress note (``latest_note``)."""
+        return self.open().of_reader(reader)
 
 
 class ReadingSession(models.Model):

@@ -83,9 +83,13 @@ def _count_one(key: str, timeout: int) -> int:
     return 1
 
 
+def wait_message(retry_after: int) -> str:
+    return f"Too many at once: please wait {retry_after} s and try again."
+
+
 def too_many(request, *, kind: str, retry_after: int):
     if request.headers.get("accept") == "application/json":
-        message = f"Too many at once: please wait {retry_after} s and try again."
+        message = wait_message(retry_after)
         response = JsonResponse({"message": message, "retry_after": retry_after}, status=429)
     else:
         response = render(

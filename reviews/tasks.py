@@ -8,8 +8,10 @@ queues such imports again. It runs at the start of every import task and from
 """
 
 import datetime
+import math
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +21,14 @@ from accounts.models import LibraryImport
 
 from .goodreads.library_import import library_import_run
 from .notifications import send_digests
+
+# Imports a reader may start in an hour: a few tries to get a file right, not a flood.
+IMPORTS_PER_HOUR = 3
+IMPORTS_WINDOW = datetime.timedelta(hours=1)
+
+
+class ImportRefused(Exception):
+    """The reader may not start another import now; the message says when they may."""
 
 
 @task()
@@ -59,3 +69,36 @@ def library_imports_resume(*, dry_run: bool = False) -> list[int]:
                 import_library.enqueue(pk)
                 resumed.append(pk)
     return resumed
+
+
+def imports_refusal(user) -> str:
+    """Why ``user`` may not start another import now ("" if they may)."""
+    now = timezone.now()
+    started = list(
+        user.library_imports.filter(created_at__gt=now - IMPORTS_WINDOW)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    if len(started) < IMPORTS_PER_HOUR:
+        return ""
+    # Once the oldest of the last IMPORTS_PER_HOUR imports is an hour old.
+    wait = started[-IMPORTS_PER_HOUR] + IMPORTS_WINDOW - now
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return (
+        f"You can start {IMPORTS_PER_HOUR} imports an hour; try again in {minutes} "
+        f"minute{'' if minutes == 1 else 's'}."
+    )
+
+
+@transaction.atomic
+def library_import_start(*, user, file_name: str, text: str) -> LibraryImport:
+    """Queue the import of a checked Goodreads export (``text``) for ``user``: the job and
+    its task together or not at all. Raises ImportRefused past the hourly limit."""
+    # One upload at a time per reader, so that simultaneous ones cannot pass the limit.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+    refusal = imports_refusal(user)
+    if refusal:
+        raise ImportRefused(refusal)
+    job = LibraryImport.objects.create(user=user, file_name=file_name[:255], csv_text=text)
+    import_library.enqueue(job.pk)
+    return job

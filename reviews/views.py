@@ -458,7 +458,7 @@ def _reader_or_404(username: str):
     return get_object_or_404(get_user_model(), username=username, is_active=True)
 
 
-def _year_or_404(year: int) -> int:
+def year_or_404(year: int) -> int:
     if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
         raise Http404("No such year.")
     return year
@@ -470,7 +470,7 @@ def challenge(request, username, year):
     """A reader's goal for a year and the books they finished in it; the reader sets the goal
     here, others look."""
     reader = _reader_or_404(username)
-    year = _year_or_404(year)
+    year = year_or_404(year)
     is_owner = request.user.pk == reader.pk
     current = ReadingChallenge.objects.with_progress(year).filter(user=reader).first()
     initial = {"books": current.books_goal, "pages": current.pages_goal} if current else {}
@@ -527,7 +527,7 @@ def stats(request, username, year=None):
     its figures in a table."""
     reader = _reader_or_404(username)
     if year is not None:
-        year = _year_or_404(year)
+        year = year_or_404(year)
     this_year = timezone.localdate().year
     figures = reading_stats(reader, year)
     return render(

@@ -34,6 +34,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from accounts.tokens import access_token_create
 from books.models import Author, Book
 from config.devtools.demo import Sizes
 from config.devtools.demo.generator import LAST_DAY
@@ -73,6 +74,8 @@ MAX_QUERIES = 12
 MAX_GROWTH = 1.5  # large median / small median
 BOOK_PAGE_MAX_MS = 25.0
 MAX_ACTION_QUERIES = 10
+# A write through the API: the service's queries, and its token, book and answer.
+MAX_API_ACTION_QUERIES = 14
 GENERATION_MAX_SECONDS = 180.0
 # A first import of a real 966-row Goodreads export into a reader with an empty library.
 LIBRARY_EXPORT = settings.BASE_DIR / "tests" / "fixtures" / "goodreads_library_export.csv"
@@ -249,6 +252,10 @@ def pages(subjects: dict) -> list[Page]:
              {"username": active, "year": year}),
         Page("challenge", f"challenge {year}, most active", "reviews:challenge",
              {"username": active, "year": year}),
+        Page("api", "API book, most rated", "api-1:book_detail", {"book_id": popular}),
+        Page("api", "API book reviews, most rated", "api-1:book_reviews", {"book_id": popular}),
+        Page("api", "API 4★ reviews by likes", "api-1:book_reviews", {"book_id": popular},
+             query="rating=4&sort=likes"),
     ]  # fmt: skip
 
 
@@ -348,11 +355,46 @@ def measure_actions(subjects: dict) -> list[dict]:
     ]
     results = []
     for label, step in steps:
-        started = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            step()
-        elapsed = (time.perf_counter() - started) * 1000
-        results.append({"label": label, "queries": len(queries), "ms": elapsed})
+        _result, queries, elapsed = _timed(step)
+        results.append({"label": label, "queries": queries, "ms": elapsed})
+    return results + measure_api_actions(reader, book)
+
+
+def _timed(step: Callable[[], object]) -> tuple[object, int, float]:
+    """What ``step()`` returned, the queries it ran and how long it took (ms)."""
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        result = step()
+    return result, len(queries), (time.perf_counter() - started) * 1000
+
+
+def measure_api_actions(reader, book) -> list[dict]:
+    """A rating given and taken away through the API, with a write token of the reader's
+    (deleted afterwards, so that a kept database stays as it was)."""
+    token_row, token = access_token_create(user=reader, name="benchmark", scope="write")
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    url = reverse("api-1:rate", kwargs={"book_id": book.pk})
+    client.get(reverse("api-1:me"))  # the token's first use is written down once
+    steps = [
+        ("API: rate (new)", lambda: client.put(url, {"stars": 4}, content_type="application/json")),
+        ("API: unrate", lambda: client.delete(url)),
+    ]
+    results = []
+    try:
+        for label, step in steps:
+            response, queries, elapsed = _timed(step)
+            if response.status_code >= 300:
+                raise RuntimeError(f"{label} answered {response.status_code}")
+            results.append(
+                {
+                    "label": label,
+                    "queries": queries,
+                    "ms": elapsed,
+                    "max_queries": MAX_API_ACTION_QUERIES,
+                }
+            )
+    finally:
+        token_row.delete()
     return results
 
 

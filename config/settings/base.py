@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # The API (reviews/api): its documentation's scripts and styles come from static files.
+    "ninja",
     "csp",
     "allauth",
     "allauth.account",
@@ -49,6 +51,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The API's edges: its error shape for every error under /api/ (those of the middleware
+    # below included), CORS for anonymous reads.
+    "reviews.api.middleware.ApiEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before anything reads the session cookie or the form: a NUL byte gets a 400.

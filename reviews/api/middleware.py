@@ -1,0 +1,60 @@
+"""The API's edges, which its routers do not see: the error shape for every error under
+/api/ that something else answered (an address it does not have, a method an address does not
+take, a NUL byte the site's middleware refused), and CORS for anonymous reads.
+
+It runs outside the rest of the site's middleware, to see their answers too.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
+
+from .errors import error_response
+
+API_PREFIX = "/api/"
+
+
+@csrf_exempt  # nothing happens here: a POST to nowhere is a 404 like a GET
+def api_not_found(request, *args, **kwargs):
+    return error_response(404, "The API has no such address; see /api/v1/docs.")
+
+
+class ApiEdgeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX):
+            return response
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            response = _as_error(response)
+        # Anyone's scripts may read what anyone may see; nothing that needs credentials.
+        if request.method in ("GET", "HEAD") and not request.headers.get("Authorization"):
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                response["Access-Control-Allow-Origin"] = "*"
+        # What a reader sees of a book or a review depends on who asks.
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
+
+
+def _as_error(response):
+    status = response.status_code
+    if status == 405:
+        allowed = response.get("Allow", "")
+        message = f"This address takes {allowed or 'no other method'}."
+    elif response.get("Content-Type", "").startswith("text/plain") and not response.streaming:
+        message = response.content.decode(errors="replace")
+    else:
+        message = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+    replaced = error_response(status, message)
+    for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if response.has_header(header):
+            replaced[header] = response[header]
+    return replaced

@@ -1,0 +1,184 @@
+"""Rows as the API shows them: only what the pages show everyone (or the reader themself),
+with absolute addresses. The rows come with what these read (authors prefetched, writers
+selected), so presenting a page of them runs no query."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from books.models import Book
+from reviews.models import Shelf
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _picture(request, small, large, fallback: str | None):
+    if small and large:
+        return {"small": absolute(request, small.url), "large": absolute(request, large.url)}
+    if fallback is None:
+        return None
+    return {"small": fallback, "large": fallback}
+
+
+def author_ref(request, author, role: str = "") -> dict:
+    return {
+        "id": author.pk,
+        "name": author.name,
+        "role": role,
+        "url": absolute(request, author.get_absolute_url()),
+    }
+
+
+def book_summary(request, book: Book) -> dict:
+    drawn = absolute(request, reverse("books:cover", kwargs={"pk": book.pk}))
+    return {
+        "id": book.pk,
+        "title": book.title,
+        "series": book.series,
+        "authors": [author_ref(request, c.author, c.role) for c in book.credits],
+        "cover": _picture(request, book.cover_small, book.cover_large, drawn),
+        "pages": book.pages,
+        "format": book.format,
+        "first_published": book.first_published,
+        "average_rating": float(book.average_rating),
+        "ratings_total": book.ratings_total,
+        "url": absolute(request, book.get_absolute_url()),
+    }
+
+
+def shelf(shelf) -> dict:
+    return {
+        "id": shelf.slug,
+        "name": shelf.name,
+        "kind": shelf.kind,
+        "exclusive": shelf.exclusive,
+        "count": shelf.books_count,
+    }
+
+
+def book_detail(request, book: Book, shelf_slug: str | None = None) -> dict:
+    reader = None
+    if request.user.is_authenticated:
+        reader = {"stars": book.reader_stars, "shelf": shelf_slug}
+    return {
+        **book_summary(request, book),
+        "description": book.description,
+        "first_published_year_only": book.first_published_year_only,
+        "publisher": book.publisher,
+        "isbn10": book.isbn10,
+        "isbn13": book.isbn13,
+        "histogram": book.histogram,
+        "reading": {
+            "currently_reading": book.currently_reading_total,
+            "want_to_read": book.want_to_read_total,
+            "read": book.read_count,
+        },
+        "reviews_total": book.reviews_total,
+        "blurbs": [{"text": b.text, "attribution": b.attribution} for b in book.blurbs.all()],
+        "reader": reader,
+    }
+
+
+def author_detail(request, author) -> dict:
+    return {
+        "id": author.pk,
+        "name": author.name,
+        "bio": author.bio,
+        "books_count": author.books_count,
+        "photo": _picture(request, author.photo_small, author.photo_large, None),
+        "url": absolute(request, author.get_absolute_url()),
+    }
+
+
+def reader_ref(request, user) -> dict:
+    return {
+        "username": user.username,
+        "name": user.shown_name,
+        "url": absolute(request, user.get_absolute_url()),
+    }
+
+
+def reader(request, user) -> dict:
+    """A reader's profile, with how many books each of their built-in shelves holds."""
+    shelved = dict.fromkeys(Shelf.BUILT_IN, 0)
+    shelved.update(
+        Shelf.objects.filter(user=user, kind__in=list(Shelf.BUILT_IN)).values_list(
+            "kind", "books_count"
+        )
+    )
+    return {
+        **reader_ref(request, user),
+        "bio": user.bio,
+        "avatar": _picture(request, user.avatar_small, user.avatar_large, None),
+        "counts": {"ratings": user.ratings_count, "reviews": user.reviews_count, **shelved},
+        "joined": user.date_joined.date(),
+    }
+
+
+def review(request, review, liked_ids: set[int] | None) -> dict:
+    if review.user_id:
+        writer = {"kind": "reader", **reader_ref(request, review.user)}
+    else:
+        imported = review.imported_reviewer
+        writer = {
+            "kind": "imported",
+            "username": None,
+            "name": imported.display_name,
+            "url": absolute(request, imported.get_absolute_url()),
+        }
+    return {
+        "id": review.pk,
+        "book_id": review.book_id,
+        "writer": writer,
+        "date": review.date,
+        "rating": review.rating,
+        "body": review.body,
+        "spoiler": review.spoiler,
+        "language": review.language,
+        "likes_count": review.likes_count,
+        "liked": None if liked_ids is None else review.pk in liked_ids,
+        "url": absolute(request, reverse("reviews:detail", kwargs={"pk": review.pk})),
+    }
+
+
+def session(request, session) -> dict:
+    return {
+        "id": session.pk,
+        "book": book_summary(request, session.book),
+        "status": session.status,
+        "started_on": session.started_on,
+        "finished_on": session.finished_on,
+        "stopped_on": session.stopped_on,
+        "progress_pages": session.progress_pages,
+        "progress_percent": session.progress_percent,
+        "latest_note": getattr(session, "latest_note", None) or "",
+    }
+
+
+def challenge(challenge) -> dict:
+    return {
+        "year": challenge.year,
+        "books_goal": challenge.books_goal,
+        "pages_goal": challenge.pages_goal,
+        "books_done": challenge.books_done,
+        "pages_done": challenge.pages_done,
+        "percent": challenge.books_percent,
+        "schedule": challenge.schedule,
+    }
+
+
+def library_import(request, job) -> dict:
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "file_name": job.file_name,
+        "rows_total": job.rows_total,
+        "rows_done": job.rows_done,
+        "percent_done": job.percent_done,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "report": job.report if job.finished else {},
+        "url": absolute(request, reverse("api-1:library-import", kwargs={"pk": job.pk})),
+    }
