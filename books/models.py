@@ -112,7 +112,8 @@ class BookQuerySet(models.QuerySet):
         by_author = self.model.authors.through.objects.values("book_id")
         if search.uses_full_text(self):
             # Every word must match the book's text or one of its authors' names, each side
-            # answered from its own GIN index, as the word match elsewhere does.
+            # answered from its own GIN index, as the word match elsewhere does. A stop word
+            # ("the") is left out of the match rather than matching nothing.
             matching = self
             for word in search_words(query):
                 word_query = search.search_query(word)
@@ -125,7 +126,9 @@ class BookQuerySet(models.QuerySet):
                     search_document=word_query
                 )
                 by_name = by_author.filter(author__in=authors).values("book_id")
-                matching = matching.filter(pk__in=by_text.union(by_name))
+                matching = matching.filter(
+                    Q(pk__in=by_text.union(by_name)) | search.ignored(word_query)
+                )
             return matching.annotate(
                 search_rank=SearchRank(search.book_vector(), search.search_query(query))
             )
