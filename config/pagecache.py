@@ -27,7 +27,10 @@ Each copy also carries the code it was rendered by (``release``), so a deploy ne
 pages rendered by the code before it. Pages get an ETag (a request that has it gets a 304)
 and ``Cache-Control`` that lets a shared cache keep them for a moment; pages for a signed-in
 reader are ``private, no-store``, never stored anywhere. A copy is only stored when the page
-set no cookie and used no CSRF token, so nothing of one visitor's can reach another.
+set no cookie and used no CSRF token, so nothing of one visitor's can reach another. While
+Redis is away (``config.cache.FallbackRedisCache`` answers from each process's memory), pages
+are rendered afresh, and a process that wrote meanwhile replaces the generation once it is
+back.
 """
 
 from __future__ import annotations
@@ -78,8 +81,24 @@ def shows(sql: str) -> bool:
     return not LAST_LOGIN.match(sql)
 
 
+class _Missed:
+    """Whether this process wrote while the shared cache was away (see ``_new_generation``)."""
+
+    writes = False
+
+
+def _cache_is_down() -> bool:
+    is_down = getattr(cache, "is_down", None)
+    return bool(is_down and is_down())
+
+
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    """Replace the generation. While Redis is away the cache is each process's own memory,
+    where a new generation reaches no other process: pages are then neither served nor
+    stored, and the generation is replaced once Redis is back."""
+    if not _cache_is_down():
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _Missed.writes = _cache_is_down()
 
 
 def generation() -> str:
@@ -156,27 +175,35 @@ def _for_visitor(response, etag: str) -> None:
     patch_cache_control(response, public=True, max_age=BROWSER_SECONDS, s_maxage=SHARED_SECONDS)
 
 
+def _fresh(view, request, *args, **kwargs):
+    """The page rendered for this request alone, kept by nobody."""
+    response = view(request, *args, **kwargs)
+    patch_vary_headers(response, ["Cookie"])
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 def visitor_page(view):
     """Serve ``view``'s page to visitors from the cache (see the module's docstring)."""
 
     @wraps(view)
     def page(request, *args, **kwargs):
         seconds = settings.PAGE_CACHE_SECONDS
-        cacheable = (
+        if _Missed.writes:
+            _new_generation()
+        if not (
             seconds > 0
             and request.method in ("GET", "HEAD")
             and not request.user.is_authenticated
             and not len(messages.get_messages(request))
             and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
-        )
-        if not cacheable:
-            response = view(request, *args, **kwargs)
-            patch_vary_headers(response, ["Cookie"])
-            if not response.has_header("Cache-Control"):
-                patch_cache_control(response, private=True, no_store=True)
-            return response
+        ):
+            return _fresh(view, request, *args, **kwargs)
         key = _key(request)
         stored = cache.get(key)
+        if _Missed.writes or _cache_is_down():
+            return _fresh(view, request, *args, **kwargs)
         if stored is None:
             response = view(request, *args, **kwargs)
             patch_vary_headers(response, ["Cookie"])

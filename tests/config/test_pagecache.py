@@ -16,10 +16,11 @@ from django.urls import reverse
 
 from books.models import Author, Book
 from config import pagecache
+from config.cache import REDIS_ERRORS, FallbackRedisCache, _Outages
 from reviews import services
 from reviews.models import Review
 from tests.admin.conftest import run_action
-from tests.conftest import SOURCE_PAGE
+from tests.conftest import REDIS_TEST_URL, SOURCE_PAGE
 from tests.factories import AuthorFactory, BookFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -397,3 +398,23 @@ def test_reading_pages_and_signing_in_move_nothing(visitor, book, reader):
 )
 def test_which_statements_move_the_generation(sql, shows):
     assert pagecache.shows(sql) is shows
+
+
+def test_while_redis_is_away_pages_are_rendered_and_a_write_shows_once_it_is_back(
+    redis_cache, visitor, book, reader, django_assert_num_queries
+):
+    url = book.get_absolute_url()
+    visitor.get(url)
+    from_cache(visitor, url, django_assert_num_queries)
+    _Outages.failed(REDIS_TEST_URL, REDIS_ERRORS[0]("away"))
+
+    services.rating_set(user=reader, book=book, stars=5)
+    away = visitor.get(url)
+    assert away.context is not None  # rendered, from no process's memory
+    assert "no-store" in away["Cache-Control"]
+    FallbackRedisCache.forget_outages()
+
+    back = visitor.get(url).content.decode()
+    assert "1 rating" in back
+    assert "5.00" in back
+    from_cache(visitor, url, django_assert_num_queries)
