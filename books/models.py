@@ -3,9 +3,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from config.images import Rendition, picture_field
+from config.navigation import pk_url
 
 from . import fts, search
 
@@ -75,7 +75,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("books:author", kwargs={"pk": self.pk})
+        return pk_url("books:author", self.pk)
 
 
 def _authors_prefetch():
@@ -273,7 +273,7 @@ class Book(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("books:detail", kwargs={"pk": self.pk})
+        return pk_url("books:detail", self.pk)
 
     # Figures as a page shows them: the imported part plus this site's part.
     def star_count(self, stars: int) -> int:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from books.models import Book
+from config.navigation import pk_url
 
 STARS_RANGE = Q(stars__gte=1) & Q(stars__lte=5)
 # A yearly goal above this is not a reading goal.
@@ -40,7 +41,7 @@ class ImportedReviewer(models.Model):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("reviews:reviewer", kwargs={"pk": self.pk})
+        return pk_url("reviews:reviewer", self.pk)
 
     @property
     def display_name(self):
@@ -213,6 +214,9 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.writer_name} on {self.book}"
+
+    def get_absolute_url(self):
+        return pk_url("reviews:detail", self.pk)
 
     @property
     def writer_name(self):
