@@ -1,10 +1,28 @@
 """Template pieces of reading: a reader's stars, a review's text and its like button."""
 
 from django import template
+from django.utils.dates import MONTHS
+from django.utils.html import format_html
 
 from books.templatetags.catalog import fill_class, stars_context
 
 register = template.Library()
+
+
+@register.filter
+def day(value):
+    """A review's date as ``<time datetime="2024-05-01">May 1, 2024</time>``: what the
+    ``date`` filter writes with "Y-m-d" and "F j, Y", in one step and without its
+    per-call format lookups (a page of reviews shows thirty)."""
+    if not value:
+        return ""
+    return format_html(
+        '<time datetime="{}">{} {}, {}</time>',
+        value.isoformat(),
+        MONTHS[value.month],
+        value.day,
+        value.year,
+    )
 
 
 @register.inclusion_tag("books/includes/_stars.html")
