@@ -46,7 +46,7 @@ from reviews import services
 from reviews.goodreads.library import parse_library
 from reviews.goodreads.library_import import library_import
 from reviews.language import detect_language
-from reviews.models import ImportedReviewer, Rating, ReadingSession, Review, ShelfEntry
+from reviews.models import ImportedReviewer, Rating, ReadingSession, Review, Shelf, ShelfEntry
 
 SIZES = {
     # The small set has as many shelf entries as ratings and more imported reviews than the
@@ -237,7 +237,9 @@ def _subjects() -> dict:
     ).first()
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
     review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
+    own = Shelf.objects.filter(kind=Shelf.Kind.OWN).order_by("-books_count", "pk")
     return {
+        "own_shelf": own.select_related("user").first(),
         "active": active,
         "review": review,
         "popular": popular,
@@ -255,6 +257,11 @@ def pages(subjects: dict) -> list[Page]:
     review = subjects["review"]
     active = subjects["active"].username
     year = LAST_DAY.year  # the data's last year, with goals and reads
+    own = subjects["own_shelf"]
+    own_shelf = [
+        Page("shelf", "own shelf, most books, by rating", "reviews:shelf",
+             {"username": own.user.username, "slug": own.slug}, query="sort=rating"),
+    ] if own else []  # fmt: skip
     return [
         Page("home", "home", "home", {}),
         Page("home", "home, signed in", "home", {}, signed_in=True),
@@ -280,6 +287,12 @@ def pages(subjects: dict) -> list[Page]:
         Page("library", "library, signed in", "accounts:library", {}, signed_in=True),
         Page("library", "library by rating, read", "accounts:library", {}, signed_in=True,
              query="sort=rating&shelf=read"),
+        Page("shelf", "shelf “read”, most books", "reviews:shelf",
+             {"username": reader, "slug": "read"}, explain=True),
+        Page("shelf", "shelf “read” by author", "reviews:shelf",
+             {"username": reader, "slug": "read"}, query="sort=author&page=3"),
+        *own_shelf,
+        Page("shelf", "shelves, signed in", "reviews:shelves", {}, signed_in=True),
         Page("cover", "drawn cover", "books:cover", {"pk": popular}),
         Page("stats", "stats, most active reader", "reviews:stats", {"username": active}),
         Page("stats", f"stats {year}, most active", "reviews:stats-year",
