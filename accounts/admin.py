@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
 from config.admin import ChangedFieldsOnlyMixin, DeleteAndRecountMixin
+from reviews import moderation
 from reviews.counters import READER_COUNTERS
 
 from .models import LibraryImport, User
@@ -12,10 +13,13 @@ class ReaderAdmin(DeleteAndRecountMixin, ChangedFieldsOnlyMixin, UserAdmin):
     fieldsets = (
         *UserAdmin.fieldsets[:2],
         ("Profile", {"fields": ("bio", *READER_COUNTERS)}),
+        ("Moderation", {"fields": ("suspended_at", "suspension_reason")}),
         *UserAdmin.fieldsets[2:],
     )
     # Kept by reviews.counters as the reader rates, shelves and reviews; shown, not edited.
-    readonly_fields = READER_COUNTERS
+    # A suspension comes and goes through the actions, which log who did it.
+    readonly_fields = (*READER_COUNTERS, "suspended_at", "suspension_reason")
+    actions = ("suspend", "unsuspend")
     list_display = (
         "username",
         "email",
@@ -25,9 +29,28 @@ class ReaderAdmin(DeleteAndRecountMixin, ChangedFieldsOnlyMixin, UserAdmin):
         "reviews_count",
         "date_joined",
         "last_login",
+        "suspended_at",
     )
     ordering = ("username",)
     show_full_result_count = False
+
+    @admin.action(description="Suspend (read only, until lifted)", permissions=("change",))
+    def suspend(self, request, queryset):
+        changed = sum(
+            moderation.reader_suspend(
+                moderator=request.user, reader=reader, reason="suspended by staff"
+            )
+            for reader in queryset.exclude(pk=request.user.pk)
+        )
+        self.message_user(request, f"{changed} reader(s) suspended.", messages.SUCCESS)
+
+    @admin.action(description="Lift the suspension", permissions=("change",))
+    def unsuspend(self, request, queryset):
+        changed = sum(
+            moderation.reader_unsuspend(moderator=request.user, reader=reader)
+            for reader in queryset
+        )
+        self.message_user(request, f"{changed} suspension(s) lifted.", messages.SUCCESS)
 
 
 @admin.register(LibraryImport)

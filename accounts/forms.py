@@ -73,3 +73,20 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class NotificationEmailForm(forms.Form):
+    """Which notifications also come by e-mail, gathered in one message per sending."""
+
+    kinds = forms.MultipleChoiceField(
+        label="E-mail me when someone",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("like", "likes one of my reviews"),
+            ("comment", "comments on one of my reviews"),
+            ("reply", "replies to one of my comments"),
+            ("follow", "follows me"),
+            ("follow_request", "asks to follow me"),
+        ],
+    )

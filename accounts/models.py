@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core import signing
 from django.db import models
 from django.urls import reverse
 
@@ -19,6 +20,14 @@ class User(AbstractUser):
     # books on each shelf are counted on the shelf's own row).
     ratings_count = models.PositiveIntegerField(default=0)
     reviews_count = models.PositiveIntegerField(default=0)  # visible reviews
+    # Notifications the reader has not seen yet, shown in every page's header.
+    unread_notifications_count = models.PositiveIntegerField(default=0)
+    # Which kinds of notification also come by e-mail, in a digest (reviews.notifications).
+    email_notifications = models.JSONField(default=list, blank=True)
+
+    # A suspended reader signs in and reads, but writes nothing; pages say why.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
 
     AVATAR_RENDITIONS = (Rendition("avatar_small", 64), Rendition("avatar_large", 256))
 
@@ -27,6 +36,18 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:profile", kwargs={"username": self.username})
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    @property
+    def write_refusal(self) -> str:
+        """Why this reader may not write anything now; "" when they may."""
+        if self.suspended_at is None:
+            return ""
+        reason = self.suspension_reason or "a moderator's decision"
+        return f"Your account is suspended ({reason}): you can read, but not write or react."
 
     @property
     def shown_name(self) -> str:
@@ -90,3 +111,20 @@ class LibraryImport(models.Model):
     @property
     def percent_done(self) -> int:
         return round(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+
+# Links in e-mail that stop them work without signing in: they carry the reader's id, signed.
+UNSUBSCRIBE_SALT = "accounts.unsubscribe"
+
+
+def unsubscribe_token(user) -> str:
+    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def user_from_unsubscribe_token(token: str):
+    """The reader a token was made for; None for a token this site did not sign."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()

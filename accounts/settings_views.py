@@ -9,17 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config import images
 from config.orm import save_fields
 from reviews import counters
-from reviews.models import Like, Rating, Review, Shelf, ShelfEntry
+from reviews.models import Comment, Like, Rating, Review, Shelf, ShelfEntry
 
-from .forms import DeleteAccountForm, ProfileForm
+from .forms import DeleteAccountForm, NotificationEmailForm, ProfileForm
+from .models import User, user_from_unsubscribe_token
 
 
 class _DataEncoder(DjangoJSONEncoder):
@@ -111,6 +113,11 @@ def export_json(request):
             .order_by("created_at", "pk")
             .values("review_id", "review__book__title", "created_at")
         ),
+        "comments": list(
+            Comment.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values("id", "review_id", "parent_id", "body", "hidden", "created_at")
+        ),
         "library_imports": list(
             user.library_imports.order_by("created_at", "pk").values(
                 "file_name", "created_at", "status", "rows_total", "rows_done"
@@ -148,3 +155,41 @@ def delete_account(request):
         {"form": form},
         status=400 if form.errors else 200,
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """Which kinds of notification also come by e-mail."""
+    user = request.user
+    form = NotificationEmailForm(request.POST or None, initial={"kinds": user.email_notifications})
+    if request.method == "POST" and form.is_valid():
+        User.objects.filter(pk=user.pk).update(email_notifications=form.cleaned_data["kinds"])
+        messages.success(request, "Your e-mail choices are saved.")
+        return redirect("accounts:notification-settings")
+    return render(
+        request,
+        "accounts/notification_settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# Mail programs post here with no cookie and no form token when the reader clicks their
+# "Unsubscribe" button (RFC 8058); the signed token in the address is the proof.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop every notification e-mail, from a link in one of them, without signing in: GET
+    asks, POST stops them."""
+    reader = user_from_unsubscribe_token(token)
+    if reader is None:
+        return render(request, "accounts/unsubscribe.html", {"bad_link": True}, status=404)
+    reader = get_object_or_404(User, pk=reader.pk)
+    done = False
+    if request.method == "POST":
+        User.objects.filter(pk=reader.pk).update(email_notifications=[])
+        done = True
+    return render(request, "accounts/unsubscribe.html", {"reader": reader, "done": done})

@@ -9,6 +9,12 @@ urlpatterns = [
     path("settings/", settings_views.settings_page, name="settings"),
     path("settings/export.json", settings_views.export_json, name="export-json"),
     path("settings/delete/", settings_views.delete_account, name="delete"),
+    path(
+        "settings/notifications/",
+        settings_views.notification_settings,
+        name="notification-settings",
+    ),
+    path("unsubscribe/<str:token>/", settings_views.unsubscribe, name="unsubscribe"),
     path("library/", library_views.library, name="library"),
     path("library/import/", library_views.library_import, name="library-import"),
     path(

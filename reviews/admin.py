@@ -228,3 +228,7 @@ class ShelfAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
 
     def delete_row(self, shelf):
         services.shelf_delete(shelf=shelf)
+
+
+# The report queue, the log of what staff did and readers' comments.
+from . import moderation_admin  # noqa: E402, F401

@@ -15,13 +15,22 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Greatest
 
 from accounts.models import User
 from books.models import STARS, Book, damped_average, histogram_row
 
-from .models import ImportedReviewer, Like, Rating, Review, Shelf, ShelfEntry
+from .models import (
+    Comment,
+    ImportedReviewer,
+    Like,
+    Notification,
+    Rating,
+    Review,
+    Shelf,
+    ShelfEntry,
+)
 
 # The book's counter of each built-in shelf; a reader's shelves count their books themselves
 # (``Shelf.books_count``).
@@ -36,7 +45,8 @@ IMPORTED_STAR_FIELDS = tuple(f"imported_ratings_{s}" for s in STARS)
 HALF_STARS_FIELD = "ratings_half_stars"
 BOOK_COUNTERS = (*STAR_FIELDS, HALF_STARS_FIELD, *SHELF_COUNTERS.values(), "reviews_count")
 RATING_FIGURES = ("ratings_total", "average_rating", "damped_rating")
-READER_COUNTERS = ("ratings_count", "reviews_count")
+READER_COUNTERS = ("ratings_count", "reviews_count", "unread_notifications_count")
+REVIEW_COUNTERS = ("likes_count", "comments_count")
 
 
 def rating_summary(counts: Iterable[int], stars_sum: Decimal | None = None) -> tuple[int, Decimal]:
@@ -211,6 +221,26 @@ def likes_moved(review_id: int, delta: int) -> None:
     _add(Review, review_id, {"likes_count": delta})
 
 
+def comments_moved(review_id: int, delta: int) -> None:
+    """``delta`` visible comments (or replies) of a review appeared or disappeared."""
+    _add(Review, review_id, {"comments_count": delta})
+
+
+def unread_moved(reader_id: int, delta: int) -> None:
+    """``delta`` of a reader's notifications became unread (positive) or read or gone."""
+    _add(User, reader_id, {"unread_notifications_count": delta})
+
+
+def unread_moved_many(deltas: Mapping[int, int]) -> None:
+    """Several readers' unread counts moved, each by its delta, in one UPDATE."""
+    deltas = {pk: n for pk, n in deltas.items() if n}
+    if not deltas:
+        return
+    field = "unread_notifications_count"
+    by = Case(*(When(pk=pk, then=Value(n)) for pk, n in deltas.items()), default=Value(0))
+    User.objects.filter(pk__in=sorted(deltas)).update(**{field: Greatest(F(field) + by, 0)})
+
+
 @dataclass(frozen=True)
 class Drift:
     model: str
@@ -254,6 +284,11 @@ def _reader_counts(reader_ids: list[int] | None) -> dict[int, dict[str, int]]:
     written = scoped(Review.objects.visible().filter(user__isnull=False))
     for user_id, n in written.values_list("user_id").annotate(n=Count("pk")):
         counts[user_id]["reviews_count"] = n
+    unread = Notification.objects.filter(read=False)
+    if reader_ids is not None:
+        unread = unread.filter(recipient_id__in=reader_ids)
+    for user_id, n in unread.values_list("recipient_id").annotate(n=Count("pk")):
+        counts[user_id]["unread_notifications_count"] = n
     return counts
 
 
@@ -289,11 +324,14 @@ def _compare(rows, label: str, actual_for) -> tuple[list[Drift], list]:
 
 
 def _readers_of(book_ids: list[int]) -> set[int]:
-    """Readers with a rating, a shelf entry or a review on any of these books."""
+    """Readers with a rating, a shelf entry or a review on any of these books, or a
+    notification about one of their reviews."""
     readers: set[int] = set()
     for model in (Rating, ShelfEntry, Review):
         rows = model.objects.filter(book_id__in=book_ids, user__isnull=False)
         readers.update(rows.values_list("user_id", flat=True).distinct())
+    told = Notification.objects.filter(review__book_id__in=book_ids)
+    readers.update(told.values_list("recipient_id", flat=True).distinct())
     return readers
 
 
@@ -332,14 +370,22 @@ def recount(
         drift, changed_books = _compare(books.iterator(chunk_size=2000), "book", book_actual)
 
         likes = Like.objects.all()
+        comments = Comment.objects.visible()
         reviews = Review.objects.all()
         if not everything:
             likes = likes.filter(review__book_id__in=books_scope)
+            comments = comments.filter(review__book_id__in=books_scope)
             reviews = reviews.filter(book_id__in=books_scope)
         like_counts = dict(likes.values_list("review_id").annotate(n=Count("pk")))
-        reviews = reviews.only("pk", "likes_count").order_by("pk").iterator(chunk_size=5000)
+        comment_counts = dict(comments.values_list("review_id").annotate(n=Count("pk")))
+        reviews = reviews.only("pk", *REVIEW_COUNTERS).order_by("pk").iterator(chunk_size=5000)
         review_drift, changed_reviews = _compare(
-            reviews, "review", lambda review: {"likes_count": like_counts.get(review.pk, 0)}
+            reviews,
+            "review",
+            lambda review: {
+                "likes_count": like_counts.get(review.pk, 0),
+                "comments_count": comment_counts.get(review.pk, 0),
+            },
         )
 
         reader_counts = _reader_counts(readers_scope)
@@ -361,7 +407,7 @@ def recount(
 
         if fix:
             Book.objects.bulk_update(changed_books, book_fields, batch_size=500)
-            Review.objects.bulk_update(changed_reviews, ["likes_count"], batch_size=500)
+            Review.objects.bulk_update(changed_reviews, REVIEW_COUNTERS, batch_size=500)
             User.objects.bulk_update(changed_readers, READER_COUNTERS, batch_size=500)
             Shelf.objects.bulk_update(changed_shelves, ["books_count"], batch_size=500)
     return [*drift, *review_drift, *reader_drift, *shelf_drift]
@@ -386,5 +432,15 @@ def delete_and_recount(queryset) -> None:
     if owner == "user":
         liked = Like.objects.filter(user__in=queryset).values_list("review__book_id", flat=True)
         book_ids.update(liked.distinct())
+        # Their comments, and the replies to them, leave other readers' reviews.
+        said = Comment.objects.filter(user__in=queryset).values_list("review__book_id", flat=True)
+        book_ids.update(said.distinct())
+    # Notifications about their reviews go with the reviews, and a reader's own doings that
+    # others were told of go with the reader.
+    told = Q(**{f"review__{owner}__in": queryset})
+    if owner == "user":
+        told |= Q(actor__in=queryset)
+    told_to = Notification.objects.filter(told, read=False).values_list("recipient_id", flat=True)
+    reader_ids.update(told_to.distinct())
     queryset.delete()
     recount(book_ids=book_ids, reader_ids=reader_ids)

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from .community import MAX_COMMENT_LENGTH, MAX_REPORT_DETAILS_LENGTH
 from .models import (
     CHALLENGE_MAX_BOOKS,
     HALF_STARS,
@@ -12,6 +13,7 @@ from .models import (
     SHELF_NAME_MAX_LENGTH,
     NotAStarRating,
     ProgressUpdate,
+    Report,
     Shelf,
     half_stars,
     stars_figure,
@@ -46,6 +48,22 @@ class StarsField(forms.TypedChoiceField):
             return stars_figure(half_stars(value))
         except NotAStarRating:
             return value
+
+
+def written_text(what: str, limit: int, *, rows: int) -> forms.CharField:
+    """The text of a review or a comment, with errors that say what to do."""
+    return forms.CharField(
+        label=f"Your {what}",
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=limit,
+        error_messages={
+            "required": f"Write something before you post your {what}.",
+            "max_length": (
+                f"A {what} can be at most {limit:,} characters long; "
+                "this one has %(show_value)s. Shorten it and post it again."
+            ),
+        },
+    )
 
 
 class ShelfForm(forms.Form):
@@ -134,18 +152,7 @@ class CopiesForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    body = forms.CharField(
-        label="Your review",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_REVIEW_LENGTH,
-        error_messages={
-            "required": "Write something before you post your review.",
-            "max_length": (
-                f"A review can be at most {MAX_REVIEW_LENGTH:,} characters long; "
-                "this one has %(show_value)s. Shorten it and post it again."
-            ),
-        },
-    )
+    body = written_text("review", MAX_REVIEW_LENGTH, rows=8)
     rating = StarsField(
         label="Your rating",
         choices=[("", "No rating"), *STAR_CHOICES],
@@ -211,3 +218,25 @@ class SessionDatesForm(forms.Form):
 class ChallengeForm(forms.Form):
     books = forms.IntegerField(label="Books to read", min_value=1, max_value=CHALLENGE_MAX_BOOKS)
     pages = forms.IntegerField(label="Pages to read (optional)", min_value=1, required=False)
+
+
+class CommentForm(forms.Form):
+    """A comment on a review, or (with ``parent``) a reply to one of its comments."""
+
+    body = written_text("comment", MAX_COMMENT_LENGTH, rows=3)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong with it?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the reason for your report."},
+    )
+    details = forms.CharField(
+        label="Anything staff should know (optional)",
+        required=False,
+        max_length=MAX_REPORT_DETAILS_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

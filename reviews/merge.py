@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Case, Max, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from books.models import Author, AuthorRedirect, Authorship, Blurb, Book, BookRedirect
 from config.orm import changes, save_fields
 
 from . import counters
-from .models import Like, Rating, ReadingSession, Review, ShelfEntry
+from .models import Comment, Like, Notification, Rating, ReadingSession, Review, ShelfEntry
 
 # Fields a merge fills on the kept row when it has nothing there and a duplicate has something.
 AUTHOR_FILLABLE = (
@@ -227,9 +227,9 @@ def _keep_tags(replaced_by: dict[ShelfEntry, ShelfEntry]) -> None:
     )
 
 
-def _move_likes(replaced_by: dict[Review, Review]) -> None:
+def _hand_over_review(replaced_by: dict[Review, Review]) -> None:
     """Give each losing review's likes to the review that replaces it, never twice per reader
-    and never to the review's own writer."""
+    and never to the review's own writer; its comments and notifications follow it whole."""
     winners = set(replaced_by.values())
     likers: dict[int, set[int]] = {winner.pk: set() for winner in winners}
     likes_of: dict[int, list[Like]] = defaultdict(list)
@@ -247,6 +247,13 @@ def _move_likes(replaced_by: dict[Review, Review]) -> None:
                 like.review_id = winner.pk
                 moving.append(like)
     Like.objects.bulk_update(moving, ["review"])
+    # The conversation about a review that gives way, and what its writer was told of it,
+    # carry on under the review that stays (same writer, same book).
+    winner_of = Case(
+        *(When(review_id=loser.pk, then=Value(winner.pk)) for loser, winner in replaced_by.items())
+    )
+    for model in (Comment, Notification):
+        model.objects.filter(review__in=list(replaced_by)).update(review_id=winner_of)
 
 
 def _merge_rows(keep: Book, book_ids: list[int], model, identity, *, fields=(), hand_over=None):
@@ -312,7 +319,7 @@ def _merge_shelf_entries(keep: Book, others: list[Book]) -> None:
 def _merge_reviews(keep: Book, others: list[Book]) -> None:
     book_ids = [keep.pk, *(book.pk for book in others)]
     _merge_rows(
-        keep, book_ids, Review, _review_identity, fields=["source_key"], hand_over=_move_likes
+        keep, book_ids, Review, _review_identity, fields=["source_key"], hand_over=_hand_over_review
     )
     # A reader's review shows the stars of the reader's rating, which may have changed above.
     Review.objects.filter(book=keep, user__isnull=False).update(

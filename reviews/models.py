@@ -183,6 +183,7 @@ class Review(models.Model):
     language = models.CharField(max_length=8, blank=True, db_index=True)
     hidden = models.BooleanField(default=False)
     likes_count = models.PositiveIntegerField(default=0)
+    comments_count = models.PositiveIntegerField(default=0)  # visible comments and replies
     # Order on the imported page; readers' reviews sort by date.
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -561,6 +562,8 @@ class Like(models.Model):
                 fields=["user", "review"], name="like_one_per_reader_and_review"
             ),
         ]
+        # Who liked a review, the latest first (the review's page and its list of likers).
+        indexes = [models.Index(fields=["review", "-created_at", "-id"], name="like_review_idx")]
 
     def __str__(self):
         return f"{self.user} likes review {self.review_id}"
@@ -861,3 +864,7 @@ def books_read_in(reader, year: int | None):
     else:
         entries = _fallback_entries(*year_bounds(year)).filter(user=reader)
     return sessions, entries
+
+
+# The models of conversation and moderation live in a module of their own.
+from .community import Comment, ModerationAction, Notification, Report  # noqa: E402, F401

@@ -23,6 +23,7 @@ from .models import (
     SHELF_NAME_MAX_LENGTH,
     Like,
     NotAStarRating,
+    Notification,
     ProgressUpdate,
     Rating,
     ReadingChallenge,
@@ -33,6 +34,7 @@ from .models import (
     half_stars,
     shelf_slug,
 )
+from .notifications import notifications_remove, notify
 
 
 class ActionRefused(Exception):
@@ -42,6 +44,12 @@ class ActionRefused(Exception):
 class ReadingRefused(ValueError):
     """What a reader asked of their reading makes no sense (a finish before the start, page 500
     of a 446-page book); the message says why, and nothing was changed."""
+
+
+def ensure_may_write(user) -> None:
+    """Refuse anything a suspended reader tries to write, saying why."""
+    if user.write_refusal:
+        raise ActionRefused(user.write_refusal)
 
 
 def _locked(model, **lookup):
@@ -83,6 +91,7 @@ def _checked_stars(stars) -> Decimal:
 def rating_set(*, user, book: Book, stars) -> Rating:
     """Rate a book from half a star to five (3.5, "3.5", Decimal("3.5"), 4); anything else
     raises ``RatingRefused`` before a row is touched."""
+    ensure_may_write(user)
     stars = _checked_stars(stars)
     rating, created = _create_or_lock(Rating, {"stars": stars}, user=user, book=book)
     old = None if created else rating.stars
@@ -144,6 +153,7 @@ def shelf_set(*, user, book: Book, shelf: Shelf | str, sessions: bool = False) -
     open, "Read" finishes it (or records a finished read whose start is unknown), and any
     other shelf ("Want to read", "did not finish") sets an open one aside.
     """
+    ensure_may_write(user)
     target = _exclusive_shelf(user, shelf)
     today = timezone.localdate()
     entry, created = _create_or_lock(
@@ -178,6 +188,7 @@ def shelf_tags_set(*, user, book: Book, tags: Iterable[Shelf]) -> ShelfEntry | N
     A book on none of the reader's shelves goes on "Want to read" with them: every entry sits
     on one exclusive shelf, and "Want to read" is the one that says nothing about reading.
     """
+    ensure_may_write(user)
     wanted = {shelf.pk: shelf for shelf in tags}
     for shelf in wanted.values():
         if shelf.user_id != user.pk or shelf.exclusive:
@@ -266,6 +277,7 @@ def _save_shelf(shelf: Shelf, name: str, **save) -> None:
 def shelf_create(*, user, name: str, exclusive: bool) -> Shelf:
     """A shelf of the reader's own: exclusive (it holds books in place of the built-in ones)
     or a tag."""
+    ensure_may_write(user)
     _lock_reader(user)
     name = _shelf_name(user, name)
     shelf = Shelf(user=user, name=name, slug=_slug_for(user, name), exclusive=exclusive)
@@ -385,6 +397,7 @@ def review_create(
     ``date`` is the day the review is dated (today unless given; not a day to come). A date
     to come or a value that is no rating raises before anything is written.
     """
+    ensure_may_write(user)
     _check_day(date, "review")
     stars = _rating_apply(user=user, book=book, rating=rating)
     review, created = _create_or_lock(
@@ -432,6 +445,8 @@ def review_delete(*, review: Review) -> None:
     review = _locked(Review, pk=review.pk)
     if review is None:
         return
+    # What readers were told about it, its likes and its comments goes with it.
+    notifications_remove(Notification.objects.filter(review=review))
     review.delete()
     if not review.hidden:
         counters.visible_reviews_moved(review.book_id, -1, reader_id=review.user_id)
@@ -455,9 +470,11 @@ def like_add(*, user, review: Review) -> bool:
         raise ActionRefused("You cannot like your own review.")
     if review.hidden:
         raise ActionRefused("This review is not available.")
+    ensure_may_write(user)
     _like, created = _create_or_lock(Like, {}, user=user, review=review)
     if created:
         counters.likes_moved(review.pk, +1)
+        notify(recipient_id=review.user_id, actor=user, kind=Notification.Kind.LIKE, review=review)
     return created
 
 
@@ -468,6 +485,9 @@ def like_remove(*, user, review: Review) -> bool:
         return False
     like.delete()
     counters.likes_moved(review.pk, -1)
+    notifications_remove(
+        Notification.objects.filter(actor=user, review=review, kind=Notification.Kind.LIKE)
+    )
     return True
 
 
@@ -613,6 +633,7 @@ def progress_add(
 ) -> ProgressUpdate:
     """Note how far the reader is in the book they are reading: a page or a percentage, with
     an optional short note. The open session keeps the latest as its progress."""
+    ensure_may_write(user)
     if (page is None) == (percent is None):
         raise ReadingRefused("Give either the page you are on or a percentage, not both.")
     if page is not None:
@@ -644,6 +665,7 @@ def progress_add(
 @transaction.atomic
 def challenge_set(*, user, year: int, books: int, pages: int | None = None) -> ReadingChallenge:
     """Set (or change) the reader's goal for ``year``: a number of books, and of pages."""
+    ensure_may_write(user)
     if not 1 <= books <= CHALLENGE_MAX_BOOKS:
         raise ReadingRefused(f"A goal is from 1 to {CHALLENGE_MAX_BOOKS:,} books.")
     if pages is not None and pages < 1:

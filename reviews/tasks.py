@@ -1,4 +1,4 @@
-"""The library import as a background task (django-tasks).
+"""The library import and the notification e-mail as background tasks (django-tasks).
 
 Which backend runs it is a setting (``TASKS``): at once inside the request that uploads the
 file, or later in ``python manage.py db_worker``. A worker that dies (killed, out of memory,
@@ -18,6 +18,7 @@ from django_tasks import task
 from accounts.models import LibraryImport
 
 from .goodreads.library_import import library_import_run
+from .notifications import send_digests
 
 
 @task()
@@ -25,6 +26,16 @@ def import_library(library_import_id: int) -> dict | None:
     library_imports_resume()
     report = library_import_run(library_import_id)
     return None if report is None else report.to_json()
+
+
+@task()
+def send_notification_emails() -> int:
+    """Send each reader who has notifications waiting for e-mail one digest of them.
+
+    Queued when such a notification is written; a run sends everything waiting, so the runs
+    queued behind it find nothing left and send nothing.
+    """
+    return send_digests()
 
 
 def library_imports_resume(*, dry_run: bool = False) -> list[int]:

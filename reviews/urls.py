@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import community_views, views
 
 app_name = "reviews"
 
@@ -16,7 +16,14 @@ urlpatterns = [
     path("readers/<str:username>/shelves/<str:slug>/", views.shelf_detail, name="shelf"),
     path("books/<int:pk>/copies/", views.book_copies, name="copies"),
     path("books/<int:pk>/reviews/new/", views.review_create, name="review-create"),
-    path("reviews/<int:pk>/", views.review_detail, name="detail"),
+    path("reviews/<int:pk>/", community_views.review_detail, name="detail"),
+    path("reviews/<int:pk>/comments/", community_views.review_comment, name="comment-create"),
+    path("reviews/<int:pk>/likes/", community_views.review_likers, name="likers"),
+    path("comments/<int:pk>/", community_views.comment_detail, name="comment"),
+    path("comments/<int:pk>/edit/", community_views.comment_edit, name="comment-edit"),
+    path("comments/<int:pk>/delete/", community_views.comment_delete, name="comment-delete"),
+    path("notifications/", community_views.notifications, name="notifications"),
+    path("report/<str:kind>/<str:key>/", community_views.report, name="report"),
     path("reviews/<int:pk>/edit/", views.review_edit, name="review-edit"),
     path("reviews/<int:pk>/delete/", views.review_delete, name="review-delete"),
     path("reviews/<int:pk>/like/", views.review_like, name="like"),

@@ -16,7 +16,6 @@ from accounts.adapter import PENDING_ACTION_SESSION_KEY
 from books.models import Book, prefetch_authors
 from config.navigation import (
     page_of,
-    placed_messages,
     query_string_without_page,
     safe_return_url,
 )
@@ -36,7 +35,6 @@ from .forms import (
 )
 from .models import (
     ImportedReviewer,
-    Like,
     ReadingChallenge,
     ReadingSession,
     Review,
@@ -371,26 +369,6 @@ def reviewer_detail(request, pk):
         request,
         "reviews/reviewer_detail.html",
         {"reviewer": reviewer, "page_obj": page_obj, "reviews": page_obj.object_list},
-    )
-
-
-def review_detail(request, pk):
-    """One review on a page of its own, whole, with its book and its likes."""
-    review = get_object_or_404(
-        Review.objects.visible().with_authors().select_related("book"), pk=pk
-    )
-    prefetch_authors([review.book])
-    placed, other_messages = placed_messages(request, [f"review-{review.pk}"])
-    review.placed_messages = placed.get(f"review_{review.pk}", [])
-    return render(
-        request,
-        "reviews/review_detail.html",
-        {
-            "review": review,
-            "book": review.book,
-            "liked_ids": Like.objects.review_ids_liked_by(request.user, [review]),
-            "messages": other_messages,
-        },
     )
 
 

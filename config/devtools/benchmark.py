@@ -42,11 +42,19 @@ from psycopg import sql as pgsql
 from books.models import Author, Book
 from config.devtools.demo import Sizes
 from config.devtools.demo.generator import LAST_DAY
-from reviews import services
+from reviews import discussion, services
 from reviews.goodreads.library import parse_library
 from reviews.goodreads.library_import import library_import
 from reviews.language import detect_language
-from reviews.models import ImportedReviewer, Rating, ReadingSession, Review, Shelf, ShelfEntry
+from reviews.models import (
+    ImportedReviewer,
+    Notification,
+    Rating,
+    ReadingSession,
+    Review,
+    Shelf,
+    ShelfEntry,
+)
 
 SIZES = {
     # The small set has as many shelf entries as ratings and more imported reviews than the
@@ -101,6 +109,7 @@ class Page:
     query: str = ""
     signed_in: bool = False
     explain: bool = False  # print the query plans of its queries
+    as_reader: str = "reader"  # which of the subjects signs in
 
 
 def postgres_server(url: str | None = None) -> str:
@@ -238,8 +247,18 @@ def _subjects() -> dict:
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
     review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
     own = Shelf.objects.filter(kind=Shelf.Kind.OWN).order_by("-books_count", "pk")
+    talked = Review.objects.filter(hidden=False).order_by("-comments_count", "pk").first()
+    told = (
+        Notification.objects.values("recipient_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "recipient_id")
+        .first()
+    )
+    notified = get_user_model().objects.get(pk=told["recipient_id"]) if told else reader
     return {
         "own_shelf": own.select_related("user").first(),
+        "talked": talked,
+        "notified": notified,
         "active": active,
         "review": review,
         "popular": popular,
@@ -284,6 +303,17 @@ def pages(subjects: dict) -> list[Page]:
         Page("profile", "reader profile", "accounts:profile", {"username": reader}),
         Page("reviewer", "reviewer", "reviews:reviewer", {"pk": reviewer.pk} if reviewer else {}),
         Page("review", "review, most liked", "reviews:detail", {"pk": review.pk}),
+        Page("review", f"review, {subjects['talked'].comments_count} comments",
+             "reviews:detail", {"pk": subjects["talked"].pk}, explain=True),
+        Page("review", "review, comments page 2", "reviews:detail",
+             {"pk": subjects["talked"].pk}, query="page=2"),
+        Page("review", "review, commented, signed in", "reviews:detail",
+             {"pk": subjects["talked"].pk}, signed_in=True),
+        Page("likers", "who liked the most liked", "reviews:likers", {"pk": review.pk}),
+        Page("notifications", "notifications, most told", "reviews:notifications", {},
+             signed_in=True, as_reader="notified", explain=True),
+        Page("notifications", "notifications, page 2", "reviews:notifications", {},
+             query="page=2", signed_in=True, as_reader="notified"),
         Page("library", "library, signed in", "accounts:library", {}, signed_in=True),
         Page("library", "library by rating, read", "accounts:library", {}, signed_in=True,
              query="sort=rating&shelf=read"),
@@ -376,6 +406,13 @@ def measure_actions(subjects: dict) -> list[dict]:
         .order_by("-likes_count", "pk")
         .first()
     )
+    talk = []
+
+    def comment(parent):
+        return discussion.comment_create(
+            user=reader, review=review, body="A word from the benchmark.", parent=parent
+        )
+
     steps: list[tuple[str, Callable[[], object]]] = [
         ("rate (new)", lambda: services.rating_set(user=reader, book=book, stars=4)),
         ("rate (change)", lambda: services.rating_set(user=reader, book=book, stars=2)),
@@ -385,6 +422,9 @@ def measure_actions(subjects: dict) -> list[dict]:
             lambda: services.shelf_set(user=reader, book=book, shelf="want_to_read"),
         ),
         ("like", lambda: services.like_add(user=reader, review=review)),
+        ("comment", lambda: talk.append(comment(None))),
+        ("reply", lambda: talk.append(comment(talk[0]))),
+        ("delete comment", lambda: discussion.comment_delete(user=reader, comment=talk[0])),
         ("unlike", lambda: services.like_remove(user=reader, review=review)),
         ("unshelve", lambda: services.shelf_remove(user=reader, book=book)),
         ("unrate", lambda: services.rating_remove(user=reader, book=book)),
@@ -430,7 +470,7 @@ def measure_library_import() -> dict:
 def measure(repeat: int) -> dict:
     subjects = _subjects()
 
-    results = [measure_page(page, repeat, subjects["reader"]) for page in pages(subjects)]
+    results = [measure_page(page, repeat, subjects[page.as_reader]) for page in pages(subjects)]
     return {
         "subjects": {
             "popular": f"{subjects['popular'].title} ({subjects['popular'].ratings_total:,} "

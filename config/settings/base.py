@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SuspendedReadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -258,6 +259,9 @@ READER_ACTION_RATE_LIMITS = {
     "like": "30/m",
     # Reading sessions, progress notes and the yearly challenge.
     "reading": "30/m",
+    # Comments on reviews and replies, and reports to staff.
+    "comment": "30/m",
+    "report": "30/m",
 }
 
 LANGUAGE_CODE = "en-us"

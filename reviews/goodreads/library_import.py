@@ -970,6 +970,14 @@ def library_import_run(library_import_id: int) -> ImportReport | None:
     if not claimed:
         return None
     job = jobs.select_related("user").get()
+    if job.user.write_refusal:  # suspended since the upload: nothing is written for them
+        jobs.update(
+            status=LibraryImport.Status.FAILED,
+            finished_at=timezone.now(),
+            csv_text="",
+            report={"failure": job.user.write_refusal},
+        )
+        return None
     try:
         library = parse_library(job.csv_text)
         jobs.update(rows_total=library.rows_total, heartbeat_at=timezone.now())

@@ -15,8 +15,10 @@ from config.devtools.demo.words import LANGUAGES
 from reviews.counters import recount
 from reviews.models import (
     HALF_STARS,
+    Comment,
     ImportedReviewer,
     Like,
+    Notification,
     ProgressUpdate,
     Rating,
     ReadingChallenge,
@@ -256,6 +258,24 @@ def test_some_readers_keep_shelves_of_their_own_in_plausible_shares():
     read_by_keepers = ShelfEntry.objects.filter(shelf__kind="read", user__shelves__in=favourites)
     assert 0 < tagged.count() < read_by_keepers.count()
     assert recount(fix=False) == []
+
+
+@pytest.mark.django_db
+def test_demo_data_has_a_long_conversation_and_its_notifications():
+    generate()
+
+    assert recount(fix=False) == []
+    longest = Review.objects.order_by("-comments_count").first()
+    assert longest.comments_count == 200
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert not Comment.objects.filter(parent__parent__isnull=False).exists()  # one level
+    assert not Notification.objects.filter(recipient=F("actor")).exists()
+    assert Notification.objects.filter(read=False).exists()
+    assert set(Notification.objects.values_list("kind", flat=True)) == {
+        "like",
+        "comment",
+        "reply",
+    }
 
 
 @pytest.mark.django_db

@@ -40,8 +40,10 @@ from reviews.counters import (
     rating_deltas,
 )
 from reviews.models import (
+    Comment,
     ImportedReviewer,
     Like,
+    Notification,
     ProgressUpdate,
     Rating,
     ReadingChallenge,
@@ -99,6 +101,13 @@ BOOK_CLUB_BOOK_SHARE = 0.05
 CHALLENGE_SHARE = 0.15
 PAGES_GOAL_SHARE = 0.3
 
+# Comments: the most liked review of a reader has a long conversation of this many (a page
+# of threads and more, with replies); the other comments go to reviews by their likes. Of the
+# comments, this share are replies; of the notifications, this share is still unread.
+LONG_THREAD = 200
+REPLY_SHARE = 0.3
+UNREAD_SHARE = 0.3
+
 FIRST_DAY = datetime.date(2008, 1, 1)
 LAST_DAY = datetime.date(2025, 6, 30)
 
@@ -118,12 +127,19 @@ class Sizes:
     likes: int = 0
     shelf_entries: int | None = None  # None: a quarter of the ratings
     imported_reviews: int | None = None  # None: one in fifty reviews
+    comments: int | None = None  # None: one per two reviews, and at least the long thread
 
     def resolved(self) -> Sizes:
         shelf_entries = self.ratings // 4 if self.shelf_entries is None else self.shelf_entries
         imported = self.reviews // 50 if self.imported_reviews is None else self.imported_reviews
+        comments = self.comments
+        if comments is None:
+            comments = max(self.reviews // 2, LONG_THREAD) if self.reviews and self.readers else 0
         return replace(
-            self, shelf_entries=shelf_entries, imported_reviews=imported if self.books else 0
+            self,
+            shelf_entries=shelf_entries,
+            imported_reviews=imported if self.books else 0,
+            comments=comments,
         )
 
 
@@ -174,6 +190,15 @@ class ReviewPlan:
     position: int = 0
     source_key: str = ""
     likes_count: int = 0
+    comments_count: int = 0
+
+
+@dataclass
+class CommentPlan:
+    review: int
+    reader: int
+    body: str
+    parent: int | None = None  # index of the comment it replies to
 
 
 @dataclass
@@ -207,6 +232,10 @@ class Plan:
     challenges: list[tuple[int, int, int, int | None]] = field(default_factory=list)
     # Shelf entries (by index) read twice: their read count is 2.
     rereads: set[int] = field(default_factory=set)
+    comments: list[CommentPlan] = field(default_factory=list)
+    # Notifications as (recipient, actor, kind, review index, comment index or None, read),
+    # readers by index: what the services would have written for the likes and comments.
+    notifications: list[tuple[int, int, str, int, int | None, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -555,8 +584,12 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
     sessions, updates, rereads = _plan_sessions(rng, books, shelf_entries)
     challenges = _plan_challenges(rng, r, sessions, shelf_entries, books)
     own_shelves, tags = _plan_own_shelves(random.Random(seed + 1), shelf_entries, sessions)  # noqa: S311
+    comments = _plan_comments(rng, sizes.comments, reviews, reader_cum)
+    notifications = _plan_notifications(rng, reviews, likes, comments)
 
     result = Plan(
+        comments=comments,
+        notifications=notifications,
         sessions=sessions,
         updates=updates,
         challenges=challenges,
@@ -773,6 +806,69 @@ def _plan_likes(
     return likes
 
 
+def _plan_comments(
+    rng: random.Random, total: int, reviews: list[ReviewPlan], reader_cum: list[float]
+) -> list[CommentPlan]:
+    """Comments on visible reviews by readers, the most liked reader's review first with a
+    long conversation, the rest by likes; a share of them reply to an earlier comment of
+    the same review."""
+    visible = [n for n, review in enumerate(reviews) if not review.hidden]
+    if not total or not visible or not reader_cum:
+        return []
+    by_reader = [n for n in visible if reviews[n].reader is not None] or visible
+    hot = max(by_reader, key=lambda n: (reviews[n].likes_count, -n))
+    weights = [reviews[n].likes_count + 1 for n in visible]
+    targets = [hot] * min(LONG_THREAD, total)
+    targets += rng.choices(visible, weights=weights, k=total - len(targets))
+    comments: list[CommentPlan] = []
+    threads: dict[int, list[int]] = {}
+    for review in targets:
+        reader = bisect_right(reader_cum, rng.random() * reader_cum[-1])
+        reader = min(reader, len(reader_cum) - 1)
+        started = threads.setdefault(review, [])
+        parent = rng.choice(started) if started and rng.random() < REPLY_SHARE else None
+        comments.append(CommentPlan(review, reader, _comment_body(rng), parent))
+        if parent is None:
+            started.append(len(comments) - 1)
+        reviews[review].comments_count += 1
+    return comments
+
+
+def _comment_body(rng: random.Random) -> str:
+    return rng.choice(
+        (
+            "I read it the same way.",
+            "The ending surprised me less than it did you, but I agree about the middle.",
+            "Thank you: this is the review that made me pick it up.",
+            "I could not get past the first chapters. Should I try again?",
+            "You put into words what I felt about the narrator.",
+            "Which translation did you read?",
+        )
+    )
+
+
+def _plan_notifications(rng, reviews, likes, comments) -> list[tuple]:
+    """What the services would have told readers of these likes and comments: the writer of
+    a liked or commented review, the writer of a comment replied to; never oneself."""
+    told = []
+
+    def tell(recipient, actor, kind, review, comment=None):
+        if recipient is not None and recipient != actor:
+            told.append((recipient, actor, kind, review, comment, rng.random() >= UNREAD_SHARE))
+
+    for review, reader in likes:
+        tell(reviews[review].reader, reader, "like", review)
+    for n, comment in enumerate(comments):
+        writer = reviews[comment.review].reader
+        parent_writer = None
+        if comment.parent is not None:
+            parent_writer = comments[comment.parent].reader
+            tell(parent_writer, comment.reader, "reply", comment.review, n)
+        if comment.parent is None or parent_writer != writer:
+            tell(writer, comment.reader, "comment", comment.review, n)
+    return told
+
+
 def _count(plan: Plan) -> None:
     """Every book's and reader's counters as their rows will say, the way reviews.counters
     keeps them."""
@@ -797,6 +893,8 @@ def _count(plan: Plan) -> None:
             per_book[review.book]["reviews_count"] += 1
             if review.reader is not None:
                 per_reader[review.reader]["reviews_count"] += 1
+    for recipient, _actor, _kind, _review, _comment, read in plan.notifications:
+        per_reader[recipient]["unread_notifications_count"] += not read
     for book, counters in zip(plan.books, per_book, strict=True):
         imported = {f"imported_ratings_{s}": book.imported_stars[s - 1] for s in STARS}
         counters.update(book_rating_fields((imported | counters).__getitem__))
@@ -823,6 +921,8 @@ class Written:
     reading_sessions: int = 0
     progress_updates: int = 0
     challenges: int = 0
+    comments: int = 0
+    notifications: int = 0
 
     def describe(self) -> str:
         return ", ".join(
@@ -1001,6 +1101,7 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
             language=p.language,
             hidden=p.hidden,
             likes_count=p.likes_count,
+            comments_count=p.comments_count,
             position=p.position,
         )
 
@@ -1116,6 +1217,45 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
         written.challenges,
         ("user", "year", "books_goal", "pages_goal"),
         lambda n: (reader_ids[plan.challenges[n][0]], *plan.challenges[n][1:]),
+    )
+
+    # Comments that start threads first, then the replies, whose parents then have keys.
+    comment_ids: list[int | None] = [None] * len(plan.comments)
+    for replies in (False, True):
+        order = [n for n, p in enumerate(plan.comments) if (p.parent is not None) == replies]
+        made = bulk(
+            Comment,
+            "replies" if replies else "comments",
+            len(order),
+            lambda k, order=order: Comment(
+                review_id=review_ids[plan.comments[order[k]].review],
+                user_id=reader_ids[plan.comments[order[k]].reader],
+                body=plan.comments[order[k]].body,
+                parent_id=(
+                    None
+                    if plan.comments[order[k]].parent is None
+                    else comment_ids[plan.comments[order[k]].parent]
+                ),
+            ),
+        )
+        for n, comment in zip(order, made, strict=True):
+            comment_ids[n] = comment.pk
+    written.comments = len(comment_ids)
+
+    written.notifications = len(plan.notifications)
+    link(
+        Notification,
+        "notifications",
+        written.notifications,
+        ("recipient", "actor", "kind", "review", "comment", "read"),
+        lambda n: (
+            reader_ids[plan.notifications[n][0]],
+            reader_ids[plan.notifications[n][1]],
+            plan.notifications[n][2],
+            review_ids[plan.notifications[n][3]],
+            None if plan.notifications[n][4] is None else comment_ids[plan.notifications[n][4]],
+            plan.notifications[n][5],
+        ),
     )
     return written
 

@@ -1,7 +1,7 @@
 """Fill the database with plausible, reproducible demo data.
 
     python manage.py generate_demo_data --books 2000 --readers 2000 --ratings 20000 \\
-        --reviews 2000 [--likes 4000] [--shelf-entries N] [--imported-reviews N] \\
+        --reviews 2000 [--likes 4000] [--shelf-entries N] [--imported-reviews N] [--comments N] \\
         [--seed 0] [--batch-size 5000] [--verify]
 
 The same seed and sizes give the same data. Everything is written in one transaction with every
@@ -91,6 +91,12 @@ class Command(BaseCommand):
             type=int,
             help="Reviews that came with imported pages. Default: one in fifty of --reviews.",
         )
+        parser.add_argument(
+            "--comments",
+            type=int,
+            help="Comments and replies on reviews. Default: one per two --reviews, and at "
+            "least the long conversation of the most liked review (200).",
+        )
         parser.add_argument("--seed", type=int, default=0, help="Same seed, same data.")
         parser.add_argument("--batch-size", type=int, default=5000, help="Rows per bulk insert.")
         parser.add_argument(
@@ -110,6 +116,7 @@ class Command(BaseCommand):
             likes=options["likes"],
             shelf_entries=options["shelf_entries"],
             imported_reviews=options["imported_reviews"],
+            comments=options["comments"],
         )
         # Outside a transaction only: SQLite refuses to change its syncing inside one.
         if connection.vendor == "sqlite" and not connection.in_atomic_block:

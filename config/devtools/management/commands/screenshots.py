@@ -140,7 +140,7 @@ class Command(BaseCommand):
             owned_copies=2,
             private_notes="The 1963 Oxford edition, and a paperback to lend.",
         )
-        services.review_create(
+        own = services.review_create(
             user=reader,
             book=source,
             body=(
@@ -148,12 +148,27 @@ class Command(BaseCommand):
                 "of comrades, most of whom did not survive, stay with you long after."
             ),
         )
+        # Others talk about the reader's review: notifications for the reader to read.
+        from reviews import discussion
+
+        neighbours = list(get_user_model().objects.exclude(pk=reader.pk).order_by("pk")[:3])
+        services.like_add(user=neighbours[0], review=own)
+        question = discussion.comment_create(
+            user=neighbours[1], review=own, body="Which edition did you read?"
+        )
+        discussion.comment_create(
+            user=reader, review=own, body="The NYRB Classics one, with the notes.", parent=question
+        )
+        discussion.comment_create(
+            user=neighbours[2], review=own, body="Thank you, this made me pick it up."
+        )
         dnf = services.shelf_create(user=reader, name="did not finish", exclusive=True)
         favourites = services.shelf_create(user=reader, name="favourites", exclusive=False)
         services.shelf_set(user=reader, book=others[4], shelf=dnf)
         for book in (source, others[5]):
             services.shelf_tags_set(user=reader, book=book, tags=[favourites])
         review = Review.objects.filter(book=source, imported_reviewer__isnull=False).first()
+        talked = Review.objects.order_by("-comments_count", "pk").first()
         author = source.main_authors[0]
 
         client = Client()
@@ -165,6 +180,14 @@ class Command(BaseCommand):
             "book": (source.get_absolute_url(), False),
             "book-signed-in": (source.get_absolute_url(), True),
             "review": (reverse("reviews:detail", kwargs={"pk": review.pk}), False),
+            "review-conversation": (reverse("reviews:detail", kwargs={"pk": talked.pk}), True),
+            "review-own": (reverse("reviews:detail", kwargs={"pk": own.pk}), True),
+            "notifications": (reverse("reviews:notifications"), True),
+            "notification-settings": (reverse("accounts:notification-settings"), True),
+            "report": (
+                reverse("reviews:report", kwargs={"kind": "review", "key": talked.pk}),
+                True,
+            ),
             "author": (author.get_absolute_url(), False),
             "books": (reverse("books:list") + "?page=2", False),
             "search": (reverse("books:search") + "?q=serge", False),

@@ -1,0 +1,249 @@
+"""Readers comment on reviews and reply to comments, from the review's page, with or without
+script: plain posts that lead back to the comment's place."""
+
+import pytest
+from django.urls import reverse
+
+from reviews import discussion, services
+from reviews.community import MAX_COMMENT_LENGTH
+from reviews.counters import recount
+from reviews.models import Comment, Notification
+from reviews.services import ActionRefused
+from tests.factories import BookFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def review(other_reader):
+    """grace's review, which ada (``reader``) comments on."""
+    return services.review_create(user=other_reader, book=BookFactory(), body="A fine novel.")
+
+
+def review_url(review) -> str:
+    return reverse("reviews:detail", kwargs={"pk": review.pk})
+
+
+def post_comment(client, review, body, parent=None):
+    data = {"body": body}
+    if parent is not None:
+        data["parent"] = str(parent.pk)
+    return client.post(reverse("reviews:comment-create", kwargs={"pk": review.pk}), data)
+
+
+def counted(review) -> int:
+    review.refresh_from_db()
+    return review.comments_count
+
+
+def test_a_reader_comments_and_is_led_back_to_the_comment(reader_client, review):
+    response = post_comment(reader_client, review, "I <b>loved</b> it too.")
+
+    comment = Comment.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == f"{review_url(review)}#comment-{comment.pk}"
+    html = reader_client.get(review_url(review)).content.decode()
+    assert f'id="comment-{comment.pk}"' in html
+    assert "I &lt;b&gt;loved&lt;/b&gt; it too." in html
+    assert "Your comment was posted." in html
+    assert '<h2 id="comments-heading">1 comment</h2>' in html
+    assert counted(review) == 1
+
+
+def test_a_reply_to_a_reply_is_refused_with_a_message(reader_client, review, other_reader):
+    comment = discussion.comment_create(user=other_reader, review=review, body="Thanks!")
+    reply = discussion.comment_create(user=other_reader, review=review, body="Hm.", parent=comment)
+
+    response = post_comment(reader_client, review, "Deeper.", parent=reply)
+
+    assert response.status_code == 400
+    box = response.content.decode().split(f'id="comment-{comment.pk}"', 1)[1]
+    assert '<details class="reply-box" open>' in box
+    assert discussion.REPLY_TO_REPLY in box
+    assert Comment.objects.count() == 2
+    assert counted(review) == 2
+
+
+def test_a_reply_is_shown_under_its_comment(reader_client, review, other_reader):
+    comment = discussion.comment_create(user=other_reader, review=review, body="Thanks!")
+
+    response = post_comment(reader_client, review, "You are welcome.", parent=comment)
+
+    reply = Comment.objects.get(parent=comment)
+    assert response["Location"].endswith(f"#comment-{reply.pk}")
+    html = reader_client.get(review_url(review)).content.decode()
+    thread = html.split(f'id="comment-{comment.pk}"', 1)[1]
+    assert f'id="comment-{reply.pk}"' in thread.split('class="reply-box"', 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ("   ", "Write something before you post your comment."),
+        ("x" * (MAX_COMMENT_LENGTH + 1), "A comment can be at most 2,000 characters long"),
+    ],
+    ids=["empty", "too long"],
+)
+def test_a_bad_comment_is_shown_again_with_its_error(reader_client, review, body, error):
+    response = post_comment(reader_client, review, body)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert error in html
+    assert 'aria-invalid="true"' in html
+    assert Comment.objects.count() == 0
+    assert counted(review) == 0
+
+
+def test_a_bad_reply_opens_its_reply_box_with_the_error(reader_client, review, other_reader):
+    comment = discussion.comment_create(user=other_reader, review=review, body="Thanks!")
+
+    response = post_comment(reader_client, review, "", parent=comment)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    box = html.split(f'id="comment-{comment.pk}"', 1)[1]
+    assert '<details class="reply-box" open>' in box
+    assert "Write something before you post your comment." in box
+
+
+def test_commenting_on_a_hidden_review_is_not_found(reader_client, review):
+    services.review_set_hidden(review=review, hidden=True)
+
+    response = post_comment(reader_client, review, "Hello?")
+
+    assert response.status_code == 404
+    assert Comment.objects.count() == 0
+
+
+def test_a_visitor_is_sent_to_sign_in(client, review):
+    response = post_comment(client, review, "Hello")
+
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+    assert Comment.objects.count() == 0
+
+
+def test_the_writer_edits_their_comment(reader_client, reader, review):
+    comment = discussion.comment_create(user=reader, review=review, body="Frist.")
+    url = reverse("reviews:comment-edit", kwargs={"pk": comment.pk})
+    assert "Frist." in reader_client.get(url).content.decode()
+
+    response = reader_client.post(url, {"body": "First."})
+
+    comment.refresh_from_db()
+    assert response.status_code == 303
+    assert (comment.body, comment.edited) == ("First.", True)
+    assert "(edited)" in reader_client.get(review_url(review)).content.decode()
+
+
+def test_nobody_else_edits_a_comment(client, other_reader, reader, review):
+    comment = discussion.comment_create(user=reader, review=review, body="Mine.")
+    client.force_login(other_reader)
+
+    response = client.post(
+        reverse("reviews:comment-edit", kwargs={"pk": comment.pk}), {"body": "Yours."}
+    )
+
+    assert response.status_code == 404
+    comment.refresh_from_db()
+    assert comment.body == "Mine."
+
+
+def test_the_writer_deletes_their_comment_with_its_replies(
+    reader_client, reader, other_reader, review
+):
+    comment = discussion.comment_create(user=reader, review=review, body="Mine.")
+    discussion.comment_create(user=other_reader, review=review, body="Reply.", parent=comment)
+    assert counted(review) == 2
+    url = reverse("reviews:comment-delete", kwargs={"pk": comment.pk})
+    assert "with its 1 reply" in reader_client.get(url).content.decode()
+
+    response = reader_client.post(url)
+
+    assert response.status_code == 303
+    assert Comment.objects.count() == 0
+    assert counted(review) == 0
+    assert not Notification.objects.exists()
+    assert recount(fix=False) == []
+
+
+def test_the_review_writer_deletes_a_comment_on_their_review(client, reader, other_reader, review):
+    comment = discussion.comment_create(user=reader, review=review, body="Rude.")
+    client.force_login(other_reader)
+
+    response = client.post(reverse("reviews:comment-delete", kwargs={"pk": comment.pk}))
+
+    assert response.status_code == 303
+    assert not Comment.objects.exists()
+    assert counted(review) == 0
+
+
+def test_a_third_reader_cannot_delete_a_comment(client, reader, review):
+    comment = discussion.comment_create(user=reader, review=review, body="Mine.")
+    client.force_login(UserFactory())
+
+    response = client.post(reverse("reviews:comment-delete", kwargs={"pk": comment.pk}))
+
+    assert response.status_code == 404
+    assert Comment.objects.filter(pk=comment.pk).exists()
+    with pytest.raises(ActionRefused):
+        discussion.comment_delete(user=UserFactory(), comment=comment)
+
+
+def test_a_comments_address_leads_to_its_page_of_the_conversation(client, reader, review):
+    first = None
+    for i in range(55):
+        comment = discussion.comment_create(user=reader, review=review, body=f"Comment {i}.")
+        first = first or comment
+
+    response = client.get(reverse("reviews:comment", kwargs={"pk": comment.pk}))
+
+    assert response["Location"] == f"{review_url(review)}?page=2#comment-{comment.pk}"
+    page_two = client.get(f"{review_url(review)}?page=2").content.decode()
+    assert f'id="comment-{comment.pk}"' in page_two
+    assert f'id="comment-{first.pk}"' not in page_two
+    assert '<h2 id="comments-heading">55 comments</h2>' in page_two
+
+
+def test_the_book_page_shows_each_reviews_comment_count(client, reader, review):
+    discussion.comment_create(user=reader, review=review, body="One.")
+
+    html = client.get(review.book.get_absolute_url()).content.decode()
+
+    assert f'href="{review_url(review)}#comments">1 comment</a>' in html
+
+
+def test_hiding_a_comment_hides_its_thread_and_moves_the_count(reader, other_reader, review):
+    comment = discussion.comment_create(user=reader, review=review, body="Mine.")
+    discussion.comment_create(user=other_reader, review=review, body="Reply.", parent=comment)
+
+    assert discussion.comment_set_hidden(comment=comment, hidden=True) == 2
+    assert counted(review) == 0
+    assert discussion.comment_set_hidden(comment=comment, hidden=True) == 0
+    assert discussion.comment_set_hidden(comment=comment, hidden=False) == 2
+    assert counted(review) == 2
+    assert recount(fix=False) == []
+
+
+def test_the_review_page_lists_who_liked_it(client, review):
+    likers = [UserFactory(display_name=f"Liker {i}") for i in range(14)]
+    for liker in likers:
+        services.like_add(user=liker, review=review)
+
+    html = client.get(review_url(review)).content.decode()
+
+    assert "Liker 13" in html
+    assert "Liker 1<" not in html  # the 12 latest only
+    likers_url = reverse("reviews:likers", kwargs={"pk": review.pk})
+    assert f'<a href="{likers_url}">and 2 more</a>' in html
+    everyone = client.get(likers_url).content.decode()
+    assert all(f"Liker {i}<" in everyone for i in range(14))
+
+
+def test_a_readers_comments_are_in_their_data_download(reader_client, reader, review):
+    discussion.comment_create(user=reader, review=review, body="Mine, to take away.")
+
+    data = reader_client.get(reverse("accounts:export-json")).json()
+
+    assert [comment["body"] for comment in data["comments"]] == ["Mine, to take away."]
