@@ -6,9 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.postgres.search import SearchRank
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from config.images import Rendition, picture_field
+from config.navigation import pk_url
 
 from . import fts, search
 
@@ -86,7 +86,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("books:author", kwargs={"pk": self.pk})
+        return pk_url("books:author", self.pk)
 
 
 def authorships_prefetch(through: str = ""):
@@ -134,7 +134,8 @@ class BookQuerySet(models.QuerySet):
         by_author = self.model.authors.through.objects.values("book_id")
         if search.uses_full_text(self):
             # Every word must match the book's text or one of its authors' names, each side
-            # answered from its own GIN index, as the word match elsewhere does.
+            # answered from its own GIN index, as the word match elsewhere does. A stop word
+            # ("the") is left out of the match rather than matching nothing.
             matching = self
             for word in search_words(query):
                 word_query = search.search_query(word)
@@ -147,7 +148,9 @@ class BookQuerySet(models.QuerySet):
                     search_document=word_query
                 )
                 by_name = by_author.filter(author__in=authors).values("book_id")
-                matching = matching.filter(pk__in=by_text.union(by_name))
+                matching = matching.filter(
+                    Q(pk__in=by_text.union(by_name)) | search.ignored(word_query)
+                )
             return matching.annotate(
                 search_rank=SearchRank(search.book_vector(), search.search_query(query))
             )
@@ -296,7 +299,7 @@ class Book(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("books:detail", kwargs={"pk": self.pk})
+        return pk_url("books:detail", self.pk)
 
     @property
     def credits(self) -> list[Authorship]:

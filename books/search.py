@@ -8,6 +8,8 @@ an index only when its expression is the same to the letter, so both come from h
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
+from django.db.models import Func, IntegerField, Q
+from django.db.models.lookups import Exact
 
 CONFIG = "english"
 
@@ -32,3 +34,13 @@ def review_vector() -> SearchVector:
 
 def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=CONFIG)
+
+
+def ignored(query: SearchQuery) -> Q:
+    """True where ``query`` keeps no word at all: a stop word such as "the" (or punctuation
+    alone), which the dictionary drops. Looked for on its own, such a word would match no
+    book and empty every search it is part of; the word match on SQLite finds "the" in
+    nearly every book, so here it narrows nothing either. The query is a constant:
+    PostgreSQL settles this once while planning and drops the other side of an ``OR``."""
+    nodes = Func(query, function="numnode", output_field=IntegerField())
+    return Q(Exact(nodes, 0))

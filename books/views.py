@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from config import placeholders
 from config.navigation import page_of, placed_messages, query_string_without_page
+from config.pagecache import visitor_page
 from reviews.filters import BookReviewFilter
 from reviews.forms import STAR_CHOICES, CopiesForm, ProgressForm, ReviewForm
 from reviews.models import (
@@ -49,6 +50,7 @@ HOME_CURRENT_READS = 5  # the signed-in reader's books in progress, with their b
 SEARCH_AUTHORS_SHOWN = 30
 
 
+@visitor_page
 def home(request):
     """Shelves of covers. A visitor sees the featured books, the most rated, the recently
     reviewed and the newest arrivals; a reader sees what they are reading and want to read,
@@ -126,6 +128,7 @@ def _reader_shelves(reader) -> list[dict]:
     return [*shelves, *_new_shelves(shown)]
 
 
+@visitor_page
 def book_list(request):
     book_filter = BookFilter(request.GET, queryset=Book.objects.with_authors())
     page_obj = page_of(request, book_filter.qs, settings.BOOKS_PER_PAGE)
@@ -143,6 +146,7 @@ def book_list(request):
     )
 
 
+@visitor_page
 def search(request):
     """Books and authors matching the header's search box."""
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
@@ -174,6 +178,7 @@ def _merged_or_404(request, redirects, pk: int, url_name: str):
     return HttpResponsePermanentRedirect(url)
 
 
+@visitor_page
 def book_detail(request, pk):
     books = books_with_reader_state(Book.objects, request.user)
     if request.user.is_authenticated:
@@ -258,6 +263,7 @@ def book_detail(request, pk):
     )
 
 
+@visitor_page
 def author_detail(request, pk):
     author = Author.objects.with_books_count().filter(pk=pk).first()
     if author is None:

@@ -144,6 +144,10 @@ class FallbackRedisCache(RedisCache):
     delete_many = _with_fallback("delete_many")
     clear = _with_fallback("clear")
 
+    def is_down(self) -> bool:
+        """Whether calls go to the process's memory, Redis being away."""
+        return _Outages.is_down(self.location)
+
     @staticmethod
     def forget_outages() -> None:
         """Try Redis at once on the next call, and log its next failure (for tests)."""

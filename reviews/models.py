@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from books.models import Authorship, Book
+from config.navigation import pk_url
 
 # A rating is half a star to five stars, in half stars. It is stored as the number the reader
 # chose (a decimal with one place: 3.5), not as a count of half stars: a CHECK naming the ten
@@ -79,7 +80,7 @@ class ImportedReviewer(models.Model):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("reviews:reviewer", kwargs={"pk": self.pk})
+        return pk_url("reviews:reviewer", self.pk)
 
     @property
     def display_name(self):
@@ -255,6 +256,9 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.writer_name} on {self.book}"
+
+    def get_absolute_url(self):
+        return pk_url("reviews:detail", self.pk)
 
     @property
     def writer_name(self):

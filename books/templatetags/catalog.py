@@ -7,13 +7,13 @@ the view's prefetch), so a page that lists many books runs no query per book.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from books.formats import clean_format
 from books.models import STARS
 from config import placeholders
+from config.navigation import pk_url
 
 register = template.Library()
 
@@ -88,7 +88,7 @@ def format_name(text: str) -> str:
 
 def _drawn_cover_url(book) -> str:
     """The address of the cover drawn for ``book``; it changes when the book does."""
-    drawn = reverse("books:cover", kwargs={"pk": book.pk})
+    drawn = pk_url("books:cover", book.pk)
     if book.updated_at:
         drawn += f"?v={int(book.updated_at.timestamp())}"
     return drawn

@@ -1,10 +1,13 @@
 """Measure the site at two sizes and compare: queries, render times, query plans, throughput.
 
-``manage.py benchmark`` (see its docstring) drives this module. Each size lives in a SQLite file
-of its own, built by ``migrate`` and ``generate_demo_data`` in a child process; the pages are then
-measured in another child process with the Django test client, since settings (the database
-above all) are read when a process starts. The children run with production settings (DEBUG
-off, collected static files), so that templates are cached as they are when serving.
+``manage.py benchmark`` (see its docstring) drives this module. Each size lives in a database of
+its own (a SQLite file, or a PostgreSQL database on the server DATABASE_URL names), built by
+``migrate`` and ``generate_demo_data`` in a child process; the pages are then measured in
+another child process with the Django test client, since settings (the database above all)
+are read when a process starts. The children run with production settings (DEBUG off,
+collected static files), so that templates are cached as they are when serving; the test
+client's renders leave the visitors' page cache off, so that they measure the rendering, and
+gunicorn serves with it on, as production does.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.utils import get_random_secret_key
@@ -33,6 +37,7 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from psycopg import sql as pgsql
 
 from accounts.tokens import access_token_create
 from books.models import Author, Book
@@ -66,6 +71,16 @@ SIZES = {
         imported_reviews=1_000,
     ),
     "large": Sizes(books=20_000, readers=20_000, ratings=1_000_000, reviews=100_000, likes=200_000),
+    # A check that everything runs, in seconds; its figures say nothing.
+    "tiny": Sizes(
+        books=30,
+        readers=25,
+        ratings=240,
+        reviews=60,
+        likes=90,
+        shelf_entries=80,
+        imported_reviews=24,
+    ),
 }
 SEED = 1
 
@@ -100,8 +115,71 @@ class Page:
     as_reader: str = "reader"  # which of the subjects signs in
 
 
-def child_environment(database: Path, static_root: Path) -> dict[str, str]:
-    """Production settings for a throw-away database, served over plain http on loopback."""
+def postgres_server(url: str | None = None) -> str:
+    """The PostgreSQL DATABASE_URL names (this process's environment), or ""."""
+    url = os.environ.get("DATABASE_URL", "") if url is None else url
+    return url if urlsplit(url).scheme in {"postgres", "postgresql", "pgsql"} else ""
+
+
+def database_url(size: str, workdir: Path, server: str = "") -> str:
+    """Where the ``size`` database lives: beside the named PostgreSQL database on its server
+    (``<name>_bench_<size>``), or in a SQLite file in ``workdir``."""
+    if not server:
+        return f"sqlite:///{workdir / f'{size}.sqlite3'}"
+    parts = urlsplit(server)
+    name = parts.path.strip("/") or "shelfmark"
+    return urlunsplit(parts._replace(path=f"/{name}_bench_{size}"))
+
+
+def _maintenance(url: str):
+    """An autocommit connection to ``url``'s server, for creating and dropping databases."""
+    parts = urlsplit(url)
+    return psycopg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def _database_name(url: str) -> str:
+    return urlsplit(url).path.strip("/")
+
+
+def database_exists(url: str) -> bool:
+    if not postgres_server(url):
+        return Path(urlsplit(url).path).exists()
+    with _maintenance(url) as conn:
+        found = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [_database_name(url)]
+        ).fetchone()
+    return found is not None
+
+
+def drop_database(url: str) -> None:
+    if not postgres_server(url):
+        path = Path(urlsplit(url).path)
+        for stale in path.parent.glob(f"{path.name}*"):
+            stale.unlink()
+        return
+    with _maintenance(url) as conn:
+        name = pgsql.Identifier(_database_name(url))
+        conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+def create_database(url: str) -> None:
+    drop_database(url)
+    if postgres_server(url):
+        with _maintenance(url) as conn:
+            name = pgsql.Identifier(_database_name(url))
+            conn.execute(pgsql.SQL("CREATE DATABASE {}").format(name))
+
+
+def child_environment(database: str, static_root: Path, *, page_cache: bool = False) -> dict:
+    """Production settings for a throw-away database, served over plain http on loopback.
+    Visitors' pages come from the cache only with ``page_cache``."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -109,7 +187,7 @@ def child_environment(database: Path, static_root: Path) -> dict[str, str]:
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.benchmark",
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database,
         DJANGO_SECRET_KEY=get_random_secret_key(),
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
@@ -117,6 +195,8 @@ def child_environment(database: Path, static_root: Path) -> dict[str, str]:
         DJANGO_LOG_LEVEL="ERROR",
         PYTHONUNBUFFERED="1",
     )
+    if not page_cache:
+        env["DJANGO_PAGE_CACHE_SECONDS"] = "0"
     return env
 
 
@@ -261,6 +341,9 @@ def pages(subjects: dict) -> list[Page]:
 
 def _explain(sql: str) -> list[str]:
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN {sql}")
+            return [row[0] for row in cursor.fetchall()]
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         rows = cursor.fetchall()
     depth: dict[int, int] = {}
@@ -301,7 +384,7 @@ def measure_page(page: Page, repeat: int, reader) -> dict:
         max_ms=max(times),
         bytes=len(response.content),
     )
-    if page.explain and connection.vendor == "sqlite":
+    if page.explain:
         result["plans"] = [
             {"sql": query["sql"], "plan": _explain(query["sql"])}
             for query in queries
@@ -442,8 +525,26 @@ def measure(repeat: int) -> dict:
         "pages": results,
         "actions": measure_actions(subjects),
         "library_import": measure_library_import(),
-        "sqlite": connection.Database.sqlite_version if connection.vendor == "sqlite" else "",
+        "database": database_version(),
+        "session_cookie": session_cookie(subjects["reader"]),
     }
+
+
+def database_version() -> str:
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def session_cookie(reader) -> str:
+    """A ``Cookie`` header of a session signed in as ``reader``, stored in the database for
+    the gunicorn run to send."""
+    client = Client()
+    client.force_login(reader)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
 
 
 # Serving with gunicorn ----------------------------------------------------------------------
@@ -455,18 +556,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _get(port: int, path: str, timeout: float = 5.0) -> int:
+def _probe(port: int, path: str, timeout: float = 5.0, cookie: str = "") -> tuple[int, str]:
+    """The status and ``Cache-Control`` of a GET of ``path``."""
     client = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {"Host": "127.0.0.1", **({"Cookie": cookie} if cookie else {})}
     try:
-        client.request("GET", path, headers={"Host": "127.0.0.1"})
+        client.request("GET", path, headers=headers)
         response = client.getresponse()
         response.read()
-        return response.status
+        return response.status, response.getheader("Cache-Control", "")
     finally:
         client.close()
 
 
-def python_load(port: int, path: str, *, seconds: float, threads: int, limit: int) -> dict:
+def _get(port: int, path: str, timeout: float = 5.0, cookie: str = "") -> int:
+    return _probe(port, path, timeout, cookie)[0]
+
+
+def python_load(
+    port: int, path: str, *, seconds: float, threads: int, limit: int, cookie: str = ""
+) -> dict:
     """Requests per second from ``threads`` loops of http.client on loopback, bounded by time
     and by count."""
     done = 0
@@ -480,7 +589,7 @@ def python_load(port: int, path: str, *, seconds: float, threads: int, limit: in
             with lock:
                 if done + failed >= limit:
                     return
-            ok = _get(port, path) == 200
+            ok = _get(port, path, cookie=cookie) == 200
             with lock:
                 if ok:
                     done += 1
@@ -497,13 +606,14 @@ def python_load(port: int, path: str, *, seconds: float, threads: int, limit: in
     return {"tool": f"python ({threads} threads)", "rps": done / elapsed, "errors": failed}
 
 
-def wrk_load(port: int, path: str, *, seconds: float, threads: int) -> dict:
+def wrk_load(port: int, path: str, *, seconds: float, threads: int, cookie: str = "") -> dict:
     output = subprocess.run(  # noqa: S603 - wrk found on PATH, loopback URL
         [
             shutil.which("wrk"),
             f"-t{threads}",
             f"-c{threads * 2}",
             f"-d{max(1, round(seconds))}s",
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
             f"http://127.0.0.1:{port}{path}",
         ],
         check=True,
@@ -515,10 +625,24 @@ def wrk_load(port: int, path: str, *, seconds: float, threads: int) -> dict:
     return {"tool": "wrk", "rps": rps, "errors": int(errors.group(1)) if errors else 0}
 
 
-def serve_and_load(env: dict[str, str], paths: dict[str, str], seconds: float) -> dict:
-    """Serve the site with gunicorn on a free loopback port and load each of ``paths``."""
+# Sync workers, as many as the machine the figures above were taken on has cores.
+GUNICORN_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Load:
+    """A path to load under gunicorn, as a visitor or with the signed-in reader's cookie."""
+
+    label: str
+    path: str
+    cookie: str = ""
+
+
+def serve_and_load(env: dict[str, str], loads: list[Load], seconds: float) -> dict:
+    """Serve the site with gunicorn (``GUNICORN_WORKERS`` sync workers) on a free loopback
+    port; load ``/healthz`` (the ceiling any Django page has) and then each of ``loads``, with
+    wrk when it is installed, else with a few threads of ``http.client``."""
     port = free_port()
-    workers = os.cpu_count() or 1
     server = subprocess.Popen(  # noqa: S603 - gunicorn from this environment, loopback only
         [
             sys.executable,
@@ -526,7 +650,8 @@ def serve_and_load(env: dict[str, str], paths: dict[str, str], seconds: float) -
             "gunicorn",
             "config.wsgi:application",
             f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
+            f"--workers={GUNICORN_WORKERS}",
+            "--worker-class=sync",
             "--log-level=warning",
         ],
         env=env,
@@ -536,22 +661,30 @@ def serve_and_load(env: dict[str, str], paths: dict[str, str], seconds: float) -
         deadline = time.monotonic() + 30
         while True:
             try:
-                if _get(port, paths["ceiling"], timeout=1) == 200:
+                if _get(port, "/healthz", timeout=1) == 200:
                     break
             except OSError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("gunicorn did not start")
             time.sleep(0.2)
-        results = {"workers": workers}
-        for name, path in paths.items():
-            for _ in range(20):  # every worker compiles its templates once
-                _get(port, path)
+        results = {"workers": GUNICORN_WORKERS, "loads": []}
+        for load in [Load("/healthz", "/healthz"), *loads]:
+            for _ in range(4 * GUNICORN_WORKERS):  # every worker compiles its templates once
+                status, cache_control = _probe(port, load.path, cookie=load.cookie)
             if shutil.which("wrk"):
-                results[name] = wrk_load(port, path, seconds=seconds, threads=2)
+                result = wrk_load(port, load.path, seconds=seconds, threads=2, cookie=load.cookie)
             else:
-                results[name] = python_load(port, path, seconds=seconds, threads=4, limit=100_000)
-            results[name]["path"] = path
+                result = python_load(
+                    port, load.path, seconds=seconds, threads=4, limit=100_000, cookie=load.cookie
+                )
+            # "public" for a visitor's page from the cache, "private" for a reader's.
+            results["loads"].append(
+                {**asdict(load), **result, "status": status, "cache_control": cache_control}
+            )
+        ceiling = results["loads"][0]["rps"]
+        for result in results["loads"]:
+            result["ratio"] = result["rps"] / ceiling if ceiling else 0.0
         return results
     finally:
         server.terminate()

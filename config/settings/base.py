@@ -349,3 +349,7 @@ LOGGING = {
 # How many reviews a book page shows at once.
 REVIEWS_PER_PAGE = 30
 BOOKS_PER_PAGE = 30
+
+# Seconds a visitor's page is kept in the cache (config/pagecache.py); 0: never. Any write
+# to the database makes the kept pages out of date at once, so this only bounds memory.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)

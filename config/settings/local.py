@@ -12,9 +12,12 @@ read_env_file()
 
 from .base import *  # noqa: E402, F403
 from .base import INSTALLED_APPS, STORAGES, hsts_seconds  # noqa: E402
-from .environment import env_bool, env_str  # noqa: E402
+from .environment import env_bool, env_int, env_str  # noqa: E402
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+
+# Pages are rendered afresh while templates are being edited, unless asked otherwise.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-development-key-do-not-use-in-production")
 

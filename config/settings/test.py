@@ -32,6 +32,9 @@ SITE_URL = "https://books.example.org"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 CACHES = cache_settings("")
+# Tests see each page rendered (its context, its queries); tests/config/test_pagecache.py
+# turns the visitors' page cache on.
+PAGE_CACHE_SECONDS = 0
 
 # Tests render pages without running collectstatic first.
 STORAGES = {

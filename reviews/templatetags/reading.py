@@ -1,6 +1,8 @@
 """Template pieces of reading: a reader's stars, a review's text and its like button."""
 
 from django import template
+from django.utils.dates import MONTHS
+from django.utils.html import format_html
 
 from books.templatetags.catalog import cover_image, fill_class, stars_context, summary
 from reviews import forms, models
@@ -9,6 +11,22 @@ register = template.Library()
 
 # What a shared review says in place of words that would spoil the book.
 SPOILER_SUMMARY = "This review has spoilers; open it to read them."
+
+
+@register.filter
+def day(value):
+    """A review's date as ``<time datetime="2024-05-01">May 1, 2024</time>``: what the
+    ``date`` filter writes with "Y-m-d" and "F j, Y", in one step and without its
+    per-call format lookups (a page of reviews shows thirty)."""
+    if not value:
+        return ""
+    return format_html(
+        '<time datetime="{}">{} {}, {}</time>',
+        value.isoformat(),
+        MONTHS[value.month],
+        value.day,
+        value.year,
+    )
 
 
 @register.filter

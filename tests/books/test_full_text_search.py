@@ -95,5 +95,35 @@ def test_gin_indexes_exist_and_serve_the_search(shelf):
         queryset = Book.objects.search("revolutionary")
         cursor.execute("SET enable_seqscan = off")
         plan = queryset.explain()
+        with_stop_word = Book.objects.search("the revolutionary").explain()
         cursor.execute("SET enable_seqscan = on")
     assert "book_search_idx" in plan
+    # A stop word's condition is settled while the query is planned, not row by row.
+    assert "numnode" not in with_stop_word
+    assert with_stop_word.count("book_search_idx") == plan.count("book_search_idx")
+
+
+@pytest.fixture
+def lighthouses(db):
+    woolf = Author.objects.create(name="Virginia Woolf")
+    keeper = Author.objects.create(name="Thea Keeper")
+    to_the = Book.objects.create(title="To the Lighthouse", description="A family by the sea.")
+    to_the.authors.add(woolf)
+    Book.objects.create(title="Lighthouses of the North", description="Towers and their keepers.")
+    # "the" only in the author's name ("Thea" on SQLite, where words are matched as they
+    # begin); "lighthouse" in the description.
+    by_name = Book.objects.create(title="Stormlight", description="A lighthouse story.")
+    by_name.authors.add(keeper)
+    Book.objects.create(title="The Cheese Monger", description="Curds and whey.")
+    return {"To the Lighthouse", "Lighthouses of the North", "Stormlight"}
+
+
+@pytest.mark.django_db
+def test_stop_words_among_real_words_narrow_nothing(client, lighthouses):
+    """ "the" is a stop word to PostgreSQL's dictionary: it matches no indexed word, so
+    looked for on its own it would find nothing and take every book out of the results."""
+    url = reverse("books:search")
+    assert set(titles(client.get(url, {"q": "the lighthouse"}))) == lighthouses
+    assert set(titles(client.get(url, {"q": "THE Lighthouse"}))) == lighthouses
+    assert titles(client.get(url, {"q": "the lighthouse cheese"})) == []
+    assert titles(client.get(url, {"q": "the cheese"})) == ["The Cheese Monger"]

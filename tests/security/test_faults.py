@@ -125,7 +125,10 @@ def test_with_redis_down_pages_actions_and_sign_in_work_and_it_is_logged_once(
     # The limits still hold, counted in the process's memory.
     assert statuses == [303, 303, 303, 429]
     assert list(Rating.objects.filter(user=reader).values_list("stars", flat=True)) == [3]
-    failures = [r for r in caplog.records if "cannot be reached" in r.getMessage()]
+    # Once, whenever Redis was first needed: the fixture's import writes to the database,
+    # which moves the visitors' page generation (config/pagecache.py) in the cache.
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    failures = [r for r in records if "cannot be reached" in r.getMessage()]
     assert len(failures) == 1
     assert "127.0.0.1:1" in failures[0].getMessage()
 

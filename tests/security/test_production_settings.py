@@ -448,3 +448,19 @@ def test_every_variable_the_settings_read_is_documented():
     assert {"DJANGO_SECRET_KEY", "DJANGO_CONN_MAX_AGE", "DJANGO_LOG_LEVEL"} <= read
     assert sorted(name for name in read if name not in example) == []
     assert sorted(name for name in read if f"`{name}`" not in readme) == []
+
+
+def test_production_keeps_database_connections_and_checks_them(settings_in, production_env):
+    """A worker reuses its PostgreSQL connection for a minute instead of opening one per
+    request, and checks it before reuse, so a connection the server dropped is replaced
+    rather than failing the request; DJANGO_CONN_MAX_AGE changes the minute."""
+    env = {**production_env, "DATABASE_URL": "postgres://shelfmark@db.example.org:5432/shelfmark"}
+
+    kept = settings_in(["DATABASES"], **env)["DATABASES"]["default"]
+    shorter = settings_in(["DATABASES"], **env, DJANGO_CONN_MAX_AGE="5")["DATABASES"]["default"]
+
+    assert kept["ENGINE"] == "django.db.backends.postgresql"
+    assert kept["CONN_MAX_AGE"] == 60
+    assert kept["CONN_HEALTH_CHECKS"] is True
+    assert shorter["CONN_MAX_AGE"] == 5
+    assert shorter["CONN_HEALTH_CHECKS"] is True

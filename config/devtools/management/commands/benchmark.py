@@ -1,17 +1,23 @@
 """Measure the site with demo data at two sizes and print how it meets its targets.
 
-    python manage.py benchmark [--small-only] [--gunicorn] [--repeat 20] [--rounds 3] \
-        [--seconds 10] [--keep DIR]
+    python manage.py benchmark [--small-only | --tiny] [--gunicorn] [--repeat 20] \
+        [--rounds 3] [--seconds 10] [--keep DIR]
 
 Builds a small (2k books, 2k readers, 20k ratings, 2k reviews) and a large (20k books, 20k
-readers, 1M ratings, 100k reviews) database in throw-away SQLite files, measures each page with
-the Django test client (queries, median and slowest render time, response size), what a
-reader's rating, shelving and liking cost, prints the query plans of the lists and the book
-page's reviews, and a table of targets with PASS or FAIL. ``--gunicorn`` also serves each
-database with gunicorn on loopback and measures requests per second for the book page and for
-``/healthz`` (the ceiling a trivial Django view sets). The sizes are measured in turns,
-``--rounds`` times, and each page keeps its lowest median. ``--keep DIR`` builds the databases
-in DIR and reuses them on the next run instead of building them again.
+readers, 1M ratings, 100k reviews) database, measures each page with the Django test client
+(queries, median and slowest render time, response size), what a reader's rating, shelving and
+liking cost, prints the query plans of the lists and the book page's reviews, and a table of
+targets with PASS or FAIL. The databases are SQLite files, or, when DATABASE_URL names a
+PostgreSQL database, databases beside it on the same server (``<name>_bench_small`` and
+``<name>_bench_large``, dropped afterwards unless ``--keep``). ``--gunicorn`` also serves each
+database with gunicorn (2 sync workers, production settings, the visitors' page cache on) on a
+free loopback port and measures requests per second of ``/healthz`` (the ceiling a trivial
+Django view sets) and of the home, book, author, list and search pages, signed out and signed
+in, each with its ratio to that ceiling. The sizes are measured in turns, ``--rounds`` times,
+and each page keeps its lowest median. ``--keep DIR`` builds the databases in DIR (or keeps
+the PostgreSQL ones) and reuses them on the next run instead of building them again.
+``--tiny`` measures one tiny database only, in seconds: a check that it all runs, whose
+targets say nothing.
 
 Exits with status 1 when a target is missed.
 """
@@ -19,7 +25,6 @@ Exits with status 1 when a target is missed.
 import argparse
 import os
 import platform
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -39,15 +44,28 @@ def _proc_value(path: str, name: str) -> str:
     return ""
 
 
-def machine() -> str:
+def machine(database: str) -> str:
     cpu = _proc_value("/proc/cpuinfo", "model name") or "unknown CPU"
     memory = _proc_value("/proc/meminfo", "MemTotal")  # "24641944 kB"
     if memory:
         memory = f", {int(memory.split()[0]) / 1024 / 1024:.1f} GiB memory"
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}){memory}; Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}"
-    )
+    return f"{os.cpu_count()} CPUs ({cpu}){memory}; Python {platform.python_version()}, {database}"
+
+
+# The pages loaded under gunicorn, by their label in the measured pages.
+SERVED = ("home", "book, most rated", "author", "books list", "search “the lighthouse”")
+
+
+def served(measured: dict) -> list:
+    """Each page of ``SERVED`` as a visitor and as the signed-in reader."""
+    by_label = {page["label"]: page for page in measured["pages"] if "url" in page}
+    cookie = measured["session_cookie"]
+    loads = []
+    for label in SERVED:
+        url = by_label[label]["url"]
+        loads.append(benchmark.Load(f"{label}, signed out", url))
+        loads.append(benchmark.Load(f"{label}, signed in", url, cookie))
+    return loads
 
 
 def verdict(failures: list[str]) -> str:
@@ -58,7 +76,11 @@ class Command(BaseCommand):
     help = "Measure every page with demo data at two sizes and compare against the targets."
 
     def add_arguments(self, parser):
-        parser.add_argument("--small-only", action="store_true", help="Skip the large size.")
+        sizes = parser.add_mutually_exclusive_group()
+        sizes.add_argument("--small-only", action="store_true", help="Skip the large size.")
+        sizes.add_argument(
+            "--tiny", action="store_true", help="One tiny database only: a check that it runs."
+        )
         parser.add_argument(
             "--gunicorn",
             action="store_true",
@@ -90,7 +112,9 @@ class Command(BaseCommand):
         if options["measure_into"]:
             benchmark.save(Path(options["measure_into"]), benchmark.measure(options["repeat"]))
             return
-        names = ["small"] if options["small_only"] else ["small", "large"]
+        names = ["small", "large"]
+        if options["small_only"] or options["tiny"]:
+            names = ["tiny" if options["tiny"] else "small"]
         if options["keep"]:
             workdir = Path(options["keep"]).resolve()
             workdir.mkdir(parents=True, exist_ok=True)
@@ -98,23 +122,44 @@ class Command(BaseCommand):
         else:
             with tempfile.TemporaryDirectory(prefix="shelfmark-benchmark-") as directory:
                 results = self.run_sizes(names, Path(directory), reuse=False, **options)
-        if not self.report(results):
+        met = self.report(results)
+        failed = [
+            f"{load['label']} answered {load['status']}"
+            for data in results.values()
+            for load in data.get("serving", {}).get("loads", [])
+            if load["status"] != 200
+        ]
+        if failed:
+            raise CommandError("Under gunicorn: " + "; ".join(failed))
+        if not met and not options["tiny"]:
             raise CommandError("Some targets were missed.")
 
     def run_sizes(self, names, workdir: Path, *, reuse: bool, **options) -> dict:
         static_root = workdir / "static"
-        environments, results = {}, {}
+        server = benchmark.postgres_server()
+        environments, results, urls = {}, {}, {}
         for name in names:
             sizes = benchmark.SIZES[name]
-            database = workdir / f"{name}.sqlite3"
-            env = environments[name] = benchmark.child_environment(database, static_root)
+            url = urls[name] = benchmark.database_url(name, workdir, server)
+            env = environments[name] = benchmark.child_environment(url, static_root)
             generation = None
-            if not (reuse and database.exists()):
-                for stale in workdir.glob(f"{name}.sqlite3*"):
-                    stale.unlink()
-                self.stderr.write(f"Building the {name} database ({database})…")
+            if not (reuse and benchmark.database_exists(url)):
+                self.stderr.write(f"Building the {name} database ({url})…")
+                benchmark.create_database(url)
                 generation = benchmark.build(sizes, env)
+            else:
+                # A kept database gets the migrations that came since it was built.
+                benchmark.manage("migrate", "--noinput", "-v0", env=env)
             results[name] = {"sizes": vars(sizes), "generation_seconds": generation}
+        try:
+            self.measure(names, workdir, environments, results, **options)
+        finally:
+            if server and not reuse:
+                for url in urls.values():
+                    benchmark.drop_database(url)
+        return results
+
+    def measure(self, names, workdir, environments, results, **options) -> None:
         benchmark.manage("collectstatic", "--noinput", "-v0", env=environments[names[0]])
         # The sizes take turns, and each page keeps its best round: a round slowed down by
         # something else running on the machine does not count against one size only.
@@ -134,19 +179,18 @@ class Command(BaseCommand):
             results[name].update(benchmark.best_of([data for n, data in rounds if n == name]))
             if options["gunicorn"]:
                 self.stderr.write(f"Serving the {name} database with gunicorn…")
-                book = next(page for page in results[name]["pages"] if page["key"] == "book")
+                # The measuring child's secret key, which signed the reader's session.
+                serving_env = {**environments[name]}
+                del serving_env["DJANGO_PAGE_CACHE_SECONDS"]
                 results[name]["serving"] = benchmark.serve_and_load(
-                    environments[name],
-                    {"book": book["url"], "ceiling": "/healthz"},
-                    options["seconds"],
+                    serving_env, served(results[name]), options["seconds"]
                 )
-        return results
 
     def report(self, results: dict) -> bool:
         out = self.stdout.write
-        small, large = results["small"], results.get("large")
+        small, large = results.get("small") or results["tiny"], results.get("large")
         ok = True
-        out(f"Machine: {machine()}")
+        out(f"Machine: {machine(small['database'])}")
         for name, data in results.items():
             sizes = data["sizes"]
             generated = data["generation_seconds"]
@@ -257,22 +301,21 @@ class Command(BaseCommand):
             serving = data.get("serving")
             if not serving:
                 continue
-            book, ceiling = serving["book"], serving["ceiling"]
+            tools = sorted({load["tool"] for load in serving["loads"]})
             out("")
             out(
-                f"gunicorn, {name} ({serving['workers']} workers, load by {book['tool']}): "
-                f"book page {book['rps']:.0f} req/s, /healthz {ceiling['rps']:.0f} req/s, "
-                f"ratio {book['rps'] / ceiling['rps']:.2f}"
-                + (
-                    f" ({book['errors'] + ceiling['errors']} errors)"
-                    if book["errors"] or ceiling["errors"]
-                    else ""
-                )
+                f"gunicorn, {name} ({serving['workers']} sync workers, load by "
+                f"{', '.join(tools)}): requests per second and the ratio to /healthz"
             )
+            for load in serving["loads"]:
+                errors = f"  {load['errors']} errors" if load["errors"] else ""
+                if load["status"] != 200:
+                    errors += f"  status {load['status']}"
+                out(f"  {load['label']:<40} {load['rps']:8.0f}  {load['ratio']:5.2f}{errors}")
 
         plans = large or small
         out("")
-        out(f"Query plans ({'large' if large else 'small'} size):")
+        out(f"Query plans ({'large' if large else next(iter(results))} size):")
         for page in plans["pages"]:
             for item in page.get("plans", []):
                 out("")

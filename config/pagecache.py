@@ -1,0 +1,226 @@
+"""Whole pages for visitors from the shared cache, never stale after a write.
+
+Visitors (signed out, no message waiting) of the pages ``visitor_page`` wraps are served a
+copy of the page from the site's cache (Redis in production, the process's memory on a
+developer's machine). The copy is stored under a key versioned by the site's **generation**:
+a random token in the same cache, replaced whenever the database is written in a way a page
+could show. Nothing is purged: the old copies are simply never asked for again and expire.
+
+What counts as such a write is decided where every write passes, the database connection
+(``watch_writes`` puts a wrapper on every connection): any statement that is not a read
+(``INSERT``, ``UPDATE``, ``DELETE`` and anything else that is not a ``SELECT``), except writes
+to tables no page shows (sessions, the task queue, the admin's log) and a sign-in's
+``last_login``. So a rating, a review, a like, an admin's hide, a merge, an import or any write
+added later moves the generation without knowing of this cache. The generation moves twice:
+at the write, and again when its transaction commits, so that a page rendered from what the
+database held before the commit, and stored meanwhile, is not served afterwards (a cache
+write per statement, and one per transaction).
+
+A single generation for the whole site, rather than a version per book or author, because
+it is exact by construction: pages show each other's figures (a rating moves the book page,
+the lists, the search, the home page and the author's page; a reader's new name moves every
+page with their reviews), and a per-object scheme would need every write, present and future,
+to name every page it touches. The cost is that each write empties the cache for every page;
+on a site that is read far more than written that still leaves most requests to the cache.
+
+Each copy also carries the code it was rendered by (``release``), so a deploy never serves
+pages rendered by the code before it. Pages get an ETag (a request that has it gets a 304)
+and ``Cache-Control`` that lets a shared cache keep them for a moment; pages for a signed-in
+reader are ``private, no-store``, never stored anywhere. A copy is only stored when the page
+set no cookie and used no CSRF token, so nothing of one visitor's can reach another. While
+Redis is away (``config.cache.FallbackRedisCache`` answers from each process's memory), pages
+are rendered afresh, and a process that wrote meanwhile replaces the generation once it is
+back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from functools import cache as once
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
+
+GENERATION_KEY = "pages:generation"
+# A query string longer than this is rendered but not stored: nobody's link is that long,
+# and the cache is not to be filled with made-up addresses.
+MAX_QUERY_LENGTH = 300
+# How long a browser, and a shared cache (a CDN), may keep a visitor's page before asking
+# again (with its ETag, which costs the site little).
+BROWSER_SECONDS = 10
+SHARED_SECONDS = 30
+
+# Statements that only read or steer the connection.
+READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW")
+READS += ("EXPLAIN", "PRAGMA", "ANALYZE")
+WRITTEN_TABLE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
+)
+# Tables no page shows.
+UNSHOWN_TABLES = ("django_session", "django_admin_log", "django_tasks")
+LAST_LOGIN = re.compile(r'\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE')
+
+
+def shows(sql: str) -> bool:
+    """Whether ``sql`` may change what a page shows."""
+    if sql.lstrip()[:9].upper().startswith(READS):
+        return False
+    written = WRITTEN_TABLE.match(sql)
+    if written and written.group(1).lower().startswith(UNSHOWN_TABLES):
+        return False
+    return not LAST_LOGIN.match(sql)
+
+
+class _Missed:
+    """Whether this process wrote while the shared cache was away (see ``_new_generation``)."""
+
+    writes = False
+
+
+def _cache_is_down() -> bool:
+    is_down = getattr(cache, "is_down", None)
+    return bool(is_down and is_down())
+
+
+def _new_generation() -> None:
+    """Replace the generation. While Redis is away the cache is each process's own memory,
+    where a new generation reaches no other process: pages are then neither served nor
+    stored, and the generation is replaced once Redis is back."""
+    if not _cache_is_down():
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _Missed.writes = _cache_is_down()
+
+
+def generation() -> str:
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        current = cache.get(GENERATION_KEY, "")
+    return current
+
+
+def pages_changed(connection=None) -> None:
+    """Every stored page is out of date, now and again when ``connection``'s transaction
+    commits."""
+    _new_generation()
+    connection = connection or connections["default"]
+    if connection.in_atomic_block and not any(
+        func is _new_generation for _sids, func, _robust in connection.run_on_commit
+    ):
+        connection.on_commit(_new_generation, robust=True)
+
+
+def _watch(execute, sql, params, many, context):
+    if shows(sql):
+        pages_changed(context["connection"])
+    return execute(sql, params, many, context)
+
+
+def _wrap(connection, **_kwargs) -> None:
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def watch_writes() -> None:
+    """Have every database connection, open or still to open, move the generation when it
+    writes."""
+    connection_created.connect(_wrap, dispatch_uid="pagecache-watch-writes")
+    for connection in connections.all(initialized_only=True):
+        _wrap(connection)
+
+
+@once
+def release() -> str:
+    """A digest of the code and templates this process renders with."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in ("config", "books", "reviews", "accounts", "templates"):
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in {".py", ".html"} and "migrations" not in path.parts:
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT or base / "staticfiles") / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _key(request) -> str:
+    address = f"{request.get_host()} {request.get_full_path()}"
+    return f"pages:{release()}:{generation()}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _storable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _for_visitor(response, etag: str) -> None:
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=BROWSER_SECONDS, s_maxage=SHARED_SECONDS)
+
+
+def _fresh(view, request, *args, **kwargs):
+    """The page rendered for this request alone, kept by nobody."""
+    response = view(request, *args, **kwargs)
+    patch_vary_headers(response, ["Cookie"])
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def visitor_page(view):
+    """Serve ``view``'s page to visitors from the cache (see the module's docstring)."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if _Missed.writes:
+            _new_generation()
+        if not (
+            seconds > 0
+            and request.method in ("GET", "HEAD")
+            and not request.user.is_authenticated
+            and not len(messages.get_messages(request))
+            and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
+        ):
+            return _fresh(view, request, *args, **kwargs)
+        key = _key(request)
+        stored = cache.get(key)
+        if _Missed.writes or _cache_is_down():
+            return _fresh(view, request, *args, **kwargs)
+        if stored is None:
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ["Cookie"])
+            if not _storable(request, response):
+                patch_cache_control(response, private=True, no_store=True)
+                return response
+            etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+            stored = {"content": response.content, "type": response["Content-Type"], "etag": etag}
+            cache.set(key, stored, seconds)
+        else:
+            response = HttpResponse(stored["content"], content_type=stored["type"])
+            patch_vary_headers(response, ["Cookie"])
+        not_modified = get_conditional_response(request, etag=stored["etag"])
+        if not_modified is not None:
+            patch_vary_headers(not_modified, ["Cookie"])
+            response = not_modified
+        _for_visitor(response, stored["etag"])
+        return response
+
+    return page

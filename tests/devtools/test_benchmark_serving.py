@@ -1,0 +1,83 @@
+"""The benchmark's databases, and its load under gunicorn on a tiny data set.
+
+The whole benchmark (tests/perf/) builds its databases and takes minutes; the gunicorn test
+here runs its load alone on the suite's own database (gunicorn with the production settings
+and two sync workers, a page signed out and signed in, and ``/healthz``), which takes some 20
+to 40 seconds on two busy cores: it is ``perf`` too (``pytest -m perf``).
+"""
+
+import shutil
+import subprocess
+import sys
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from config.devtools import benchmark
+from tests.factories import AuthorFactory, BookFactory, UserFactory
+
+
+def test_a_database_per_size_beside_the_named_postgresql_one_or_in_sqlite_files(tmp_path):
+    server = "postgres://postgres@127.0.0.1:5432/shelfmark"
+
+    assert benchmark.postgres_server(server) == server
+    assert benchmark.postgres_server("sqlite:///db.sqlite3") == ""
+    assert benchmark.database_url("small", tmp_path, server) == (
+        "postgres://postgres@127.0.0.1:5432/shelfmark_bench_small"
+    )
+    assert benchmark.database_url("large", tmp_path, "") == (
+        f"sqlite:///{tmp_path / 'large.sqlite3'}"
+    )
+
+
+def _suite_database_url() -> str:
+    """The suite's own database, as a URL another process can open."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "")
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.perf
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_serves_a_page_signed_out_and_in_beside_the_ceiling(tmp_path):
+    book = BookFactory(title="The Lighthouse Keeper", authors=[AuthorFactory()])
+    reader = UserFactory()
+    client = Client()
+    client.force_login(reader)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    env = benchmark.child_environment(_suite_database_url(), tmp_path / "static", page_cache=True)
+    # The suite's key signed the session.
+    env["DJANGO_SECRET_KEY"] = settings.SECRET_KEY
+    subprocess.run(  # noqa: S603 - this environment's Python, our own manage.py
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    url = book.get_absolute_url()
+
+    served = benchmark.serve_and_load(
+        env,
+        [benchmark.Load("book, signed out", url), benchmark.Load("book, signed in", url, cookie)],
+        seconds=1,
+    )
+
+    ceiling, signed_out, signed_in = served["loads"]
+    assert served["workers"] == 2
+    assert ceiling["label"] == "/healthz"
+    assert ceiling["ratio"] == 1.0
+    for load in served["loads"]:
+        assert load["status"] == 200
+        assert load["rps"] > 0
+        assert load["errors"] == 0
+        assert load["tool"] == ("wrk" if shutil.which("wrk") else "python (4 threads)")
+    assert signed_out["ratio"] == signed_out["rps"] / ceiling["rps"]
+    # The visitor's page came from the cache; the reader's was theirs, signed in.
+    assert "public" in signed_out["cache_control"]
+    assert "private" in signed_in["cache_control"]
