@@ -20,7 +20,7 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 from books.models import STARS, Book, damped_average
 
-from .models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+from .models import Follow, ImportedReviewer, Like, Rating, Review, ShelfEntry
 
 SHELF_COUNTERS = {
     ShelfEntry.Shelf.WANT_TO_READ: "want_to_read_count",
@@ -31,7 +31,13 @@ STAR_FIELDS = tuple(f"ratings_{s}" for s in STARS)
 IMPORTED_STAR_FIELDS = tuple(f"imported_ratings_{s}" for s in STARS)
 BOOK_COUNTERS = (*STAR_FIELDS, *SHELF_COUNTERS.values(), "reviews_count")
 RATING_FIGURES = ("ratings_total", "average_rating", "damped_rating")
-READER_COUNTERS = ("ratings_count", *SHELF_COUNTERS.values(), "reviews_count")
+READER_COUNTERS = (
+    "ratings_count",
+    *SHELF_COUNTERS.values(),
+    "reviews_count",
+    "followers_count",
+    "following_count",
+)
 
 
 def rating_summary(counts: Iterable[int]) -> tuple[int, Decimal]:
@@ -158,6 +164,14 @@ def visible_reviews_moved(book_id: int, delta: int, *, reader_id: int | None = N
         _add(User, reader_id, {"reviews_count": delta})
 
 
+def follow_moved(*, follower_id: int, followed_id: int, delta: int) -> None:
+    """``delta`` follows of ``followed_id`` by ``follower_id`` appeared or went. The two
+    readers' rows are updated in order of primary key, so that two readers following each
+    other at the same moment never wait on each other."""
+    for pk, field in sorted(((follower_id, "following_count"), (followed_id, "followers_count"))):
+        _add(User, pk, {field: delta})
+
+
 def likes_moved(review_id: int, delta: int) -> None:
     _add(Review, review_id, {"likes_count": delta})
 
@@ -205,6 +219,11 @@ def _reader_counts(reader_ids: list[int] | None) -> dict[int, dict[str, int]]:
     written = scoped(Review.objects.visible().filter(user__isnull=False))
     for user_id, n in written.values_list("user_id").annotate(n=Count("pk")):
         counts[user_id]["reviews_count"] = n
+    follows = Follow.objects.all()
+    for side, field in (("followed_id", "followers_count"), ("follower_id", "following_count")):
+        rows = follows if reader_ids is None else follows.filter(**{f"{side}__in": reader_ids})
+        for user_id, n in rows.values_list(side).annotate(n=Count("pk")).order_by():
+            counts[user_id][field] = n
     return counts
 
 
@@ -315,5 +334,10 @@ def delete_and_recount(queryset) -> None:
     if owner == "user":
         liked = Like.objects.filter(user__in=queryset).values_list("review__book_id", flat=True)
         book_ids.update(liked.distinct())
+        # The readers they followed, and their followers, count one follow fewer.
+        follows = Follow.objects.filter(follower__in=queryset).values_list("followed_id")
+        reader_ids.update(pk for (pk,) in follows)
+        followers = Follow.objects.filter(followed__in=queryset).values_list("follower_id")
+        reader_ids.update(pk for (pk,) in followers)
     queryset.delete()
     recount(book_ids=book_ids, reader_ids=reader_ids)

@@ -22,7 +22,7 @@ from books.models import Author, AuthorRedirect, Blurb, Book, BookRedirect
 from config.orm import changes, save_fields
 
 from . import counters
-from .models import Like, Rating, ReadingSession, Review, ShelfEntry
+from .models import Activity, Like, Rating, ReadingSession, Review, ShelfEntry
 
 # Fields a merge fills on the kept row when it has nothing there and a duplicate has something.
 AUTHOR_FILLABLE = (
@@ -304,6 +304,12 @@ def _merge_reading_sessions(keep: Book, others: list[Book]) -> None:
     ReadingSession.objects.filter(book__in=others).update(book=keep)
 
 
+def _merge_activities(keep: Book, others: list[Book]) -> None:
+    """What readers did with the duplicates stays in their followers' feeds, as done with the
+    book that stays."""
+    Activity.objects.filter(book__in=others).update(book=keep)
+
+
 def _merge_authors(keep: Book, others: list[Book]) -> None:
     keep.authors.add(*Author.objects.filter(books__in=others).distinct())
 
@@ -315,6 +321,7 @@ BOOK_RELATIONS: dict[str, Callable[[Book, list[Book]], None]] = {
     "reviews.ShelfEntry.book": _merge_shelf_entries,
     "reviews.Review.book": _merge_reviews,
     "reviews.ReadingSession.book": _merge_reading_sessions,
+    "reviews.Activity.book": _merge_activities,
     "books.Blurb.book": _merge_blurbs,
     "books.Book.authors": _merge_authors,
     "books.BookRedirect.book": _redirects(BookRedirect, "book"),

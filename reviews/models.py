@@ -686,3 +686,8 @@ def books_read_in(reader, year: int | None):
     else:
         entries = _fallback_entries(*year_bounds(year)).filter(user=reader)
     return sessions, entries
+
+
+# Readers and each other (follows, blocks, the feed's activity) live in a module of their own;
+# imported here so that Django finds their models.
+from .social import Activity, Block, Follow, FollowRequest, Mute  # noqa: E402, F401

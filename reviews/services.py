@@ -11,7 +11,7 @@ from django.utils import timezone
 from books.models import Book
 from config.orm import save_changed
 
-from . import counters
+from . import activity, counters
 from .language import detect_language
 from .models import (
     CHALLENGE_MAX_BOOKS,
@@ -24,6 +24,7 @@ from .models import (
     Review,
     ShelfEntry,
 )
+from .social import blocked_between
 
 
 class ActionRefused(Exception):
@@ -60,7 +61,8 @@ def _create_or_lock(model, defaults: dict, **lookup):
 
 
 @transaction.atomic
-def rating_set(*, user, book: Book, stars: int) -> Rating:
+def rating_set(*, user, book: Book, stars: int, announce: bool = True) -> Rating:
+    """Rate a book; with ``announce`` (not for an import) the reader's followers see it."""
     if stars not in range(1, 6):
         raise ValueError("A rating is a whole number of stars from 1 to 5.")
     rating, created = _create_or_lock(Rating, {"stars": stars}, user=user, book=book)
@@ -70,6 +72,8 @@ def rating_set(*, user, book: Book, stars: int) -> Rating:
             rating.stars = stars
             rating.save(update_fields=["stars", "updated_at"])
         counters.rating_moved(book.pk, reader_id=user.pk, old=old, new=stars)
+        if announce:
+            activity.record(user.pk, activity.Verb.RATED, book=book, number=stars)
     # The reader's review shows their rating, even one given before the review was written.
     Review.objects.filter(user=user, book=book).exclude(rating=stars).update(rating=stars)
     return rating
@@ -110,6 +114,9 @@ def shelf_set(*, user, book: Book, shelf: str, sessions: bool = False) -> ShelfE
             entry.read_count = max(entry.read_count, 1)
         entry.save()
         counters.shelf_moved(book.pk, reader_id=user.pk, old=old, new=shelf)
+        if sessions and shelf != ShelfEntry.Shelf.READ:
+            # A reader's own click (an import is not news); "Read" tells of a finished read.
+            activity.record(user.pk, activity.Verb.SHELVED, book=book, detail=shelf)
         if not old and not created:
             # It sat on one of the reader's own exclusive shelves, which it now leaves.
             entry.own_shelves.remove(*entry.own_shelves.filter(exclusive=True))
@@ -167,14 +174,14 @@ class _Keep:
 KEEP = _Keep()
 
 
-def _rating_apply(*, user, book: Book, rating) -> int | None:
+def _rating_apply(*, user, book: Book, rating, announce: bool = True) -> int | None:
     """Set (stars), remove (None) or keep (KEEP) the reader's rating; return the stars now."""
     if rating is KEEP:
         return Rating.objects.filter(user=user, book=book).values_list("stars", flat=True).first()
     if rating is None:
         rating_remove(user=user, book=book)
     else:
-        rating_set(user=user, book=book, stars=rating)
+        rating_set(user=user, book=book, stars=rating, announce=announce)
     return rating
 
 
@@ -187,10 +194,12 @@ def review_create(
     rating=KEEP,
     spoiler: bool = False,
     date: datetime.date | None = None,
+    announce: bool = True,
 ) -> Review:
     """A reader's review, and with it their rating of the book (stars, None to take it away,
-    or KEEP). A reader has one review per book: a second call edits the first."""
-    stars = _rating_apply(user=user, book=book, rating=rating)
+    or KEEP). A reader has one review per book: a second call edits the first. With
+    ``announce`` (not for an import) the reader's followers see it."""
+    stars = _rating_apply(user=user, book=book, rating=rating, announce=announce)
     review, created = _create_or_lock(
         Review,
         {
@@ -205,6 +214,8 @@ def review_create(
     )
     if created:
         counters.visible_reviews_moved(book.pk, +1, reader_id=user.pk)
+        if announce:
+            activity.record(user.pk, activity.Verb.REVIEWED, book=book, review=review)
     else:
         review = review_update(review=review, body=body, spoiler=spoiler)
     return review
@@ -247,6 +258,8 @@ def like_add(*, user, review: Review) -> bool:
         raise ActionRefused("You cannot like your own review.")
     if review.hidden:
         raise ActionRefused("This review is not available.")
+    if review.user_id and blocked_between(user, review.user):
+        raise ActionRefused("You cannot like this reader's reviews.")
     _like, created = _create_or_lock(Like, {}, user=user, review=review)
     if created:
         counters.likes_moved(review.pk, +1)
@@ -336,7 +349,19 @@ def session_finish(*, user, book: Book, finished_on: datetime.date | None = None
         session.progress_pages = book.pages
     session.save()
     _entry_follows_reads(user=user, book=book)
+    activity.record(user.pk, activity.Verb.FINISHED, book=book)
+    _challenge_met(user=user, year=finished_on.year)
     return session
+
+
+def _challenge_met(*, user, year: int) -> None:
+    """Tell followers once when a finished book reaches the reader's goal for the year."""
+    challenge = ReadingChallenge.objects.with_progress(year).filter(user=user).first()
+    if challenge is None or challenge.books_done < challenge.books_goal:
+        return
+    met = activity.Verb.CHALLENGE
+    if not user.activities.filter(verb=met, number=year).exists():
+        activity.record(user.pk, met, number=year, detail=str(challenge.books_goal))
 
 
 @transaction.atomic
@@ -430,6 +455,7 @@ def progress_add(
         pages = percent * book.pages // 100 if book.pages else None
         progress = {"progress_pages": pages, "progress_percent": percent}
     save_changed(session, progress)
+    activity.record(user.pk, activity.Verb.PROGRESS, book=book, progress=update)
     return update
 
 

@@ -1,0 +1,242 @@
+"""Readers and each other: who follows whom, who asked to, who blocked or muted whom, and the
+activity the feed is read from.
+
+The rows are written by ``reviews.social_services`` (follows, blocks) and by the reading
+services that record an ``Activity``; reads are the QuerySet methods and functions here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+def _pair_constraints(prefix: str, one: str, other: str) -> list:
+    """One row per pair of readers, never a reader with themself."""
+    return [
+        models.UniqueConstraint(fields=[one, other], name=f"{prefix}_one_per_pair"),
+        models.CheckConstraint(condition=~Q(**{one: F(other)}), name=f"{prefix}_not_self"),
+    ]
+
+
+class FollowQuerySet(models.QuerySet):
+    def followed_ids(self, reader):
+        """The readers ``reader`` follows, as a subquery of ids."""
+        return self.filter(follower=reader).values("followed_id")
+
+
+class Follow(models.Model):
+    """``follower`` sees what ``followed`` does in their feed."""
+
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_rows"
+    )
+    followed = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_rows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowQuerySet.as_manager()
+
+    class Meta:
+        constraints = _pair_constraints("follow", "follower", "followed")
+        indexes = [
+            # A reader's followers, newest first (the unique pair serves the other way).
+            models.Index(fields=["followed", "-id"], name="follow_followed_idx"),
+            models.Index(fields=["follower", "-id"], name="follow_follower_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.follower_id} follows {self.followed_id}"
+
+
+class FollowRequest(models.Model):
+    """``requester`` asked to follow ``target``, whose profile is for followers only."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests_sent"
+    )
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = _pair_constraints("follow_request", "requester", "target")
+        indexes = [models.Index(fields=["target", "-id"], name="follow_request_target_idx")]
+
+    def __str__(self):
+        return f"{self.requester_id} asks to follow {self.target_id}"
+
+
+class BlockQuerySet(models.QuerySet):
+    def between(self, one, other):
+        """Blocks either way between two readers."""
+        return self.filter(Q(blocker=one, blocked=other) | Q(blocker=other, blocked=one))
+
+    def involving_ids(self, reader):
+        """The readers ``reader`` blocked or was blocked by, as a subquery of ids (a list of
+        one subquery each: a reader on either side)."""
+        return (
+            self.filter(blocker=reader).values("blocked_id"),
+            self.filter(blocked=reader).values("blocker_id"),
+        )
+
+
+class Block(models.Model):
+    """``blocker`` wants nothing to do with ``blocked``: no follows either way, and the blocked
+    reader cannot see the blocker's profile, like their reviews or follow them."""
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        constraints = _pair_constraints("block", "blocker", "blocked")
+        indexes = [models.Index(fields=["blocked"], name="block_blocked_idx")]
+
+    def __str__(self):
+        return f"{self.blocker_id} blocked {self.blocked_id}"
+
+
+class Mute(models.Model):
+    """``muter`` keeps following ``muted`` but does not see them in the feed."""
+
+    muter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mutes_made"
+    )
+    muted = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mutes_received"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = _pair_constraints("mute", "muter", "muted")
+
+    def __str__(self):
+        return f"{self.muter_id} muted {self.muted_id}"
+
+
+def blocked_between(one, other) -> bool:
+    """Whether either reader blocked the other: the one check every interaction between two
+    readers (follow, like, comment, seeing a profile) makes. False for a visitor."""
+    if not getattr(one, "is_authenticated", False) or not getattr(other, "pk", None):
+        return False
+    if one.pk == other.pk:
+        return False
+    return Block.objects.between(one, other).exists()
+
+
+def profile_visible_to(reader, viewer) -> bool:
+    """Whether ``viewer`` (perhaps a visitor) may see ``reader``'s profile and activity.
+
+    The reader always; nobody the reader blocked or was blocked by; then as the reader chose:
+    everyone, their followers, or nobody else.
+    """
+    if viewer.is_authenticated and viewer.pk == reader.pk:
+        return True
+    visibility = reader.profile_visibility
+    if visibility == reader.Visibility.PRIVATE:
+        return False
+    if blocked_between(viewer, reader):
+        return False
+    if visibility == reader.Visibility.PUBLIC:
+        return True
+    return (
+        viewer.is_authenticated and Follow.objects.filter(follower=viewer, followed=reader).exists()
+    )
+
+
+class ActivityQuerySet(models.QuerySet):
+    def feed_for(self, reader):
+        """What the readers ``reader`` follows did, newest first, as ``reader`` may see it now:
+        nothing of readers who turned private, of muted readers, of readers blocked either way,
+        and nothing of reviews that were hidden. Read with the rows it shows."""
+        blocked, blocked_by = Block.objects.involving_ids(reader)
+        private = reader.Visibility.PRIVATE
+        return (
+            self.filter(actor__in=Follow.objects.followed_ids(reader))
+            .exclude(actor__profile_visibility=private)
+            .exclude(actor__in=Mute.objects.filter(muter=reader).values("muted_id"))
+            .exclude(actor__in=blocked)
+            .exclude(actor__in=blocked_by)
+            .exclude(subject__in=blocked)
+            .exclude(subject__in=blocked_by)
+            .filter(Q(review__isnull=True) | Q(review__hidden=False))
+            .select_related("actor", "book", "review", "subject", "progress")
+            .order_by("-id")
+        )
+
+
+class Activity(models.Model):
+    """One thing a reader did that their followers' feeds show; written by the service that
+    did it, in its transaction, and never changed afterwards."""
+
+    class Verb(models.TextChoices):
+        RATED = "rated", "rated"
+        REVIEWED = "reviewed", "reviewed"
+        SHELVED = "shelved", "shelved"
+        PROGRESS = "progress", "noted progress in"
+        FINISHED = "finished", "finished"
+        CHALLENGE = "challenge", "met their reading challenge"
+        FOLLOWED = "followed", "started following"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
+    )
+    verb = models.CharField(max_length=10, choices=Verb.choices)
+    book = models.ForeignKey(
+        "books.Book", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    review = models.ForeignKey(
+        "reviews.Review", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    progress = models.ForeignKey(
+        "reviews.ProgressUpdate", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The reader followed (FOLLOWED).
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Stars (RATED), the year (CHALLENGE), books in the goal (CHALLENGE's ``detail``).
+    number = models.PositiveIntegerField(null=True, blank=True)
+    # The shelf (SHELVED), or the goal's books (CHALLENGE).
+    detail = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    verb__in=[
+                        "rated",
+                        "reviewed",
+                        "shelved",
+                        "progress",
+                        "finished",
+                        "challenge",
+                        "followed",
+                    ]
+                ),
+                name="activity_known_verb",
+            ),
+        ]
+        indexes = [models.Index(fields=["actor", "-id"], name="activity_actor_idx")]
+
+    def __str__(self):
+        return f"{self.actor_id} {self.verb} ({self.pk})"
