@@ -24,6 +24,7 @@ from reviews.models import (
     books_recently_reviewed,
     books_with_reader_state,
 )
+from reviews.social import feed_page, friends_on_book
 
 from .filters import SEARCH_MAX_LENGTH, BookFilter
 from .models import (
@@ -44,8 +45,11 @@ HOME_RECENT = 10
 HOME_REVIEWED = 10
 HOME_READING = 10
 HOME_CURRENT_READS = 5  # the signed-in reader's books in progress, with their bars
+HOME_FEED = 15  # the newest activities of the readers the reader follows
 # How many matching authors the search page lists.
 SEARCH_AUTHORS_SHOWN = 30
+# How many of the readers one follows "Friends & Following" on a book's page shows.
+FRIENDS_ON_BOOK = 20
 
 
 def home(request):
@@ -54,8 +58,15 @@ def home(request):
     then what is new. Each book is shown once."""
     reader = request.user
     shelves = _reader_shelves(reader) if reader.is_authenticated else _visitor_shelves()
-    prefetch_authors([book for shelf in shelves for book in shelf["books"]])
+    feed_items, feed_cursor = [], None
+    if reader.is_authenticated:
+        feed_items, feed_cursor = feed_page(reader, before=None, size=HOME_FEED)
+    prefetch_authors(
+        [book for shelf in shelves for book in shelf["books"]]
+        + [book for item in feed_items for book in item.books]
+    )
     context = {shelf["key"]: shelf["books"] for shelf in shelves}
+    context.update(feed_items=feed_items, feed_cursor=feed_cursor)
     # A shelf with no books is left out; with none at all the site has no books yet.
     context["shelves"] = [shelf for shelf in shelves if shelf["books"]]
     if reader.is_authenticated:
@@ -200,6 +211,9 @@ def book_detail(request, pk):
         sessions = list(
             ReadingSession.objects.of_book(request.user, book).prefetch_related("updates")
         )
+    friends = []
+    if request.user.is_authenticated:
+        friends = friends_on_book(request.user, book, limit=FRIENDS_ON_BOOK)
     open_session = next((session for session in sessions if session.is_open), None)
     if open_session is not None:
         open_session.book = book
@@ -232,6 +246,7 @@ def book_detail(request, pk):
             "open_session": open_session,
             "reads_count": sum(session.status == "finished" for session in sessions),
             "progress_form": ProgressForm(),
+            "friends": friends,
         },
     )
 

@@ -7,10 +7,14 @@ services that record an ``Activity``; reads are the QuerySet methods and functio
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from accounts.models import User
 
 
 def _pair_constraints(prefix: str, one: str, other: str) -> list:
@@ -144,7 +148,7 @@ def profile_visible_to(reader, viewer) -> bool:
     if viewer.is_authenticated and viewer.pk == reader.pk:
         return True
     visibility = reader.profile_visibility
-    if visibility == reader.Visibility.PRIVATE:
+    if visibility == User.Visibility.PRIVATE:
         return False
     if blocked_between(viewer, reader):
         return False
@@ -161,7 +165,7 @@ class ActivityQuerySet(models.QuerySet):
         nothing of readers who turned private, of muted readers, of readers blocked either way,
         and nothing of reviews that were hidden. Read with the rows it shows."""
         blocked, blocked_by = Block.objects.involving_ids(reader)
-        private = reader.Visibility.PRIVATE
+        private = User.Visibility.PRIVATE
         return (
             self.filter(actor__in=Follow.objects.followed_ids(reader))
             .exclude(actor__profile_visibility=private)
@@ -240,3 +244,190 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.actor_id} {self.verb} ({self.pk})"
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """How a reader (``viewer``) stands with another (``reader``), read in one query."""
+
+    following: bool = False
+    follows_you: bool = False
+    requested: bool = False
+    blocked: bool = False  # the viewer blocked the reader
+    blocks_you: bool = False  # the reader blocked the viewer
+    muted: bool = False
+    is_self: bool = False
+    visibility: str = "public"
+
+    @property
+    def friends(self) -> bool:
+        """Readers who follow each other are friends."""
+        return self.following and self.follows_you
+
+    @property
+    def can_see_profile(self) -> bool:
+        if self.is_self:
+            return True
+        if self.visibility == "private" or self.blocked or self.blocks_you:
+            return False
+        return self.visibility == "public" or self.following
+
+
+def relationship(viewer, reader) -> Relationship:
+    """Where ``viewer`` (perhaps a visitor) stands with ``reader``."""
+    if not viewer.is_authenticated:
+        return Relationship(visibility=reader.profile_visibility)
+    if viewer.pk == reader.pk:
+        return Relationship(is_self=True, visibility=reader.profile_visibility)
+    them = models.OuterRef("pk")
+    row = (
+        User.objects.filter(pk=reader.pk)
+        .values("profile_visibility")
+        .annotate(
+            following=models.Exists(Follow.objects.filter(follower=viewer, followed=them)),
+            follows_you=models.Exists(Follow.objects.filter(follower=them, followed=viewer)),
+            requested=models.Exists(FollowRequest.objects.filter(requester=viewer, target=them)),
+            blocked=models.Exists(Block.objects.filter(blocker=viewer, blocked=them)),
+            blocks_you=models.Exists(Block.objects.filter(blocker=them, blocked=viewer)),
+            muted=models.Exists(Mute.objects.filter(muter=viewer, muted=them)),
+        )
+        .first()
+    )
+    if row is None:
+        return Relationship(visibility=reader.profile_visibility)
+    visibility = row.pop("profile_visibility")
+    return Relationship(visibility=visibility, **row)
+
+
+# Activities of one reader, one after another, that the feed tells as one ("Ana rated 3
+# books"); a review or a progress note is told on its own.
+GROUPED_VERBS = {
+    Activity.Verb.RATED,
+    Activity.Verb.SHELVED,
+    Activity.Verb.FINISHED,
+    Activity.Verb.FOLLOWED,
+}
+
+
+@dataclass
+class FeedItem:
+    """One line of the feed: a reader, what they did, and the activities it stands for (one,
+    or several alike in a row), newest first."""
+
+    actor: object
+    verb: str
+    rows: list = field(default_factory=list)
+
+    @property
+    def first(self):
+        return self.rows[0]
+
+    @property
+    def created_at(self):
+        return self.rows[0].created_at
+
+    @property
+    def books(self):
+        return [row.book for row in self.rows if row.book_id]
+
+    @property
+    def subjects(self):
+        return [row.subject for row in self.rows if row.subject_id]
+
+
+def group_feed(activities) -> list[FeedItem]:
+    """The activities (newest first) as feed lines: alike ones of a reader in a row together
+    (the same verb, and for shelvings the same shelf)."""
+    items: list[FeedItem] = []
+    for row in activities:
+        last = items[-1] if items else None
+        if (
+            last is not None
+            and row.verb in GROUPED_VERBS
+            and last.verb == row.verb
+            and last.actor.pk == row.actor_id
+            and last.first.detail == row.detail
+        ):
+            last.rows.append(row)
+        else:
+            items.append(FeedItem(actor=row.actor, verb=row.verb, rows=[row]))
+    return items
+
+
+def feed_page(reader, *, before: int | None, size: int) -> tuple[list[FeedItem], int | None]:
+    """A page of ``reader``'s feed: up to ``size`` activities older than the one numbered
+    ``before`` (None: the newest), grouped; and the cursor of the next page (None: no more)."""
+    activities = Activity.objects.feed_for(reader)
+    if before is not None:
+        activities = activities.filter(pk__lt=before)
+    rows = list(activities[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return group_feed(rows), (rows[-1].pk if more else None)
+
+
+@dataclass
+class FriendOnBook:
+    """What one of the readers someone follows did with a book."""
+
+    reader: object
+    stars: int | None = None
+    shelf: str = ""
+    shelf_label: str = ""
+    review: object = None
+
+
+def friends_on_book(viewer, book, *, limit: int) -> list[FriendOnBook]:
+    """The ratings, shelves and reviews of ``book`` by the readers ``viewer`` follows (those
+    who have not turned private): those with a review first, then the latest rated. At most
+    ``limit`` readers, in one query however many there are."""
+    from .models import Review, ShelfEntry  # the models module imports this one
+
+    followed = (
+        Follow.objects.filter(follower=viewer)
+        .exclude(followed__profile_visibility=User.Visibility.PRIVATE)
+        .values("followed_id")
+    )
+    review_fields = ("id", "body", "spoiler", "language", "rating", "date")
+    rows = (
+        User.objects.filter(pk__in=followed)
+        .annotate(
+            book_rating=models.FilteredRelation("ratings", condition=Q(ratings__book=book)),
+            book_entry=models.FilteredRelation(
+                "shelf_entries", condition=Q(shelf_entries__book=book)
+            ),
+            book_review=models.FilteredRelation(
+                "reviews", condition=Q(reviews__book=book, reviews__hidden=False)
+            ),
+            friend_stars=F("book_rating__stars"),
+            friend_shelf=F("book_entry__shelf"),
+            **{f"friend_review_{name}": F(f"book_review__{name}") for name in review_fields},
+        )
+        .filter(
+            Q(friend_stars__isnull=False)
+            | (Q(friend_shelf__isnull=False) & ~Q(friend_shelf=""))
+            | Q(friend_review_id__isnull=False)
+        )
+        .order_by(
+            F("friend_review_id").desc(nulls_last=True),
+            F("book_rating__updated_at").desc(nulls_last=True),
+            "pk",
+        )[:limit]
+    )
+    shelves = dict(ShelfEntry.Shelf.choices)
+    friends = []
+    for reader in rows:
+        review = None
+        if reader.friend_review_id is not None:
+            values = {name: getattr(reader, f"friend_review_{name}") for name in review_fields}
+            review = Review(user=reader, book=book, **values)
+        friends.append(
+            FriendOnBook(
+                reader=reader,
+                stars=reader.friend_stars,
+                shelf=reader.friend_shelf or "",
+                shelf_label=shelves.get(reader.friend_shelf, ""),
+                review=review,
+            )
+        )
+    return friends
