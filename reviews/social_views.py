@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,8 +19,9 @@ from config.navigation import page_of
 from . import social_services as services
 from .ratelimit import limit_reader_actions
 from .services import ActionRefused
-from .social import Follow, FollowRequest, feed_page, relationship
+from .social import Follow, FollowRequest, feed_page
 from .views import HttpResponseSeeOther, _back
+from .views import _reader_or_404 as _visible_reader_or_404
 
 # How many activities a page of the feed reads (grouped, it shows fewer lines).
 FEED_PAGE_SIZE = 30
@@ -37,9 +37,10 @@ def _profile_url(reader) -> str:
     return reader.get_absolute_url()
 
 
-def _act(request, username: str, action, done: str, undone: str = ""):
+def _act(request, username: str, action, done, undone: str = ""):
     """Run ``action(viewer, reader)``; say ``done`` (or ``undone`` when it changed nothing, or
-    the refusal) and go back to where the reader clicked, their profile by default."""
+    the refusal) and go back to where the reader clicked, their profile by default. ``done``
+    may be a function of what the action returned."""
     reader = _reader_or_404(username)
     try:
         changed = action(request.user, reader)
@@ -48,7 +49,8 @@ def _act(request, username: str, action, done: str, undone: str = ""):
     else:
         name = reader.shown_name
         if changed or not undone:
-            messages.success(request, done.format(name=name, result=changed))
+            said = done(changed) if callable(done) else done
+            messages.success(request, said.format(name=name))
         else:
             messages.info(request, undone.format(name=name))
     return _back(request, _profile_url(reader))
@@ -85,8 +87,8 @@ def follow(request, username):
     return _act(
         request,
         username,
-        lambda viewer, reader: FOLLOW_SAID[services.follow_add(follower=viewer, followed=reader)],
-        "{result}",
+        lambda viewer, reader: services.follow_add(follower=viewer, followed=reader),
+        FOLLOW_SAID.get,
     )
 
 
@@ -154,13 +156,6 @@ def unmute(request, username):
         "You unmuted {name}.",
         "You had not muted {name}.",
     )
-
-
-def _visible_reader_or_404(request, username: str):
-    reader = _reader_or_404(username)
-    if not relationship(request.user, reader).can_see_profile:
-        raise Http404("This reader shares this with nobody, or not with you.")
-    return reader
 
 
 # The lists of a reader's people: which side of the follow is listed, and which is the reader.
