@@ -24,6 +24,13 @@ def _not_self(reader, other, doing: str) -> None:
         raise ActionRefused(f"You cannot {doing} yourself.")
 
 
+def _lock_pair(one, other) -> None:
+    """Lock both readers' rows, in order of primary key: a follow and a block between the same
+    two readers then happen one after the other, so that no follow is made across a block
+    being made, and the counters on those rows move without a deadlock."""
+    list(User.objects.select_for_update().filter(pk__in=[one.pk, other.pk]).order_by("pk"))
+
+
 def _follow_create(*, follower, followed) -> bool:
     """The follow row, its counters and its activity; False when it was there already."""
     _follow, created = _create_or_lock(Follow, {}, follower=follower, followed=followed)
@@ -48,6 +55,7 @@ def follow_add(*, follower, followed) -> str:
     them (``REQUESTED``) when it is for their followers only. A private profile takes no
     followers."""
     _not_self(follower, followed, "follow")
+    _lock_pair(follower, followed)
     if blocked_between(follower, followed):
         raise ActionRefused(f"You cannot follow {followed.shown_name}.")
     if Follow.objects.filter(follower=follower, followed=followed).exists():
@@ -85,6 +93,7 @@ def follow_request_approve(*, target, requester) -> bool:
     if request is None:
         return False
     request.delete()
+    _lock_pair(requester, target)
     if blocked_between(requester, target):
         return False
     return _follow_create(follower=requester, followed=target)
@@ -100,6 +109,7 @@ def block_add(*, blocker, blocked) -> bool:
     """Block a reader: follows and follow requests between the two go, both ways. False when
     they were blocked already."""
     _not_self(blocker, blocked, "block")
+    _lock_pair(blocker, blocked)
     _block, created = _create_or_lock(Block, {}, blocker=blocker, blocked=blocked)
     if created:
         _follow_delete(follower=blocker, followed=blocked)

@@ -89,7 +89,8 @@ def test_a_private_reader_takes_no_followers(ana, bo):
 
     with pytest.raises(ActionRefused, match="keeps their profile private"):
         social_services.follow_add(follower=ana, followed=bo)
-    assert not Follow.objects.exists() and not FollowRequest.objects.exists()
+    assert not Follow.objects.exists()
+    assert not FollowRequest.objects.exists()
 
 
 def test_a_followers_only_reader_approves_or_declines_who_follows(ana, bo):
@@ -111,7 +112,8 @@ def test_a_followers_only_reader_approves_or_declines_who_follows(ana, bo):
     assert list(Follow.objects.values_list("follower__username", flat=True)) == ["ana"]
     assert not FollowRequest.objects.exists()
     assert counts(ana, bo, carl) == [(0, 1), (1, 0), (0, 0)]
-    assert profile_visible_to(bo, ana) and not profile_visible_to(bo, carl)
+    assert profile_visible_to(bo, ana)
+    assert not profile_visible_to(bo, carl)
 
 
 def test_withdrawing_a_request_leaves_nothing(ana, bo):
@@ -133,7 +135,8 @@ def test_blocking_removes_follows_and_requests_both_ways(ana, bo):
 
     assert not Follow.objects.exists()
     assert counts(ana, bo) == [(0, 0), (0, 0)]
-    assert blocked_between(ana, bo) and blocked_between(bo, ana)
+    assert blocked_between(ana, bo)
+    assert blocked_between(bo, ana)
     assert relationship(bo, ana).blocks_you
     assert not profile_visible_to(ana, bo)
     assert recount(fix=False) == []
@@ -162,7 +165,8 @@ def test_nobody_blocks_mutes_or_follows_themself(ana):
     ):
         with pytest.raises(ActionRefused, match="yourself"):
             action()
-    assert not Block.objects.exists() and not Mute.objects.exists()
+    assert not Block.objects.exists()
+    assert not Mute.objects.exists()
 
 
 def test_muting_keeps_the_follow(ana, bo):
