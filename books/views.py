@@ -1,7 +1,7 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -181,9 +181,22 @@ def _merged_or_404(request, redirects, pk: int, url_name: str):
     return HttpResponsePermanentRedirect(url)
 
 
+# What the book page shows of the signed-in reader's own review, read with the book's row.
+OWN_REVIEW_FIELDS = ("id", "date", "hidden")
+
+
+def _with_own_review(books, user):
+    if not user.is_authenticated:
+        return books
+    return books.annotate(
+        own_review=FilteredRelation("reviews", condition=Q(reviews__user=user)),
+        **{f"own_review_{name}": F(f"own_review__{name}") for name in OWN_REVIEW_FIELDS},
+    )
+
+
 def book_detail(request, pk):
     book = (
-        books_with_reader_state(Book.objects, request.user)
+        _with_own_review(books_with_reader_state(Book.objects, request.user), request.user)
         .prefetch_related(Prefetch("authors", queryset=Author.objects.order_by("pk")), "blurbs")
         .filter(pk=pk)
         .first()
@@ -205,8 +218,13 @@ def book_detail(request, pk):
     review_form = None
     sessions = []
     if request.user.is_authenticated:
-        own_review = Review.objects.filter(book=book, user=request.user).first()
-        if own_review is None:
+        if book.own_review_id is not None:
+            own_review = Review(
+                book=book,
+                user=request.user,
+                **{name: getattr(book, f"own_review_{name}") for name in OWN_REVIEW_FIELDS},
+            )
+        else:
             review_form = ReviewForm(initial={"rating": book.reader_stars})
         sessions = list(
             ReadingSession.objects.of_book(request.user, book).prefetch_related("updates")

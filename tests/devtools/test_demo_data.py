@@ -12,7 +12,10 @@ from books.models import Author, Book
 from config.devtools.demo import Sizes, plan
 from config.devtools.demo.words import LANGUAGES
 from reviews.counters import recount
+from reviews.social import feed_page
 from reviews.models import (
+    Activity,
+    Follow,
     ImportedReviewer,
     Like,
     ProgressUpdate,
@@ -204,3 +207,35 @@ def test_makes_reading_sessions_with_progress_and_challenges_in_plausible_shares
         assert not ends or ends[-1] == entry.date_read
     assert ReadingChallenge.objects.exists()
     assert recount(fix=False) == []
+
+
+@pytest.mark.django_db
+def test_readers_follow_each_other_and_their_feeds_have_news():
+    generate(seed=7, follows=120)
+    User = get_user_model()
+
+    assert Follow.objects.count() == 120
+    assert not Follow.objects.filter(follower=F("followed")).exists()
+    first = User.objects.order_by("-following_count", "pk").first()
+    # The first reader follows every other one here (1,000 at the benchmark's sizes).
+    assert first.following_count == SIZES["readers"] - 1
+    assert recount(fix=False) == []
+    # One activity per event, the newest last, each pointing at rows that exist.
+    assert Activity.objects.filter(verb="rated").count() == SIZES["ratings"]
+    assert Activity.objects.filter(verb="reviewed").count() == SIZES["reviews"]
+    assert Activity.objects.filter(verb="followed").count() == 120
+    assert Activity.objects.filter(verb="progress").count() == ProgressUpdate.objects.count()
+    for activity in Activity.objects.filter(verb="progress").select_related("progress__session"):
+        assert activity.progress.session.user_id == activity.actor_id
+    times = list(Activity.objects.order_by("pk").values_list("created_at", flat=True))
+    assert times == sorted(times)
+    assert feed_page(first, before=None, size=30)[0]
+
+
+def test_a_few_readers_have_most_followers():
+    data = plan(Sizes(books=200, readers=2000, ratings=2000, reviews=200), seed=1)
+    followers = Counter(followed for _follower, followed in data.follows)
+
+    assert len(data.follows) == 20_000
+    assert len(set(data.follows)) == len(data.follows)
+    assert max(followers.values()) > 20 * median(followers.values())

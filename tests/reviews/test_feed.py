@@ -6,12 +6,21 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from reviews import services, social_services
+from reviews import services, social, social_services
 from reviews.models import Activity
 from reviews.social import feed_page, group_feed
 from tests.factories import BookFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["by-reader", "newest-first"])
+def feed_reading(request, monkeypatch):
+    """Every feed test reads the feed both ways the database may: from the index of each
+    reader followed, and by walking the newest activities (for readers following many)."""
+    if request.param == "newest-first":
+        monkeypatch.setattr(social, "FEED_SCAN_FROM_FOLLOWS", 0)
+    return request.param
 
 
 @pytest.fixture

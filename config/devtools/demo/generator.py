@@ -28,11 +28,14 @@ from itertools import accumulate
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from books.models import STARS, Author, Book
 from reviews.counters import BOOK_COUNTERS, READER_COUNTERS, SHELF_COUNTERS, rating_fields
 from reviews.models import (
+    Activity,
+    Follow,
     ImportedReviewer,
     Like,
     ProgressUpdate,
@@ -73,6 +76,12 @@ SET_ASIDE_SHARE = 0.05
 NOTE_SHARE = 0.3
 # Readers with a goal for the last year of the data, and for the year before.
 CHALLENGE_SHARE = 0.15
+# Follows: how many a reader makes on average (when not given), and the skew of whom: a few
+# readers are followed by very many (the busiest of 20,000 by about a tenth of them).
+FOLLOWS_PER_READER = 10
+FOLLOW_SKEW = 1.0
+# The first reader follows this many (at most all others): the feed the benchmark measures.
+FEED_READER_FOLLOWS = 1_000
 PAGES_GOAL_SHARE = 0.3
 
 FIRST_DAY = datetime.date(2008, 1, 1)
@@ -94,12 +103,17 @@ class Sizes:
     likes: int = 0
     shelf_entries: int | None = None  # None: a quarter of the ratings
     imported_reviews: int | None = None  # None: one in fifty reviews
+    follows: int | None = None  # None: ten per reader
 
     def resolved(self) -> Sizes:
         shelf_entries = self.ratings // 4 if self.shelf_entries is None else self.shelf_entries
         imported = self.reviews // 50 if self.imported_reviews is None else self.imported_reviews
+        follows = self.readers * FOLLOWS_PER_READER if self.follows is None else self.follows
         return replace(
-            self, shelf_entries=shelf_entries, imported_reviews=imported if self.books else 0
+            self,
+            shelf_entries=shelf_entries,
+            imported_reviews=imported if self.books else 0,
+            follows=min(follows, self.readers * (self.readers - 1)),
         )
 
 
@@ -176,6 +190,11 @@ class Plan:
     challenges: list[tuple[int, int, int, int | None]] = field(default_factory=list)
     # Shelf entries (by index) read twice: their read count is 2.
     rereads: set[int] = field(default_factory=set)
+    # Follows as (follower index, followed index).
+    follows: list[tuple[int, int]] = field(default_factory=list)
+    # What followers' feeds show, oldest first: (when, reader index, verb, book index, review
+    # index, progress update index, followed reader index, number, detail); None where unused.
+    activities: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -435,7 +454,7 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
     """Decide every row from ``seed``. Raises PlanError when the sizes cannot be met."""
     sizes = sizes.resolved()
     b, r = sizes.books, sizes.readers
-    if min(b, r, sizes.ratings, sizes.reviews, sizes.likes, sizes.shelf_entries) < 0:
+    if min(b, r, sizes.ratings, sizes.reviews, sizes.likes, sizes.shelf_entries, sizes.follows) < 0:
         raise PlanError("sizes cannot be negative")
     if sizes.ratings and not (b and r):
         raise PlanError("ratings need books and readers")
@@ -513,8 +532,10 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
 
     sessions, updates, rereads = _plan_sessions(rng, books, shelf_entries)
     challenges = _plan_challenges(rng, r, sessions, shelf_entries, books)
+    follows = _plan_follows(rng, r, sizes.follows)
 
     result = Plan(
+        follows=follows,
         sessions=sessions,
         updates=updates,
         challenges=challenges,
@@ -531,7 +552,71 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
         shelf_entries=shelf_entries,
     )
     _count(result)
+    result.activities = _plan_activities(rng, result)
     return result
+
+
+def _plan_follows(rng: random.Random, readers: int, total: int) -> list[tuple[int, int]]:
+    """Who follows whom: the first reader follows ``FEED_READER_FOLLOWS`` readers, the rest of
+    the follows are spread over the others, and whom they follow is skewed, so that a few
+    readers have very many followers."""
+    if readers < 2 or not total:
+        return []
+    followed_cum = list(accumulate(zipf_weights(rng, readers, FOLLOW_SKEW)))
+    first = min(FEED_READER_FOLLOWS, readers - 1, total)
+    others = allocate(
+        total - first,
+        zipf_weights(rng, readers - 1, READER_SKEW),
+        [readers - 1] * (readers - 1),
+    )
+    follows = []
+    for follower, count in enumerate([first, *others]):
+        follows.extend(
+            (follower, followed)
+            for followed in pick_distinct(rng, count, followed_cum, exclude=follower)
+        )
+    return follows
+
+
+def _at(day: datetime.date, minute: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), datetime.UTC)
+
+
+def _plan_activities(rng: random.Random, plan: Plan) -> list[tuple]:
+    """One activity per event the site's services would have told followers of, in the order
+    they happened: ratings, reviews, shelvings to read later or now, progress notes, finished
+    reads and follows. (Imports tell nobody; a met goal is left out.)"""
+    minute = rng.randrange
+    events = []
+    for book, reader, stars in zip(
+        plan.rating_books, plan.rating_readers, plan.rating_stars, strict=True
+    ):
+        day = _day(rng, plan.books[book].first_published)
+        events.append((_at(day, minute(1440)), reader, "rated", book, None, None, None, stars, ""))
+    for n, review in enumerate(plan.reviews):
+        if review.reader is not None:
+            when = _at(review.date, minute(1440))
+            events.append((when, review.reader, "reviewed", review.book, n, None, None, None, ""))
+    for book, reader, shelf, day in plan.shelf_entries:
+        if shelf != "read":
+            events.append(
+                (_at(day, minute(1440)), reader, "shelved", book, None, None, None, None, shelf)
+            )
+    for session in plan.sessions:
+        if session.status == "finished":
+            when = _at(session.finished_on, minute(1440))
+            events.append(
+                (when, session.reader, "finished", session.book, None, None, None, None, "")
+            )
+    for n, (session, _page, _percent, _note, when) in enumerate(plan.updates):
+        reading = plan.sessions[session]
+        events.append((when, reading.reader, "progress", reading.book, None, n, None, None, ""))
+    for follower, followed in plan.follows:
+        joined = plan.readers[follower].date_joined.date()
+        when = _at(_day(rng, joined), minute(1440))
+        events.append((when, follower, "followed", None, None, None, followed, None, ""))
+    events.sort(key=lambda event: event[0])
+    return events
 
 
 def _plan_imported(
@@ -711,6 +796,9 @@ def _count(plan: Plan) -> None:
             per_book[review.book]["reviews_count"] += 1
             if review.reader is not None:
                 per_reader[review.reader]["reviews_count"] += 1
+    for follower, followed in plan.follows:
+        per_reader[follower]["following_count"] += 1
+        per_reader[followed]["followers_count"] += 1
     for book, counters in zip(plan.books, per_book, strict=True):
         counters.update(
             rating_fields(book.imported_stars[s - 1] + counters[f"ratings_{s}"] for s in STARS)
@@ -736,6 +824,8 @@ class Written:
     reading_sessions: int = 0
     progress_updates: int = 0
     challenges: int = 0
+    follows: int = 0
+    activities: int = 0
 
     def describe(self) -> str:
         return ", ".join(
@@ -955,6 +1045,7 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
     ]
     written.reading_sessions = len(session_ids)
     written.progress_updates = len(plan.updates)
+    updates_before = ProgressUpdate.objects.aggregate(last=Max("pk"))["last"] or 0
     link(
         ProgressUpdate,
         "progress updates",
@@ -973,6 +1064,54 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
         written.challenges,
         ("user", "year", "books_goal", "pages_goal"),
         lambda n: (reader_ids[plan.challenges[n][0]], *plan.challenges[n][1:]),
+    )
+    written.follows = len(plan.follows)
+    link(
+        Follow,
+        "follows",
+        written.follows,
+        ("follower", "followed"),
+        lambda n: (reader_ids[plan.follows[n][0]], reader_ids[plan.follows[n][1]]),
+    )
+    # Inserted in order, the updates' keys follow the ones there were before.
+    update_ids = list(
+        ProgressUpdate.objects.filter(pk__gt=updates_before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    moment = connection.ops.adapt_datetimefield_value
+
+    def make_activity(n: int) -> tuple:
+        when, reader, verb, book, review, update, subject, number, detail = plan.activities[n]
+        return (
+            reader_ids[reader],
+            verb,
+            None if book is None else book_ids[book],
+            None if review is None else review_ids[review],
+            None if update is None else update_ids[update],
+            None if subject is None else reader_ids[subject],
+            number,
+            detail,
+            moment(when),
+        )
+
+    written.activities = len(plan.activities)
+    link(
+        Activity,
+        "activities",
+        written.activities,
+        (
+            "actor",
+            "verb",
+            "book",
+            "review",
+            "progress",
+            "subject",
+            "number",
+            "detail",
+            "created_at",
+        ),
+        make_activity,
     )
     return written
 
