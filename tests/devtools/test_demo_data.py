@@ -12,7 +12,6 @@ from books.models import Author, Book
 from config.devtools.demo import Sizes, plan
 from config.devtools.demo.words import LANGUAGES
 from reviews.counters import recount
-from reviews.social import feed_page
 from reviews.models import (
     Activity,
     Follow,
@@ -25,6 +24,7 @@ from reviews.models import (
     Review,
     ShelfEntry,
 )
+from reviews.social import feed_page
 
 SIZES = {
     "books": 30,
