@@ -99,7 +99,7 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         from books.models import Book
-        from reviews import services
+        from reviews import services, social_services
         from reviews.goodreads.page import load_page
         from reviews.goodreads.page_import import import_page
         from reviews.models import Review, ShelfEntry
@@ -135,6 +135,25 @@ class Command(BaseCommand):
                 "of comrades, most of whom did not survive, stay with you long after."
             ),
         )
+        # Maria follows the most followed demo readers, one of whom follows her back and
+        # rates and reviews the source book: her feed, and the book's Friends & Following.
+        followed = list(
+            get_user_model().objects.exclude(pk=reader.pk).order_by("-followers_count", "pk")[:6]
+        )
+        for other in followed:
+            social_services.follow_add(follower=reader, followed=other)
+        friend = followed[0]
+        social_services.follow_add(follower=friend, followed=reader)
+        services.review_create(
+            user=friend,
+            book=source,
+            rating=5,
+            body=(
+                "Read it in a week of evenings. The chapters on Petrograd in 1919 are the "
+                "strongest: hunger, cold and the Party's first lies, told by a man who stayed "
+                "loyal to the revolution while he watched it go wrong. " * 3
+            ),
+        )
         review = Review.objects.filter(book=source, imported_reviewer__isnull=False).first()
         author = source.authors.first()
 
@@ -152,6 +171,9 @@ class Command(BaseCommand):
             "search": (reverse("books:search") + "?q=serge", False),
             "profile": (reader.get_absolute_url(), True),
             "library": (reverse("accounts:library"), True),
+            "feed": (reverse("reviews:feed"), True),
+            "followers": (reverse("reviews:followers", kwargs={"username": friend.username}), True),
+            "friend-profile": (friend.get_absolute_url(), True),
             "sign-in": (reverse("account_login"), False),
             "not-found": ("/no-such-page/", False),
         }
