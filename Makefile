@@ -42,8 +42,11 @@ reset:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-journal
 
 # With COVERAGE=1 the run records coverage data as well (.ci/run does so); see pyproject.toml.
+# The tests spread over every core, a test file per worker at a time (files share their
+# module-scoped fixtures, such as the imported real export).
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m $(if $(COVERAGE),coverage run -m pytest,pytest)
+	$(BIN)/python -m $(if $(COVERAGE),coverage run -m pytest,pytest) -n $(PYTEST_WORKERS) --dist loadfile
 
 # PNGs of the main pages at 390 and 1280 px into screenshots/, from a throw-away in-memory
 # database (DATABASE_URL is left out, so the database you work with is never touched).
