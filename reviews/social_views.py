@@ -80,82 +80,56 @@ FOLLOW_SAID = {
 }
 
 
-@_sign_in_first("follow this reader")
-@require_POST
-@limit_reader_actions("follow")
-def follow(request, username):
-    return _act(
-        request,
-        username,
-        lambda viewer, reader: services.follow_add(follower=viewer, followed=reader),
-        FOLLOW_SAID.get,
-    )
+def _relation_action(to_do: str, action, done, undone: str = ""):
+    """A POST-only view that runs ``action(viewer, reader)`` on the reader named in the URL
+    (see ``_act`` for ``done`` and ``undone``); ``to_do`` is what a visitor is asked to click
+    again once signed in."""
+
+    @_sign_in_first(to_do)
+    @require_POST
+    @limit_reader_actions("follow")
+    def view(request, username):
+        return _act(request, username, action, done, undone)
+
+    return view
 
 
-@_sign_in_first("stop following this reader")
-@require_POST
-@limit_reader_actions("follow")
-def unfollow(request, username):
-    return _act(
-        request,
-        username,
-        lambda viewer, reader: services.follow_remove(follower=viewer, followed=reader),
-        "You no longer follow {name}.",
-        "You were not following {name}.",
-    )
-
-
-@_sign_in_first("block this reader")
-@require_POST
-@limit_reader_actions("follow")
-def block(request, username):
-    return _act(
-        request,
-        username,
-        lambda viewer, reader: services.block_add(blocker=viewer, blocked=reader),
-        "You blocked {name}: neither of you follows the other, and they cannot see your "
-        "profile, follow you or like your reviews.",
-        "You had already blocked {name}.",
-    )
-
-
-@_sign_in_first("unblock this reader")
-@require_POST
-@limit_reader_actions("follow")
-def unblock(request, username):
-    return _act(
-        request,
-        username,
-        lambda viewer, reader: services.block_remove(blocker=viewer, blocked=reader),
-        "You unblocked {name}.",
-        "You had not blocked {name}.",
-    )
-
-
-@_sign_in_first("mute this reader")
-@require_POST
-@limit_reader_actions("follow")
-def mute(request, username):
-    return _act(
-        request,
-        username,
-        lambda viewer, reader: services.mute_add(muter=viewer, muted=reader),
-        "You muted {name}: what they do no longer shows in your feed.",
-        "You had already muted {name}.",
-    )
-
-
-@_sign_in_first("unmute this reader")
-@require_POST
-@limit_reader_actions("follow")
-def unmute(request, username):
-    return _act(
-        request,
-        username,
-        lambda viewer, reader: services.mute_remove(muter=viewer, muted=reader),
-        "You unmuted {name}.",
-        "You had not muted {name}.",
-    )
+follow = _relation_action(
+    "follow this reader",
+    lambda viewer, reader: services.follow_add(follower=viewer, followed=reader),
+    FOLLOW_SAID.get,
+)
+unfollow = _relation_action(
+    "stop following this reader",
+    lambda viewer, reader: services.follow_remove(follower=viewer, followed=reader),
+    "You no longer follow {name}.",
+    "You were not following {name}.",
+)
+block = _relation_action(
+    "block this reader",
+    lambda viewer, reader: services.block_add(blocker=viewer, blocked=reader),
+    "You blocked {name}: neither of you follows the other, and they cannot see your profile, "
+    "follow you or like your reviews.",
+    "You had already blocked {name}.",
+)
+unblock = _relation_action(
+    "unblock this reader",
+    lambda viewer, reader: services.block_remove(blocker=viewer, blocked=reader),
+    "You unblocked {name}.",
+    "You had not blocked {name}.",
+)
+mute = _relation_action(
+    "mute this reader",
+    lambda viewer, reader: services.mute_add(muter=viewer, muted=reader),
+    "You muted {name}: what they do no longer shows in your feed.",
+    "You had already muted {name}.",
+)
+unmute = _relation_action(
+    "unmute this reader",
+    lambda viewer, reader: services.mute_remove(muter=viewer, muted=reader),
+    "You unmuted {name}.",
+    "You had not muted {name}.",
+)
 
 
 # The lists of a reader's people: which side of the follow is listed, and which is the reader.

@@ -23,16 +23,6 @@ def feed_reading(request, monkeypatch):
     return request.param
 
 
-@pytest.fixture
-def ana(db):
-    return UserFactory(username="ana")
-
-
-@pytest.fixture
-def bo(db):
-    return UserFactory(username="bo")
-
-
 def verbs(reader):
     return [row.verb for row in Activity.objects.filter(actor=reader).order_by("pk")]
 

@@ -22,16 +22,6 @@ def counts(*readers):
     return result
 
 
-@pytest.fixture
-def ana(db):
-    return UserFactory(username="ana")
-
-
-@pytest.fixture
-def bo(db):
-    return UserFactory(username="bo")
-
-
 def test_following_a_public_reader_moves_both_counters_and_tells_followers(ana, bo):
     assert social_services.follow_add(follower=ana, followed=bo) == social_services.FOLLOWING
 
@@ -57,15 +47,15 @@ def test_unfollowing_moves_the_counters_back(ana, bo):
         (lambda ana, bo: None, "You cannot follow yourself."),
         (
             lambda ana, bo: social_services.follow_add(follower=ana, followed=bo),
-            "You already follow bo.",
+            "You already follow Bo Reads.",
         ),
         (
             lambda ana, bo: social_services.block_add(blocker=bo, blocked=ana),
-            "You cannot follow bo.",
+            "You cannot follow Bo Reads.",
         ),
         (
             lambda ana, bo: social_services.block_add(blocker=ana, blocked=bo),
-            "You cannot follow bo.",
+            "You cannot follow Bo Reads.",
         ),
     ],
     ids=["self", "twice", "blocked-by-them", "blocked-them"],

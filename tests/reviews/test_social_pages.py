@@ -14,16 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ana(db):
-    return UserFactory(username="ana")
-
-
-@pytest.fixture
-def bo(db):
-    return UserFactory(username="bo", display_name="Bo Reads")
-
-
-@pytest.fixture
 def ana_client(client, ana):
     client.force_login(ana)
     return client
