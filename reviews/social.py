@@ -34,11 +34,18 @@ class FollowQuerySet(models.QuerySet):
 class Follow(models.Model):
     """``follower`` sees what ``followed`` does in their feed."""
 
+    # Both sides are indexed newest first (Meta.indexes), which serves every look by either.
     follower = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_rows"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="following_rows",
+        db_index=False,
     )
     followed = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_rows"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follower_rows",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -207,18 +214,33 @@ class Activity(models.Model):
         CHALLENGE = "challenge", "met their reading challenge"
         FOLLOWED = "followed", "started following"
 
+    # Indexed with the newest first (Meta.indexes), which serves every look by actor.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        db_index=False,
     )
     verb = models.CharField(max_length=10, choices=Verb.choices)
     book = models.ForeignKey(
         "books.Book", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Set on few of the rows: indexed where set only (Meta.indexes), for the cascades.
     review = models.ForeignKey(
-        "reviews.Review", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "reviews.Review",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     progress = models.ForeignKey(
-        "reviews.ProgressUpdate", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "reviews.ProgressUpdate",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # The reader followed (FOLLOWED).
     subject = models.ForeignKey(
@@ -227,6 +249,7 @@ class Activity(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     # Stars (RATED), the year (CHALLENGE), books in the goal (CHALLENGE's ``detail``).
     number = models.PositiveIntegerField(null=True, blank=True)
@@ -254,7 +277,17 @@ class Activity(models.Model):
                 name="activity_known_verb",
             ),
         ]
-        indexes = [models.Index(fields=["actor", "-id"], name="activity_actor_idx")]
+        indexes = [
+            models.Index(fields=["actor", "-id"], name="activity_actor_idx"),
+            *(
+                models.Index(
+                    fields=[name],
+                    condition=Q(**{f"{name}__isnull": False}),
+                    name=f"activity_{name}_idx",
+                )
+                for name in ("review", "progress", "subject")
+            ),
+        ]
 
     def __str__(self):
         return f"{self.actor_id} {self.verb} ({self.pk})"

@@ -168,9 +168,14 @@ def _subjects() -> dict:
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
     review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
     User = get_user_model()
+    follower = User.objects.order_by("-following_count", "pk").first()
+    # For Friends & Following: the most rated book that reader has no reads of (their own
+    # reads, measured on the other signed-in book page, would add a query of their own).
+    friends_book = rated.exclude(reading_sessions__user=follower).first()
     return {
         # The reader who follows the most (1,000 in the demo data), and the most followed.
-        "follower": User.objects.order_by("-following_count", "pk").first(),
+        "follower": follower,
+        "friends_book": friends_book,
         "followed": User.objects.order_by("-followers_count", "pk").first(),
         "active": active,
         "review": review,
@@ -223,7 +228,8 @@ def pages(subjects: dict) -> list[Page]:
         Page("feed", "feed, following 1,000", "reviews:feed", {}, signed_in=True,
              as_reader="follower", explain=True),
         Page("home", "home, following 1,000", "home", {}, signed_in=True, as_reader="follower"),
-        Page("book", "book + friends of 1,000 follows", "books:detail", {"pk": popular},
+        Page("book", "book + friends of 1,000 follows", "books:detail",
+             {"pk": subjects["friends_book"].pk},
              signed_in=True, as_reader="follower", explain=True),
         Page("people", "followers, most followed", "reviews:followers",
              {"username": subjects["followed"].username}),

@@ -82,6 +82,9 @@ FOLLOWS_PER_READER = 10
 FOLLOW_SKEW = 1.0
 # The first reader follows this many (at most all others): the feed the benchmark measures.
 FEED_READER_FOLLOWS = 1_000
+# The site records activity for the feed from this day on (as if following had come then):
+# what readers did earlier has no activity rows.
+ACTIVITY_SINCE = datetime.date(2023, 7, 1)
 PAGES_GOAL_SHARE = 0.3
 
 FIRST_DAY = datetime.date(2008, 1, 1)
@@ -583,38 +586,58 @@ def _at(day: datetime.date, minute: int) -> datetime.datetime:
 
 
 def _plan_activities(rng: random.Random, plan: Plan) -> list[tuple]:
-    """One activity per event the site's services would have told followers of, in the order
-    they happened: ratings, reviews, shelvings to read later or now, progress notes, finished
-    reads and follows. (Imports tell nobody; a met goal is left out.)"""
+    """One activity per event the site's services would have told followers of since
+    ``ACTIVITY_SINCE``, in the order they happened: ratings, reviews, shelvings to read later
+    or now, progress notes, finished reads and follows. (Imports tell nobody; a met goal is
+    left out.)"""
     minute = rng.randrange
+    since = ACTIVITY_SINCE
     events = []
+
+    def add(day, *event):
+        if day >= since:
+            events.append((_at(day, minute(1440)), *event))
+
     for book, reader, stars in zip(
         plan.rating_books, plan.rating_readers, plan.rating_stars, strict=True
     ):
-        day = _day(rng, plan.books[book].first_published)
-        events.append((_at(day, minute(1440)), reader, "rated", book, None, None, None, stars, ""))
+        add(
+            _day(rng, plan.books[book].first_published),
+            reader,
+            "rated",
+            book,
+            None,
+            None,
+            None,
+            stars,
+            "",
+        )
     for n, review in enumerate(plan.reviews):
         if review.reader is not None:
-            when = _at(review.date, minute(1440))
-            events.append((when, review.reader, "reviewed", review.book, n, None, None, None, ""))
+            add(review.date, review.reader, "reviewed", review.book, n, None, None, None, "")
     for book, reader, shelf, day in plan.shelf_entries:
         if shelf != "read":
-            events.append(
-                (_at(day, minute(1440)), reader, "shelved", book, None, None, None, None, shelf)
-            )
+            add(day, reader, "shelved", book, None, None, None, None, shelf)
     for session in plan.sessions:
         if session.status == "finished":
-            when = _at(session.finished_on, minute(1440))
-            events.append(
-                (when, session.reader, "finished", session.book, None, None, None, None, "")
+            add(
+                session.finished_on,
+                session.reader,
+                "finished",
+                session.book,
+                None,
+                None,
+                None,
+                None,
+                "",
             )
     for n, (session, _page, _percent, _note, when) in enumerate(plan.updates):
-        reading = plan.sessions[session]
-        events.append((when, reading.reader, "progress", reading.book, None, n, None, None, ""))
+        if when.date() >= since:
+            reading = plan.sessions[session]
+            events.append((when, reading.reader, "progress", reading.book, None, n, None, None, ""))
     for follower, followed in plan.follows:
         joined = plan.readers[follower].date_joined.date()
-        when = _at(_day(rng, joined), minute(1440))
-        events.append((when, follower, "followed", None, None, None, followed, None, ""))
+        add(_day(rng, joined), follower, "followed", None, None, None, followed, None, "")
     events.sort(key=lambda event: event[0])
     return events
 
