@@ -382,19 +382,24 @@ class FeedItem:
         return [row.subject for row in self.rows if row.subject_id]
 
 
+def _joins(last: FeedItem | None, row) -> bool:
+    """Whether ``row`` (older) is told in the line ``last`` already: alike activities of one
+    reader in a row, or the rating that came with the review of the same book (the review's
+    line shows its stars)."""
+    if last is None or last.actor.pk != row.actor_id:
+        return False
+    if last.verb == Activity.Verb.REVIEWED and row.verb == Activity.Verb.RATED:
+        return last.first.book_id == row.book_id and len(last.rows) == 1
+    return row.verb in GROUPED_VERBS and last.verb == row.verb and last.first.detail == row.detail
+
+
 def group_feed(activities) -> list[FeedItem]:
     """The activities (newest first) as feed lines: alike ones of a reader in a row together
-    (the same verb, and for shelvings the same shelf)."""
+    (the same verb, and for shelvings the same shelf), and a review with its rating."""
     items: list[FeedItem] = []
     for row in activities:
         last = items[-1] if items else None
-        if (
-            last is not None
-            and row.verb in GROUPED_VERBS
-            and last.verb == row.verb
-            and last.actor.pk == row.actor_id
-            and last.first.detail == row.detail
-        ):
+        if _joins(last, row):
             last.rows.append(row)
         else:
             items.append(FeedItem(actor=row.actor, verb=row.verb, rows=[row]))
