@@ -431,18 +431,22 @@ class FriendOnBook:
 
 def friends_on_book(viewer, book, *, limit: int) -> list[FriendOnBook]:
     """The ratings, shelves and reviews of ``book`` by the readers ``viewer`` follows (those
-    who have not turned private): those with a review first, then the latest rated. At most
-    ``limit`` readers, in one query however many there are."""
+    who have not turned private), the most recently followed first: at most ``limit`` readers,
+    in one query however many there are.
+
+    The query walks the viewer's follows newest first and looks up each reader's rating,
+    shelf and review of the book by their unique indexes, stopping at ``limit``: no sort of
+    every follow (a reader following 1,500, a thousand of whom rated a popular book, is read
+    in a few milliseconds).
+    """
     from .models import Review, ShelfEntry  # the models module imports this one
 
-    followed = (
-        Follow.objects.filter(follower=viewer)
-        .exclude(followed__profile_visibility=User.Visibility.PRIVATE)
-        .values("followed_id")
-    )
     review_fields = ("id", "body", "spoiler", "language", "rating", "date")
     rows = (
-        User.objects.filter(pk__in=followed)
+        User.objects.filter(follower_rows__follower=viewer)
+        .exclude(profile_visibility=User.Visibility.PRIVATE)
+        # What a row shows of the reader: their name, address and picture.
+        .only("username", "display_name", "avatar_small", "avatar_large")
         .annotate(
             book_rating=models.FilteredRelation("ratings", condition=Q(ratings__book=book)),
             book_entry=models.FilteredRelation(
@@ -460,11 +464,7 @@ def friends_on_book(viewer, book, *, limit: int) -> list[FriendOnBook]:
             | (Q(friend_shelf__isnull=False) & ~Q(friend_shelf=""))
             | Q(friend_review_id__isnull=False)
         )
-        .order_by(
-            F("friend_review_id").desc(nulls_last=True),
-            F("book_rating__updated_at").desc(nulls_last=True),
-            "pk",
-        )[:limit]
+        .order_by("-follower_rows__id")[:limit]
     )
     shelves = dict(ShelfEntry.Shelf.choices)
     friends = []
