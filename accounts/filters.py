@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
-from books.models import STARS, Book, search_words
+from books.models import STARS, Authorship, search_words
 from reviews.models import ShelfEntry
 
 SEARCH_MAX_LENGTH = 200
@@ -73,7 +73,7 @@ class LibraryFilter(django_filters.FilterSet):
         self.filters["shelf"].extra["choices"] = shelf_choices(own_shelves)
 
     def filter_search(self, queryset, name, value):
-        by_author = Book.authors.through.objects.filter(book=OuterRef("book"))
+        by_author = Authorship.objects.filter(book=OuterRef("book"))
         for word in search_words(value):
             queryset = queryset.filter(
                 Q(book__title__icontains=word)
@@ -93,10 +93,10 @@ class LibraryFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         if value == "author":
-            # The book's first author (the order the source gave them in).
+            # The book's first author (the byline's order).
             first_author = (
-                Book.authors.through.objects.filter(book=OuterRef("book"))
-                .order_by("pk")
+                Authorship.objects.filter(book=OuterRef("book"))
+                .order_by("position", "pk")
                 .values("author__name")[:1]
             )
             queryset = queryset.annotate(main_author=Subquery(first_author))

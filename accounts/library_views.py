@@ -6,14 +6,14 @@ import math
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from books.models import Author
+from books.models import authorships_prefetch
 from config.navigation import page_of, query_string_without_page
 from config.uploads import too_large
 from reviews.counters import SHELF_COUNTERS
@@ -50,7 +50,7 @@ def library(request):
         user.shelf_entries.select_related("book")
         .prefetch_related(
             "own_shelves",
-            Prefetch("book__authors", queryset=Author.objects.only("pk", "name")),
+            authorships_prefetch("book__"),
         )
         .annotate(
             reader_stars=Subquery(

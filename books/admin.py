@@ -11,7 +11,7 @@ from config.pictures import PictureFormMixin
 from reviews import counters
 from reviews.merge import authors_merge, books_merge
 
-from .models import Author, Blurb, Book
+from .models import Author, Authorship, Blurb, Book
 from .services import books_set_featured
 from .templatetags.catalog import author_photo, cover
 
@@ -59,6 +59,21 @@ def merge_selected(modeladmin, request, queryset, *, merge, describe):
     }
     request.current_app = modeladmin.admin_site.name
     return TemplateResponse(request, "admin/merge_confirmation.html", context)
+
+
+class AuthorshipInline(admin.TabularInline):
+    """The book's authors in the order its byline names them, each with the part they
+    played (blank for an author)."""
+
+    model = Authorship
+    extra = 1
+    fields = ("position", "author", "role")
+    autocomplete_fields = ("author",)
+    verbose_name = "author or contributor"
+    verbose_name_plural = "authors and contributors (in byline order; role blank for an author)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
 
 class BlurbInline(admin.TabularInline):
@@ -160,15 +175,14 @@ class BookAdmin(PictureAdminMixin, DeleteAndRecountMixin, ChangedFieldsOnlyMixin
     list_filter = ("featured", "format")
     search_fields = ("title", "authors__name", "isbn10", "isbn13")
     ordering = ("title", "pk")
-    autocomplete_fields = ("authors",)
-    inlines = (BlurbInline,)
+    inlines = (AuthorshipInline, BlurbInline)
     readonly_fields = ("current_cover", *COUNTER_FIELDS, "created_at", "updated_at")
     actions = ("feature", "unfeature", "recompute_figures", "merge_books")
     show_full_result_count = False
     fieldsets = (
         (
             None,
-            {"fields": ("title", "series", "authors", "description", "featured")},
+            {"fields": ("title", "series", "description", "featured")},
         ),
         (
             "Cover",
@@ -220,7 +234,7 @@ class BookAdmin(PictureAdminMixin, DeleteAndRecountMixin, ChangedFieldsOnlyMixin
 
     @admin.display(description="authors")
     def author_names(self, book):
-        return ", ".join(author.name for author in book.authors.all())
+        return ", ".join(book.author_names)
 
     @admin.display(description="year", ordering="first_published")
     def year(self, book):

@@ -2,10 +2,11 @@
 
 On SQLite, books (title, description and authors' names together) and authors (name) are
 indexed in FTS5 tables, which triggers keep in step with the rows (the migration
-``0004_sqlite_text_index`` creates both). A book matches a search when each searched word
-begins a word of its title, description or authors' names ("revolution" finds "Memoirs of a
-Revolutionary"), whatever the case and accents: found from the index, without reading every
-book. A searched word with no letter or digit in it is looked for as it is, with ``icontains``.
+``0004_sqlite_text_index`` creates both; ``0011_authorship`` holds their current definition).
+A book matches a search when each searched word begins a word of its title, description or
+authors' names ("revolution" finds "Memoirs of a Revolutionary"), whatever the case and
+accents: found from the index, without reading every book. A searched word with no letter or
+digit in it is looked for as it is, with ``icontains``.
 """
 
 from django.db import connections

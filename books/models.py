@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.search import SearchRank
@@ -78,20 +80,31 @@ class Author(models.Model):
         return reverse("books:author", kwargs={"pk": self.pk})
 
 
-def _authors_prefetch():
+def authorships_prefetch(through: str = ""):
+    """Each book's authorships in order, with their authors, in one query; ``through`` leads
+    from the rows queried to their books ("book__")."""
     return models.Prefetch(
-        "authors", queryset=Author.objects.only("pk", "name", "photo_small", "photo_large")
+        f"{through}authorships",
+        queryset=Authorship.objects.select_related("author").only(
+            "book_id",
+            "position",
+            "role",
+            "author__id",
+            "author__name",
+            "author__photo_small",
+            "author__photo_large",
+        ),
     )
 
 
 def prefetch_authors(books) -> None:
-    """Load the authors of ``books`` (Book objects held by other rows) in one query."""
-    models.prefetch_related_objects(list(books), _authors_prefetch())
+    """Load the authorships of ``books`` (Book objects held by other rows) in one query."""
+    models.prefetch_related_objects(list(books), authorships_prefetch())
 
 
 class BookQuerySet(models.QuerySet):
     def with_authors(self):
-        return self.prefetch_related(_authors_prefetch())
+        return self.prefetch_related(authorships_prefetch())
 
     def popular(self):
         """Most rated first."""
@@ -171,7 +184,8 @@ class Book(models.Model):
 
     title = models.CharField(max_length=500)
     series = models.CharField(max_length=255, blank=True)
-    authors = models.ManyToManyField(Author, related_name="books", blank=True)
+    # In order, each with the part they played (``Authorship``).
+    authors = models.ManyToManyField(Author, through="Authorship", related_name="books", blank=True)
     description = models.TextField(blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     format = models.CharField(max_length=100, blank=True)  # free text: pages carry many formats
@@ -272,6 +286,26 @@ class Book(models.Model):
     def get_absolute_url(self):
         return reverse("books:detail", kwargs={"pk": self.pk})
 
+    @property
+    def credits(self) -> list[Authorship]:
+        """The book's authorships in order (from the view's prefetch when it made one)."""
+        return list(self.authorships.all())
+
+    @property
+    def author_names(self) -> list[str]:
+        return [credit.author.name for credit in self.credits]
+
+    @property
+    def leading_credits(self) -> list[Authorship]:
+        """The authorships a short byline names: the authors proper (no other part), in
+        order; for a book with contributors only (an anthology's editor), the first."""
+        credits = self.credits
+        return [credit for credit in credits if credit.is_main] or credits[:1]
+
+    @property
+    def main_authors(self) -> list[Author]:
+        return [credit.author for credit in self.leading_credits]
+
     # Figures as a page shows them: the imported part plus this site's part.
     def star_count(self, stars: int) -> int:
         return getattr(self, f"imported_ratings_{stars}") + getattr(self, f"ratings_{stars}")
@@ -298,6 +332,44 @@ class Book(models.Model):
     @property
     def reviews_total(self) -> int:
         return self.imported_reviews_unlisted + self.reviews_count
+
+
+class Authorship(models.Model):
+    """One person's part in a book, at its place in the book's line of authors.
+
+    ``role`` is blank for an author of the book and otherwise names what they did, in the
+    words Goodreads uses ("Translator", "Introduction", "Editor", "Illustrator").
+
+    A person has one authorship per book: an author's page lists each book once and counts
+    it once, and a person with two parts has them in one role ("Editor, Translator"), as
+    Goodreads shows them.
+    """
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="authorships")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Blank for an author; else the part they played: Translator, Introduction, "
+        "Editor, Illustrator…",
+    )
+
+    class Meta:
+        # The table the book's authors were kept in before they had an order and roles; the
+        # word index's triggers (migration 0004) read it by this name.
+        db_table = "books_book_authors"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["book", "author"], name="authorship_unique_author"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} ({self.role})" if self.role else str(self.author)
+
+    @property
+    def is_main(self) -> bool:
+        return not self.role
 
 
 class Blurb(models.Model):

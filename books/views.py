@@ -33,6 +33,7 @@ from .models import (
     STARS,
     Author,
     AuthorRedirect,
+    Authorship,
     Book,
     BookRedirect,
     prefetch_authors,
@@ -197,7 +198,10 @@ def _with_own_review(books, user):
 def book_detail(request, pk):
     book = (
         _with_own_review(books_with_reader_state(Book.objects, request.user), request.user)
-        .prefetch_related(Prefetch("authors", queryset=Author.objects.order_by("pk")), "blurbs")
+        .prefetch_related(
+            Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
+            "blurbs",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -290,7 +294,9 @@ def book_cover(request, pk):
     book = Book.objects.with_authors().filter(pk=pk).first()
     if book is None:
         raise Http404("Nothing here.")
-    art = placeholders.cover_layout(book.title, [a.name for a in book.authors.all()], book.pk)
+    art = placeholders.cover_layout(
+        book.title, [author.name for author in book.main_authors], book.pk
+    )
     svg = render_to_string(
         "includes/_generated_cover.html",
         {"art": art, "label": f"Cover of {placeholders.plain(book.title)}"},

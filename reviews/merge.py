@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from books.models import Author, AuthorRedirect, Blurb, Book, BookRedirect
+from books.models import Author, AuthorRedirect, Authorship, Blurb, Book, BookRedirect
 from config.orm import changes, save_fields
 
 from . import counters
@@ -107,8 +107,34 @@ def _locked(model, keep, duplicates: Iterable) -> tuple:
 
 
 def _merge_author_books(keep: Author, others: list[Author]) -> None:
-    books = Book.objects.filter(authors__in=others).exclude(authors=keep).distinct()
-    keep.books.add(*books)
+    """The duplicates' authorships become ``keep``'s, each book keeping its order. Where a
+    book names more than one of them, the place the byline gives first stays, with its role,
+    and the others go: one authorship per person and book."""
+    rows = Authorship.objects.filter(author__in=[keep, *others]).order_by(
+        "book_id", "position", "pk"
+    )
+    staying: dict[int, Authorship] = {}
+    leaving = []
+    for row in rows.only("pk", "book", "author", "position"):
+        if row.book_id in staying:
+            leaving.append(row.pk)
+        else:
+            staying[row.book_id] = row
+    Authorship.objects.filter(pk__in=leaving).delete()
+    moving = [row for row in staying.values() if row.author_id != keep.pk]
+    for row in moving:
+        row.author = keep
+    Authorship.objects.bulk_update(moving, ["author"])
+
+
+def _handled_by(name: str):
+    """A handler for the other side of a relation another handler (``name``) merges."""
+
+    def handle(keep, others: list) -> None:
+        pass
+
+    handle.__doc__ = f"Merged with {name}."
+    return handle
 
 
 def _redirects(model, field: str):
@@ -128,7 +154,9 @@ def _redirects(model, field: str):
 
 
 AUTHOR_RELATIONS: dict[str, Callable[[Author, list[Author]], None]] = {
-    "books.Book.authors": _merge_author_books,
+    "books.Authorship.author": _merge_author_books,
+    # The books' many-to-many field is made of those authorships.
+    "books.Book.authors": _handled_by("books.Authorship.author"),
     "books.AuthorRedirect.author": _redirects(AuthorRedirect, "author"),
 }
 
@@ -310,8 +338,24 @@ def _merge_activities(keep: Book, others: list[Book]) -> None:
     Activity.objects.filter(book__in=others).update(book=keep)
 
 
-def _merge_authors(keep: Book, others: list[Book]) -> None:
-    keep.authors.add(*Author.objects.filter(books__in=others).distinct())
+def _merge_authorships(keep: Book, others: list[Book]) -> None:
+    """``keep``'s byline stays as it is; the duplicates' other authors follow it, in their
+    books' order (oldest book first), each with their role."""
+    rows = Authorship.objects.filter(book__in=[keep, *others]).order_by("book_id", "position", "pk")
+    rows = list(rows.only("pk", "book", "author", "position"))
+    kept = [row for row in rows if row.book_id == keep.pk]
+    named = {row.author_id for row in kept}
+    position = max((row.position for row in kept), default=-1) + 1
+    moving = []
+    for row in rows:
+        if row.author_id in named:
+            continue
+        named.add(row.author_id)
+        row.book = keep
+        row.position = position
+        position += 1
+        moving.append(row)
+    Authorship.objects.bulk_update(moving, ["book", "position"])
 
 
 # Each relation of Book and what the merge does with the duplicates' rows, in this order
@@ -323,7 +367,9 @@ BOOK_RELATIONS: dict[str, Callable[[Book, list[Book]], None]] = {
     "reviews.ReadingSession.book": _merge_reading_sessions,
     "reviews.Activity.book": _merge_activities,
     "books.Blurb.book": _merge_blurbs,
-    "books.Book.authors": _merge_authors,
+    "books.Authorship.book": _merge_authorships,
+    # The many-to-many field is made of those authorships.
+    "books.Book.authors": _handled_by("books.Authorship.book"),
     "books.BookRedirect.book": _redirects(BookRedirect, "book"),
 }
 

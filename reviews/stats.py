@@ -148,9 +148,10 @@ def reading_stats(reader, year: int | None = None) -> ReadingStats:
             if book.pages == lengths["shortest"]:
                 stats.shortest = book
 
+    # Authors proper: a translator or an introduction's writer is not who a reader read.
     authors = (
-        Author.objects.filter(books__in=books)
-        .annotate(read=Count("books"))
+        Author.objects.filter(authorships__book__in=books, authorships__role="")
+        .annotate(read=Count("authorships"))
         .order_by("-read", "name", "pk")[:TOP_AUTHORS]
     )
     stats.authors = [(author, author.read) for author in authors]

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from books.models import Author, Book
+from books.models import Author, Authorship, Book
 from reviews.counters import recount
 from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
 from tests.query_budget import assert_queries_do_not_grow, get
@@ -24,8 +24,9 @@ SHELVES = list(ShelfEntry.Shelf.values)
 
 
 def build(n: int, tag: str) -> dict:
-    """A book with n reviews (each rated, liked and shelved), an author of n + 1 books, a reader
-    with n shelved, rated and reviewed books, an imported reviewer of n reviews."""
+    """A book with n reviews (each rated, liked and shelved), an author of n + 1 books (each
+    with a translator of its own), a reader with n shelved, rated and reviewed books, an
+    imported reviewer of n reviews."""
     User = get_user_model()
     day = datetime.date(2024, 5, 1)
     author = Author.objects.create(name=f"{tag.title()} Writer")
@@ -41,6 +42,16 @@ def build(n: int, tag: str) -> dict:
         for i in range(n + 1)
     ]
     author.books.set(books)
+    # Each book's byline names a translator as well, so that every list shows roles.
+    Authorship.objects.bulk_create(
+        Authorship(
+            book=book,
+            author=Author.objects.create(name=f"{tag.title()} Translator {i}"),
+            position=1,
+            role="Translator",
+        )
+        for i, book in enumerate(books)
+    )
     main, others = books[0], books[1:]
     readers = [User.objects.create_user(username=f"{tag}{i}") for i in range(n + 1)]
     heavy, writers = readers[0], readers[1:]
@@ -140,6 +151,13 @@ def test_the_pages_measured_show_their_rows(client):
     assert len(author.context["books"]) == MANY + 1
     search = client.get(pages(data)["search"][0])
     assert len(search.context["books"]) == MANY + 1
+    # The book's own page names everyone with their parts; lists name the author and count
+    # the others.
+    assert 'Translator 0</a> <span class="role">(Translator)</span>' in book.content.decode()
+    # On an author's page every book names everyone, for the part the author played.
+    assert 'Translator 3</a> <span class="role">(Translator)</span></span>' in author.text
+    books_list = client.get(reverse("books:list")).text
+    assert "Gammaset Writer</a> and 1 more</span>" in books_list
     profile = client.get(pages(data)["profile"][0])
     assert len(profile.context["ratings"]) == MANY
     assert len(profile.context["reviews"]) == MANY

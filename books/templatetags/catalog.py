@@ -1,7 +1,7 @@
 """Template pieces of the catalog: who wrote a book, and how readers rate it on average.
 
-Each piece reads only what the view already loaded (``book.authors.all()`` comes from the
-view's prefetch), so a page that lists many books runs no query per book.
+Each piece reads only what the view already loaded (``book.authorships.all()`` comes from
+the view's prefetch), so a page that lists many books runs no query per book.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,12 +23,19 @@ SOCIAL_DESCRIPTION_LENGTH = 200
 
 
 @register.inclusion_tag("books/includes/_byline.html")
-def byline(book, *, lead=False):
-    """ "by" and the book's authors, each linked to their page; nothing for a book with none.
+def byline(book, *, lead=False, full=False):
+    """ "by" and the book's authors in order, each linked to their page and followed by the
+    part they played, as Goodreads writes it: "by James Joyce, Seamus Deane (Introduction)".
+    Nothing for a book with none.
 
-    ``lead`` gives the byline a paragraph of its own, under a page's title.
+    ``lead`` gives the byline a paragraph of its own, under a page's title, naming everyone.
+    Elsewhere (lists, cards) it names the authors and counts the others, "by Victor Serge
+    and 2 more" (a book with contributors only names the first of them, with their part),
+    unless ``full`` asks for everyone (an author's page, where their part matters).
     """
-    return {"authors": list(book.authors.all()), "lead": lead}
+    credits = book.credits
+    shown = credits if lead or full else book.leading_credits
+    return {"credits": shown, "more": len(credits) - len(shown), "lead": lead}
 
 
 def stars_context(figure, *, lit: int | None = None) -> dict:
@@ -127,24 +134,29 @@ def _absolute(context, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-def _summary(text: str, limit: int = SOCIAL_DESCRIPTION_LENGTH) -> str:
+def summary(text: str, limit: int = SOCIAL_DESCRIPTION_LENGTH) -> str:
+    """The start of ``text`` on one line, at most ``limit`` characters, for a shared link."""
     return Truncator(" ".join(text.split())).chars(limit)
+
+
+def cover_image(context, book) -> dict:
+    """The cover a shared link shows, as an absolute address (uploaded, else drawn)."""
+    cover_url = book.cover_large.url if book.cover_large else _drawn_cover_url(book)
+    return {"image": _absolute(context, cover_url), "image_alt": f"Cover of {book.title}"}
 
 
 @register.inclusion_tag("includes/_social.html", takes_context=True)
 def book_social(context, book):
     """Open Graph and Twitter card tags for a book's page: title and authors, the cover
     (uploaded, else the drawn one), the description's start."""
-    names = [author.name for author in book.authors.all()]
+    names = [author.name for author in book.main_authors]
     title = f"{book.title} by {', '.join(names)}" if names else book.title
-    cover_url = book.cover_large.url if book.cover_large else _drawn_cover_url(book)
     return {
         "type": "book",
         "title": title,
         "url": str(context.get("canonical_url", "")),
-        "description": _summary(book.description),
-        "image": _absolute(context, cover_url),
-        "image_alt": f"Cover of {book.title}",
+        "description": summary(book.description),
+        **cover_image(context, book),
     }
 
 
@@ -155,7 +167,7 @@ def author_social(context, author):
         "type": "profile",
         "title": author.name,
         "url": str(context.get("canonical_url", "")),
-        "description": _summary(author.bio),
+        "description": summary(author.bio),
         "image": _absolute(context, author.photo_large.url) if author.photo_large else "",
         "image_alt": f"Photo of {author.name}",
     }

@@ -183,6 +183,22 @@ class LibraryRow:
     def authors(self) -> tuple[str, ...]:
         return (self.author, *self.additional_authors) if self.author else ()
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The part each of ``authors`` played: "" for the author, then the row's roles."""
+        if not self.author:
+            return ()
+        return ("", *(self.additional_roles or ("",) * len(self.additional_authors)))
+
+    @property
+    def additional_authors_text(self) -> str:
+        """The "Additional Authors" cell: "Edith Grossman (Translator), Harold Bloom"."""
+        roles = self.additional_roles or ("",) * len(self.additional_authors)
+        return ", ".join(
+            f"{name} ({role})" if role else name
+            for name, role in zip(self.additional_authors, roles, strict=True)
+        )
+
 
 @dataclass(frozen=True)
 class ParsedLibrary:
@@ -561,7 +577,7 @@ def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
                 row.full_title,
                 row.author,
                 name_last_first(row.author),
-                ", ".join(row.additional_authors),
+                row.additional_authors_text,
                 "",  # the ISBNs, quoted below
                 "",
                 row.rating,

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from accounts.models import LibraryImport
 from books.formats import clean_format
-from books.models import Author, Book
+from books.models import Author, Authorship, Book
 from config.orm import changes, save_changed, save_fields
 from reviews import counters, services
 from reviews.language import detect_language
@@ -107,6 +107,19 @@ class _RowRefused(Exception):
 def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _authorships(book: Book, row: LibraryRow, author_of) -> list[Authorship]:
+    """The book's authorships as the row names them, in its order and with its roles (a name
+    given twice counts once, where it first stands); ``author_of(name)`` is the Author."""
+    links: dict[int, Authorship] = {}
+    for name, role in zip(row.authors, row.roles, strict=True):
+        author = author_of(name)
+        if author.pk not in links:
+            links[author.pk] = Authorship(
+                book_id=book.pk, author_id=author.pk, position=len(links), role=role
+            )
+    return list(links.values())
 
 
 def _folded(text: str) -> str:
@@ -377,9 +390,7 @@ class _LibraryWriter:
         return self.authors[key]
 
     def _add_authors(self, book: Book, row: LibraryRow) -> None:
-        # One at a time, so that the first author stays first.
-        for name in row.authors:
-            book.authors.add(self._author(name))
+        Authorship.objects.bulk_create(_authorships(book, row, self._author))
 
     def _may_match(self, row: LibraryRow) -> bool:
         """Whether ``_match`` may find a book for the row: whether a candidate has its ISBN or
@@ -660,13 +671,10 @@ class _Batch:
                 writer.author_keys.add(_folded(name))
             writer.authors[key] = author
         Author.objects.bulk_create(new_authors)
-        # Added in the row's order, so that the first author stays first.
-        Through = Book.authors.through
         links = []
         for book, row in needing:
-            author_ids = dict.fromkeys(writer.authors[name.casefold()].pk for name in row.authors)
-            links.extend(Through(book_id=book.pk, author_id=pk) for pk in author_ids)
-        Through.objects.bulk_create(links)
+            links.extend(_authorships(book, row, lambda name: writer.authors[name.casefold()]))
+        Authorship.objects.bulk_create(links)
 
     # The reader's shelves, ratings and reviews.
 
@@ -974,16 +982,17 @@ def library_import_run(library_import_id: int) -> ImportReport | None:
 # Export.
 
 
-def _authors_by_book(book_ids: list[int]) -> dict[int, list[str]]:
-    """Author names per book, in the order they were added (the first is the main one)."""
-    through = Book.authors.through.objects.filter(book_id__in=book_ids)
-    names: dict[int, list[str]] = {}
-    for book_id, name in through.order_by("pk").values_list("book_id", "author__name"):
-        names.setdefault(book_id, []).append(name)
+def _authors_by_book(book_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Author names and their parts per book, in the byline's order (the first is the main
+    one)."""
+    rows = Authorship.objects.filter(book_id__in=book_ids).order_by("position", "pk")
+    names: dict[int, list[tuple[str, str]]] = {}
+    for book_id, name, role in rows.values_list("book_id", "author__name", "role"):
+        names.setdefault(book_id, []).append((name, role))
     return names
 
 
-def _export_row(book: Book, entry: ShelfEntry | None, authors: list[str]) -> LibraryRow:
+def _export_row(book: Book, entry: ShelfEntry | None, authors: list[tuple[str, str]]) -> LibraryRow:
     ratings, reviews = book.reader_ratings, book.reader_reviews
     review = reviews[0] if reviews else None
     shelves = [] if entry is None else list(entry.own_shelves.all())
@@ -995,12 +1004,14 @@ def _export_row(book: Book, entry: ShelfEntry | None, authors: list[str]) -> Lib
     else:
         exclusive = next((own.name for own in shelves if own.exclusive), "")
     first_published = book.first_published
+    roles = tuple(role for _name, role in authors[1:])
     return LibraryRow(
         goodreads_id=book.goodreads_id,
         title=book.title,
         series=book.series,
-        author=authors[0] if authors else "",
-        additional_authors=tuple(authors[1:]),
+        author=authors[0][0] if authors else "",
+        additional_authors=tuple(name for name, _role in authors[1:]),
+        additional_roles=roles if any(roles) else (),
         isbn10=book.isbn10,
         isbn13=book.isbn13,
         rating=ratings[0].stars if ratings else 0,

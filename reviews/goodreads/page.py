@@ -7,14 +7,17 @@ parser reads, in this order, whichever of these parts the page has:
   browser tab's title ``Title by Author | Goodreads`` and the site's menu when a copy starts
   with them), with a series line above it (``Series Name #2``) and ``Title Book by Author``
   read as the title and its author;
+* the contributor line under the title, ``by Victor Serge, Peter Sedgwick (Translator), Adam
+  Hochschild (Introduction)``: everyone the page names, in order, each with the part they
+  played (none for an author; Goodreads' "(Goodreads Author)" badge is not a part);
 * blurbs: paragraphs like ``“Quoted praise.”—Attribution`` (straight quotes and ``-``/``–``
   dashes are accepted too) opening the head, or closing it after the description (a
   ``—*Name`` attribution with the footnote its asterisk points to);
 * the description, up to the details lines (a genres list and "...more" are left out);
 * details: ``446 pages, Paperback`` (or only ``320 pages``, or only a known format such as
-  ``Kindle Edition``), ``First published January 1, 1951`` (a bare year is read as January 1;
-  a ``Published March 3, 2005 by X`` line is used when there is no "First published" line;
-  pages, format and date may share one line),
+  ``Kindle Edition``), ``First published January 1, 1951`` (a bare year is read as January 1
+  and marked as a year alone; a ``Published March 3, 2005 by X`` line is used when there is
+  no "First published" line; pages, format and date may share one line),
   ``86 people are currently reading`` and ``5,234 people want to read``;
 * the author box after "About the author": name, a stats line such as ``102 books228 followers``
   (or the same over up to three lines) and the biography;
@@ -63,6 +66,7 @@ __all__ = [
     "AuthorRecord",
     "Blurb",
     "BookPage",
+    "Contributor",
     "PageError",
     "ReviewRecord",
     "load_page",
@@ -107,6 +111,14 @@ class AuthorRecord:
     followers_count: int | None = None
     bio: str = ""  # paragraphs separated by a blank line
     bio_complete: bool = True  # False when the page ended inside the biography
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """One name of the contributor line, with the part they played ("" for an author)."""
+
+    name: str
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +175,11 @@ class BookPage:
     head_complete: bool = True  # False when the page ended inside its blurbs or description
     warnings: tuple[str, ...] = field(default=())
     series: str = ""  # the series line shown above the title ("The Expanse #2"), or ""
+    # Everyone the contributor line names, in its order; () when the page shows none.
+    contributors: tuple[Contributor, ...] = ()
+    # The first-published line gave a year alone ("First published 1951"): the date is
+    # January 1 of it and says nothing of the month or day.
+    first_published_year_only: bool = False
 
 
 MAX_TITLE_LENGTH = 300
@@ -207,6 +224,15 @@ BOOK_BY_RE = re.compile(r"^(?P<title>\S.*?\S)\s+Book by\s+(?P<author>\S.*)$")
 #: A series line as shown above the title: "The Expanse #2", "Discworld #1.5", "Dune #1-3".
 SERIES_RE = re.compile(r"^\S.*\s#\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?$")
 SPOILER_LINE = "This entire review has been hidden because of spoilers."
+#: The contributor line under the title: "by Victor Serge, Peter Sedgwick (Translator)",
+#: sometimes ending in the "...more" link that opens a long one.
+CONTRIBUTORS_RE = re.compile(r"^by\s+(?P<names>\S.*?)(?:\s*(?:\.\.\.|…)more)?$")
+#: One name of it with its part: "Peter Sedgwick (Translator)".
+CONTRIBUTOR_RE = re.compile(r"^(?P<name>[^()]*?\S)(?:\s*\((?P<role>[^()]+)\))?$")
+#: Goodreads' badge for an author with an account there, shown where a part would be.
+GOODREADS_AUTHOR = "Goodreads Author"
+MAX_ROLE_LENGTH = 100
+MAX_CONTRIBUTORS = 50
 
 PAGES_FORMAT_RE = re.compile(rf"^(?P<pages>{_COUNT})\s+pages?(?:\s*,\s*(?P<format>.+))?$")
 FIRST_PUBLISHED_RE = re.compile(
@@ -675,7 +701,60 @@ def _find_layout(lines: list[_Line]) -> _Layout:
     return _Layout(found, title, front_end, head_end, author, author_end, histogram)
 
 
-# --- head: blurbs, description, details ----------------------------------------------------
+# --- head: contributors, blurbs, description, details -------------------------------------
+
+
+def _split_contributors(text: str) -> list[str]:
+    """The pieces of a contributor line between its commas, a part's own commas kept ("Jane
+    Doe (Editor, Translator)")."""
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            pieces.append(text[start:index])
+            start = index + 1
+    pieces.append(text[start:])
+    return [" ".join(piece.split()) for piece in pieces]
+
+
+def _contributors(text: str) -> tuple[Contributor, ...] | None:
+    """The names and parts of a contributor line; None when ``text`` is not one."""
+    match = CONTRIBUTORS_RE.match(text)
+    if match is None:
+        return None
+    found: list[Contributor] = []
+    for piece in _split_contributors(match["names"]):
+        piece = piece.replace(f"({GOODREADS_AUTHOR})", "").strip()
+        named = CONTRIBUTOR_RE.match(piece)
+        if (
+            named is None
+            or len(named["name"]) > MAX_NAME_LENGTH
+            or len(named["name"].split()) > MAX_NAME_WORDS
+        ):
+            return None  # a sentence, not a name: the description begins "by …"
+        role = " ".join((named["role"] or "").split())
+        if len(role) > MAX_ROLE_LENGTH:
+            return None
+        if named["name"].casefold() not in {c.name.casefold() for c in found}:
+            found.append(Contributor(named["name"], role))
+    if not found or len(found) > MAX_CONTRIBUTORS:
+        return None
+    return tuple(found)
+
+
+def _read_contributors(head: list[_Line]) -> tuple[tuple[Contributor, ...], list[_Line]]:
+    """The contributor line, if the head of the page opens with one, and the head without it."""
+    at = _title_candidate(head, 0)
+    if at is None:
+        return (), head
+    contributors = _contributors(head[at].stripped)
+    if contributors is None:
+        return (), head
+    return contributors, [*head[:at], *head[at + 1 :]]
+
 
 _DETAIL_PATTERNS = (
     PAGES_FORMAT_RE,
@@ -713,6 +792,9 @@ class _Details:
     format: str = ""
     first_published: datetime.date | None = None
     published: datetime.date | None = None
+    # Each of the two dates was given as a year alone.
+    first_published_year_only: bool = False
+    published_year_only: bool = False
     currently_reading: int | None = None
     want_to_read: int | None = None
     seen_format_line: bool = False
@@ -733,8 +815,10 @@ def _read_details(lines: list[_Line]) -> _Details:
             details.seen_format_line = True
         elif details.first_published is None and (match := FIRST_PUBLISHED_RE.match(text)):
             details.first_published = _date(match["month"], match["day"], match["year"], line)
+            details.first_published_year_only = match["month"] is None
         elif details.published is None and (match := PUBLISHED_RE.match(text)):
             details.published = _date(match["month"], match["day"], match["year"], line)
+            details.published_year_only = match["month"] is None
         elif details.currently_reading is None and (match := CURRENTLY_READING_RE.match(text)):
             details.currently_reading = _count(match["count"], line)
         elif details.want_to_read is None and (match := WANT_TO_READ_RE.match(text)):
@@ -1188,7 +1272,7 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
     ended = any(line.stripped in FOOTER_LINES for line in lines[layout.title + 1 :])
     last = _last_filled(lines)
 
-    head = lines[layout.title + 1 : layout.head_end]
+    contributors, head = _read_contributors(lines[layout.title + 1 : layout.head_end])
     details_at = next((i for i, line in enumerate(head) if _is_detail_line(line)), len(head))
     head_paragraphs = _paragraphs(_without_genres(head[:details_at]))
     cut_blurb = (
@@ -1227,9 +1311,11 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
 
     found = layout.found_title
     title = found.text
-    if found.byline and author is None and layout.author is None:
-        # No author's box: the author is the one the title line or the browser tab names.
-        author = AuthorRecord(found.byline)
+    named_first = next((c.name for c in contributors if not c.role), "")
+    if (found.byline or named_first) and author is None and layout.author is None:
+        # No author's box: the author is the one the contributor line, the title line or the
+        # browser tab names.
+        author = AuthorRecord(named_first or found.byline)
     elif (
         author is not None
         and found.line_text != title
@@ -1310,6 +1396,12 @@ def parse_page(text: str, *, strict: bool = False) -> BookPage:
         pages=details.pages,
         format=details.format,
         first_published=details.first_published or details.published,
+        first_published_year_only=(
+            details.first_published_year_only
+            if details.first_published is not None
+            else details.published_year_only
+        ),
+        contributors=contributors,
         currently_reading=details.currently_reading,
         want_to_read=details.want_to_read,
         author=author,

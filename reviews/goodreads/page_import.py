@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from books.formats import clean_format
-from books.models import Author, Blurb, Book
+from books.models import Author, Authorship, Blurb, Book
 from config.orm import save_changed
 from reviews import counters
 from reviews.language import detect_language
@@ -74,6 +74,47 @@ def _import_author(page: BookPage, summary: ImportSummary) -> Author | None:
     if record.followers_count is not None:
         values["followers_count_imported"] = record.followers_count
     return _upsert(Author, existing, values, summary, "authors")
+
+
+def _named(name: str, summary: ImportSummary) -> Author:
+    """The author of that name here (ignoring case; the first of equal names), or a new one."""
+    found = Author.objects.filter(name__iexact=name).order_by("pk").first()
+    return found or _upsert(Author, None, {"name": name}, summary, "authors")
+
+
+def _import_authorships(
+    book: Book, page: BookPage, author: Author | None, summary: ImportSummary
+) -> None:
+    """The book's authors as the page names them.
+
+    A page with a contributor line sets the whole byline: its names in its order, with
+    their parts; anyone the line does not name goes. A page without one only adds the
+    author its box or title names, after those the book has.
+    """
+    rows = {row.author_id: row for row in Authorship.objects.filter(book=book)}
+    if not page.contributors:
+        if author is not None and author.pk not in rows:
+            last = max((row.position for row in rows.values()), default=-1)
+            Authorship.objects.create(book=book, author=author, position=last + 1)
+            summary.created["authorships"] += 1
+        return
+    wanted = []
+    for position, contributor in enumerate(page.contributors):
+        same = author is not None and author.name.casefold() == contributor.name.casefold()
+        person = author if same else _named(contributor.name, summary)
+        wanted.append((person, position, contributor.role))
+    named = {person.pk for person, _position, _role in wanted}
+    gone = [row.pk for author_id, row in rows.items() if author_id not in named]
+    if gone:
+        Authorship.objects.filter(pk__in=gone).delete()
+        summary.updated["authorships"] += len(gone)
+    for person, position, role in wanted:
+        row = rows.get(person.pk)
+        if row is None:
+            Authorship.objects.create(book=book, author=person, position=position, role=role)
+            summary.created["authorships"] += 1
+        elif save_changed(row, {"position": position, "role": role}):
+            summary.updated["authorships"] += 1
 
 
 def _reviewer_for(record: ReviewRecord, existing_review: Review | None) -> ImportedReviewer:
@@ -174,6 +215,7 @@ def _book_values(page: BookPage, key: str) -> dict:
         "pages": page.pages,
         "format": clean_format(page.format),
         "first_published": page.first_published,
+        "first_published_year_only": page.first_published_year_only,
         "imported_currently_reading": page.currently_reading or 0,
         "imported_want_to_read": page.want_to_read or 0,
     }
@@ -228,7 +270,7 @@ def _refresh_rating_summary(book: Book) -> None:
 
 
 def import_page(page: BookPage, *, dry_run: bool = False) -> ImportSummary:
-    """Create or update the book a page describes, with its author, blurbs and reviews.
+    """Create or update the book a page describes, with its authors, blurbs and reviews.
 
     With ``dry_run`` everything is done and counted, then rolled back.
     """
@@ -249,8 +291,7 @@ def import_page(page: BookPage, *, dry_run: bool = False) -> ImportSummary:
             save_changed(book, {"imported_reviews_unlisted": values["imported_reviews_unlisted"]})
         else:
             _upsert(Book, found, values, summary, "books")
-        if author is not None and not book.authors.filter(pk=author.pk).exists():
-            book.authors.add(author)
+        _import_authorships(book, page, author, summary)
         _import_blurbs(book, page, summary)
         _refresh_rating_summary(book)
         book.refresh_from_db()

@@ -2,9 +2,12 @@
 
 from django import template
 
-from books.templatetags.catalog import fill_class, stars_context
+from books.templatetags.catalog import cover_image, fill_class, stars_context, summary
 
 register = template.Library()
+
+# What a shared review says in place of words that would spoil the book.
+SPOILER_SUMMARY = "This review has spoilers; open it to read them."
 
 
 @register.inclusion_tag("books/includes/_stars.html")
@@ -142,4 +145,18 @@ def bar_chart(rows, *, title, caption, unit="books", chart_id):
         "baseline": CHART_TOP + CHART_HEIGHT,
         "label_y": CHART_TOP + CHART_HEIGHT + 14,
         "narrow": len(rows) <= 6,
+    }
+
+
+@register.inclusion_tag("includes/_social.html", takes_context=True)
+def review_social(context, review):
+    """Open Graph and Twitter card tags for a review's own page: whose review of which book,
+    its first words (never a spoiler's) and the book's cover."""
+    book = review.book
+    return {
+        "type": "article",
+        "title": f"{review.writer_name}’s review of {book.title}",
+        "url": str(context.get("canonical_url", "")),
+        "description": SPOILER_SUMMARY if review.spoiler else summary(review.body),
+        **cover_image(context, book),
     }

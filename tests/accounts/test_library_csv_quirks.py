@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import LibraryImport
-from books.models import Book
+from books.models import Authorship, Book
 from reviews.goodreads.library import COLUMNS, OLDER_COLUMNS, parse_library
 from reviews.models import Review, ShelfEntry
 from tests.conftest import FIXTURES
@@ -142,9 +142,7 @@ def test_a_year_is_shown_as_a_year_not_as_an_invented_date(reader_client, reader
     assert "January 1, 2020" not in page
 
 
-def test_additional_authors_keep_their_order_and_lose_their_role_from_the_name(
-    reader_client, reader
-):
+def test_additional_authors_keep_their_order_and_their_roles(reader_client, reader):
     row = records(1)[0] | {
         "Author": "Olga Tokarczuk",
         "Additional Authors": "Jennifer Croft (Translator), Zoe Writer, Ann Foreword (Foreword)",
@@ -155,12 +153,32 @@ def test_additional_authors_keep_their_order_and_lose_their_role_from_the_name(
 
     import_text(reader_client, csv_text([row]))
     book = Book.objects.get(goodreads_id=row["Book Id"])
-    through = Book.authors.through.objects.filter(book=book).order_by("pk")
-    assert [link.author.name for link in through] == [
-        "Olga Tokarczuk",
-        "Jennifer Croft",
-        "Zoe Writer",
-        "Ann Foreword",
+    assert [
+        (link.author.name, link.position, link.role)
+        for link in Authorship.objects.filter(book=book).select_related("author")
+    ] == [
+        ("Olga Tokarczuk", 0, ""),
+        ("Jennifer Croft", 1, "Translator"),
+        ("Zoe Writer", 2, ""),
+        ("Ann Foreword", 3, "Foreword"),
+    ]
+    page = reader_client.get(book.get_absolute_url()).content.decode()
+    assert '<a href="/books/authors/' in page
+    assert 'Jennifer Croft</a> <span class="role">(Translator)</span>, ' in page
+
+
+def test_a_name_given_twice_in_a_row_is_one_authorship_where_it_first_stands(reader_client, reader):
+    row = records(1)[0] | {
+        "Author": "Olga Tokarczuk",
+        "Additional Authors": "Jennifer Croft (Translator), Olga Tokarczuk (Afterword)",
+    }
+
+    import_text(reader_client, csv_text([row]))
+
+    book = Book.objects.get(goodreads_id=row["Book Id"])
+    assert list(Authorship.objects.filter(book=book).values_list("position", "role")) == [
+        (0, ""),
+        (1, "Translator"),
     ]
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LibraryImport
-from books.models import Author, Book
+from books.models import Author, Authorship, Book
 from reviews.goodreads.library import COLUMNS
 from reviews.models import ReaderShelf, ShelfEntry
 from reviews.services import rating_set, review_create, shelf_set, shelf_set_own
@@ -154,3 +154,58 @@ def test_a_formula_another_reader_imported_comes_out_of_an_export_as_text(
     job = upload(client, mine)
     assert (job.report["unchanged"], job.report["errors"]) == (1, [])
     assert Book.objects.get(goodreads_id="99").title == formula
+
+
+def test_additional_authors_are_written_in_byline_order_with_their_roles(
+    reader_client, reader, source_book
+):
+    shelf_set(user=reader, book=source_book, shelf="read")
+    Authorship.objects.bulk_create(
+        [
+            Authorship(
+                book=source_book,
+                author=Author.objects.create(name="Adam Hochschild"),
+                position=2,
+                role="Introduction",
+            ),
+            Authorship(
+                book=source_book,
+                author=Author.objects.create(name="Peter Sedgwick"),
+                position=1,
+                role="Translator",
+            ),
+            Authorship(
+                book=source_book, author=Author.objects.create(name="Richard Greeman"), position=3
+            ),
+        ]
+    )
+
+    _, rows = read_csv(download(reader_client))
+
+    assert (rows[0]["Author"], rows[0]["Additional Authors"]) == (
+        "Victor Serge",
+        "Peter Sedgwick (Translator), Adam Hochschild (Introduction), Richard Greeman",
+    )
+
+
+def test_a_downloaded_library_brings_its_roles_back(reader_client, reader, source_book, client):
+    shelf_set(user=reader, book=source_book, shelf="read")
+    Authorship.objects.create(
+        book=source_book,
+        author=Author.objects.create(name="Peter Sedgwick"),
+        position=1,
+        role="Translator",
+    )
+    text = download(reader_client)
+    # The same rows on a site that has none of the books.
+    Book.objects.all().delete()
+    Author.objects.all().delete()
+
+    job = upload(reader_client, text)
+
+    job.refresh_from_db()
+    assert job.report["errors"] == []
+    book = Book.objects.get(title="Memoirs of a Revolutionary")
+    assert list(
+        Authorship.objects.filter(book=book).values_list("author__name", "position", "role")
+    ) == [("Victor Serge", 0, ""), ("Peter Sedgwick", 1, "Translator")]

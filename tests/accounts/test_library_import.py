@@ -696,6 +696,30 @@ def test_a_chunk_the_database_refuses_in_bulk_is_written_row_by_row(
     assert recount(fix=False) == []
 
 
+def test_rows_written_one_by_one_keep_their_authors_order_and_roles(
+    reader_client, reader, monkeypatch
+):
+    records = export_records()[:3]
+    records[1] = records[1] | {
+        "Author": "Olga Tokarczuk",
+        "Additional Authors": "Jennifer Croft (Translator), Zoe Writer",
+    }
+
+    def refuse(batch, rows):
+        raise IntegrityError("as a concurrent insert would")
+
+    monkeypatch.setattr(service._Batch, "write", refuse)
+    _page, job = import_through_pages(reader_client, csv_bytes(records))
+
+    assert (job.report["created"], job.report["errors"]) == (3, [])
+    book = Book.objects.get(goodreads_id=records[1]["Book Id"])
+    assert list(book.authorships.values_list("author__name", "position", "role")) == [
+        ("Olga Tokarczuk", 0, ""),
+        ("Jennifer Croft", 1, "Translator"),
+        ("Zoe Writer", 2, ""),
+    ]
+
+
 # What is kept once an import has ended.
 
 

@@ -173,3 +173,19 @@ def closing_blurb_with_a_footnote(text: str = SOURCE_TEXT) -> str:
     text = _replace_once(text, f"\n\n{line(15)}\n", "\n")
     blurb = f"{quote}—*{name}"
     return _replace_once(text, f"\n{line(17)}\n", f"\n{line(17)}\n\n{blurb}\n\n{FOOTNOTE}\n")
+
+
+#: The contributor line Goodreads shows under the title of an edition with a translator and an
+#: introduction. The shipped page's copy left it out; the names are this edition's own (the
+#: translator and the introduction's writer its reviews name).
+CONTRIBUTOR_LINE = "by Victor Serge, Peter Sedgwick (Translator), Adam Hochschild (Introduction)"
+
+
+def with_contributor_line(text: str = SOURCE_TEXT, contributors: str = CONTRIBUTOR_LINE) -> str:
+    """The contributor line under the title."""
+    return _replace_once(text, f"\n\n{line(4)}\n", f"\n\n{line(4)}\n{contributors}\n")
+
+
+def first_published_year_alone(text: str = SOURCE_TEXT) -> str:
+    """The first-published line with a year and no month or day: "First published 1951"."""
+    return _replace_once(text, f"\n{line(21)}\n", "\nFirst published 1951\n")

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from books.models import Author, Book
+from books.models import Author, Authorship, Book
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,15 @@ def book():
     return Book.objects.with_authors().get(pk=book.pk)
 
 
-def test_the_byline_links_each_author_to_their_page(book):
-    greeman, serge = book.authors.all()  # by name, as the prefetch orders them
+def test_the_byline_links_each_author_to_their_page_in_the_books_order(book):
+    serge, greeman = (credit.author for credit in book.credits)  # as they were added
 
     html = render("{% byline book %}", book=book)
 
     assert html == (
         '<span class="by">by '
-        f'<a href="{greeman.get_absolute_url()}">Richard Greeman</a>, '
-        f'<a href="{serge.get_absolute_url()}">Victor Serge</a></span>'
+        f'<a href="{serge.get_absolute_url()}">Victor Serge</a>, '
+        f'<a href="{greeman.get_absolute_url()}">Richard Greeman</a></span>'
     )
 
 
@@ -40,7 +40,7 @@ def test_the_byline_under_a_title_is_a_paragraph_in_the_same_words(book):
     html = render("{% byline book lead=True %}", book=book)
 
     assert html.startswith('<p class="byline">by <a href="/books/authors/')
-    assert html.endswith(">Victor Serge</a></p>")
+    assert html.endswith(">Richard Greeman</a></p>")
     assert html.count("<a ") == 2
 
 
@@ -100,3 +100,79 @@ def test_a_book_nobody_rated_says_so():
 def test_the_average_needs_no_query(django_assert_num_queries, book):
     with django_assert_num_queries(0):
         render("{% average_stars book %}", book=book)
+
+
+@pytest.fixture
+def translated():
+    """Ulysses as a Goodreads edition names it: the author, then an introduction's writer
+    and an editor, in the page's order."""
+    book = Book.objects.create(title="Ulysses")
+    for position, (name, role) in enumerate(
+        [("James Joyce", ""), ("Seamus Deane", "Introduction"), ("Hans Walter Gabler", "Editor")]
+    ):
+        Authorship.objects.create(
+            book=book, author=Author.objects.create(name=name), position=position, role=role
+        )
+    return Book.objects.with_authors().get(pk=book.pk)
+
+
+def test_the_lead_byline_names_everyone_in_order_with_their_parts(translated):
+    joyce, deane, gabler = (credit.author for credit in translated.credits)
+
+    html = render("{% byline book lead=True %}", book=translated)
+
+    assert html == (
+        '<p class="byline">by '
+        f'<a href="{joyce.get_absolute_url()}">James Joyce</a>, '
+        f'<a href="{deane.get_absolute_url()}">Seamus Deane</a> '
+        '<span class="role">(Introduction)</span>, '
+        f'<a href="{gabler.get_absolute_url()}">Hans Walter Gabler</a> '
+        '<span class="role">(Editor)</span></p>'
+    )
+
+
+def test_a_short_byline_names_the_authors_and_counts_the_others(translated):
+    joyce = translated.credits[0].author
+
+    html = render("{% byline book %}", book=translated)
+
+    assert html == (
+        f'<span class="by">by <a href="{joyce.get_absolute_url()}">James Joyce</a> '
+        "and 2 more</span>"
+    )
+
+
+def test_a_book_of_contributors_only_names_the_first_with_their_part():
+    book = Book.objects.create(title="The Weird")
+    for position, name in enumerate(["Ann VanderMeer", "Jeff VanderMeer"]):
+        Authorship.objects.create(
+            book=book, author=Author.objects.create(name=name), position=position, role="Editor"
+        )
+    book = Book.objects.with_authors().get(pk=book.pk)
+
+    html = render("{% byline book %}", book=book)
+
+    assert html.endswith('>Ann VanderMeer</a> <span class="role">(Editor)</span> and 1 more</span>')
+
+
+def test_a_role_is_escaped(translated):
+    Authorship.objects.filter(role="Editor").update(role="<b>Editor</b>")
+    book = Book.objects.with_authors().get(pk=translated.pk)
+
+    html = render("{% byline book lead=True %}", book=book)
+
+    assert '<span class="role">(&lt;b&gt;Editor&lt;/b&gt;)</span>' in html
+    assert "<b>" not in html
+
+
+def test_the_byline_reads_no_row_of_its_own(translated, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        render("{% byline book %}{% byline book lead=True %}", book=translated)
+
+
+def test_a_full_byline_names_everyone_in_a_line_of_a_list(translated):
+    html = render("{% byline book full=True %}", book=translated)
+
+    assert html.startswith('<span class="by">by <a href=')
+    assert html.endswith('>Hans Walter Gabler</a> <span class="role">(Editor)</span></span>')
+    assert "more" not in html

@@ -4,7 +4,7 @@ them; on SQLite the search is answered from it rather than by reading every book
 import pytest
 from django.db import connection
 
-from books.models import Author, Book
+from books.models import Author, Authorship, Book
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_on_sqlite_the_search_reads_an_index_and_not_every_book():
         assert "books_book_fts" in plan
         assert "SEARCH books_book USING INTEGER PRIMARY KEY" in plan
         assert "SCAN books_book\n" not in plan + "\n"
-        assert len(triggers) == 9
+        assert len(triggers) == 10
         # Each searched word begins a word, whatever its case and accents.
         assert found("homage to") == ["Homage to Catalonia"]
         assert found("homage of") == []
@@ -88,3 +88,19 @@ def test_on_sqlite_the_search_reads_an_index_and_not_every_book():
         # PostgreSQL has full-text search of its own; the trigram tables are SQLite's.
         assert "books_book_fts" not in plan
         assert triggers == set()
+
+
+def test_a_book_is_found_by_the_author_its_authorship_is_given_in_place():
+    """The admin's row for an author may be given another author; a merge moves rows."""
+    book = Book.objects.create(title="Midnight in the Century")
+    serge, greeman = (Author.objects.create(name=n) for n in ("Victor Serge", "Richard Greeman"))
+    other = Book.objects.create(title="Unforgiving Years")
+    book.authors.add(serge)
+    row = Authorship.objects.get(book=book)
+
+    Authorship.objects.filter(pk=row.pk).update(author=greeman)
+    assert found("Greeman") == ["Midnight in the Century"]
+    assert found("Serge") == []
+
+    Authorship.objects.filter(pk=row.pk).update(book=other)
+    assert found("Greeman") == ["Unforgiving Years"]

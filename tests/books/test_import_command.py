@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from books.models import Author, Blurb, Book
+from books.models import Author, Authorship, Blurb, Book
 from reviews.counters import recount
 from reviews.models import ImportedReviewer, Review
 from tests.conftest import SOURCE_PAGE
@@ -22,6 +22,7 @@ def snapshot():
     return {
         "books": list(Book.objects.order_by("pk").values()),
         "authors": list(Author.objects.order_by("pk").values()),
+        "authorships": list(Authorship.objects.order_by("pk").values()),
         "blurbs": list(Blurb.objects.order_by("pk").values()),
         "reviewers": list(ImportedReviewer.objects.order_by("pk").values()),
         "reviews": list(Review.objects.order_by("pk").values()),
@@ -31,7 +32,7 @@ def snapshot():
 @pytest.mark.django_db
 def test_source_page_arrives_whole():
     out, err = run(SOURCE_PAGE)
-    assert "created 1 authors, 5 blurbs, 1 books, 26 reviewers, 26 reviews" in out
+    assert "created 1 authors, 1 authorships, 5 blurbs, 1 books, 26 reviewers, 26 reviews" in out
     assert err == ""
 
     book = Book.objects.get()

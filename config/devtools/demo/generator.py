@@ -946,13 +946,24 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
 
     books = bulk(Book, "books", len(plan.books), make_book)
     written.books = len(books)
-    Through = Book.authors.through
-    pairs = [(n, a) for n, p in enumerate(plan.books) for a in p.author_indexes]
+    Authorship = Book.authors.through
+    # Each book's writers in order; every other second writer translated the book, so that
+    # bylines with roles show up among the demo books.
+    pairs = [
+        (n, a, position)
+        for n, p in enumerate(plan.books)
+        for position, a in enumerate(p.author_indexes)
+    ]
     bulk(
-        Through,
+        Authorship,
         "book authors",
         len(pairs),
-        lambda n: Through(book_id=books[pairs[n][0]].pk, author_id=authors[pairs[n][1]].pk),
+        lambda n: Authorship(
+            book_id=books[pairs[n][0]].pk,
+            author_id=authors[pairs[n][1]].pk,
+            position=pairs[n][2],
+            role="Translator" if pairs[n][2] and pairs[n][0] % 2 == 0 else "",
+        ),
     )
 
     unusable = make_password(None)

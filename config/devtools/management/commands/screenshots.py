@@ -46,6 +46,10 @@ DEMO_SIZES = [
     "--imported-reviews=10",
 ]
 READER = "maria"
+# The contributor line of the edition the source page describes (its reviews name its
+# translator and the foreword's writer), which the copy left out: the pages show a byline
+# with parts.
+CONTRIBUTOR_LINE = "by Victor Serge, Peter Sedgwick (Translator), Adam Hochschild (Foreword)"
 LOAD_EVERY_IMAGE = """async () => {
   const images = [...document.images];
   for (const img of images) img.loading = "eager";
@@ -100,11 +104,14 @@ class Command(BaseCommand):
 
         from books.models import Book
         from reviews import services, social_services
-        from reviews.goodreads.page import load_page
+        from reviews.goodreads.page import parse_page
         from reviews.goodreads.page_import import import_page
         from reviews.models import Review, ShelfEntry
 
-        source = import_page(load_page(SOURCE_PAGE)).book
+        text = SOURCE_PAGE.read_text(encoding="utf-8")
+        title = "\nMemoirs of a Revolutionary\n"
+        text = text.replace(title, f"{title}{CONTRIBUTOR_LINE}\n", 1)
+        source = import_page(parse_page(text)).book
         call_command("generate_demo_data", *DEMO_SIZES, verbosity=0, stdout=io.StringIO())
         others = list(Book.objects.exclude(pk=source.pk).order_by("pk")[:8])
         for book in others[:3]:
@@ -155,7 +162,7 @@ class Command(BaseCommand):
             ),
         )
         review = Review.objects.filter(book=source, imported_reviewer__isnull=False).first()
-        author = source.authors.first()
+        author = source.main_authors[0]
 
         client = Client()
         client.force_login(reader)
