@@ -29,14 +29,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.utils import get_random_secret_key
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
+from django.db.models.functions import Abs
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from books.models import Author, Book
 from config.devtools.demo import Sizes
-from config.devtools.demo.generator import LAST_DAY
+from config.devtools.demo.generator import FEED_READER_FOLLOWS, LAST_DAY
 from reviews import services
 from reviews.goodreads.library import parse_library
 from reviews.goodreads.library_import import library_import
@@ -168,12 +169,13 @@ def _subjects() -> dict:
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
     review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
     User = get_user_model()
-    follower = User.objects.order_by("-following_count", "pk").first()
+    # The reader following 1,000 (the demo data's first reader; others may follow more).
+    follower = User.objects.order_by(Abs(F("following_count") - FEED_READER_FOLLOWS), "pk").first()
     # For Friends & Following: the most rated book that reader has no reads of (their own
     # reads, measured on the other signed-in book page, would add a query of their own).
     friends_book = rated.exclude(reading_sessions__user=follower).first()
     return {
-        # The reader who follows the most (1,000 in the demo data), and the most followed.
+        # The reader following 1,000, and the most followed.
         "follower": follower,
         "friends_book": friends_book,
         "followed": User.objects.order_by("-followers_count", "pk").first(),
