@@ -84,7 +84,7 @@ class FollowRequest(models.Model):
 
 class BlockQuerySet(models.QuerySet):
     def between(self, one, other):
-        """Blocks either way between two readers."""
+        """Blocks either way between two readers (or their ids)."""
         return self.filter(Q(blocker=one, blocked=other) | Q(blocker=other, blocked=one))
 
     def involving_ids(self, reader):
