@@ -2,42 +2,29 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 
 from books.models import STARS, Authorship, search_words
 from reviews.models import ShelfEntry
 
 SEARCH_MAX_LENGTH = 200
 NOT_RATED = "none"
-# The prefix of a reader's own shelf among the shelf choices ("own-12").
-OWN_SHELF = "own-"
 
-# Each sort with its label and ordering; the first is the default. Entries without the date or
-# stars sorted by come last; every ordering ends on the primary key, so pages never overlap.
+# Each sort with its label (``ENTRY_SORTS`` says how); the first is the default.
 SORTS = {
-    "added": ("Date added", (F("date_added").desc(nulls_last=True), "-pk")),
-    "read": (
-        "Date read",
-        (F("date_read").desc(nulls_last=True), F("date_added").desc(nulls_last=True), "-pk"),
-    ),
-    "title": ("Title", ("book__title", "pk")),
-    "author": ("Author", (F("main_author").asc(nulls_last=True), "book__title", "pk")),
-    "rating": ("Your rating", (F("reader_stars").desc(nulls_last=True), "book__title", "pk")),
+    "added": "Date added",
+    "read": "Date read",
+    "title": "Title",
+    "author": "Author",
+    "rating": "Your rating",
 }
 DEFAULT_SORT = next(iter(SORTS))
 
 
-def shelf_choices(own_shelves) -> list[tuple[str, str]]:
-    """The three shelves, then the reader's own (``own_shelves``: their ReaderShelf rows)."""
-    return [
-        *ShelfEntry.Shelf.choices,
-        *((f"{OWN_SHELF}{shelf.pk}", shelf.name) for shelf in own_shelves),
-    ]
-
-
 class LibraryFilter(django_filters.FilterSet):
     """A reader's shelf entries. ``queryset`` carries ``reader_stars`` (the reader's rating of
-    each book); ``own_shelves`` are the reader's own shelves, offered beside the three."""
+    each book); ``shelves`` are all the reader's shelves (``Shelf.objects.of_reader``), which
+    it can be narrowed to, by their addresses."""
 
     q = django_filters.CharFilter(
         label="Title or author",
@@ -59,7 +46,7 @@ class LibraryFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
-        choices=[(value, label) for value, (label, _ordering) in SORTS.items()],
+        choices=list(SORTS.items()),
         empty_label=None,
         method="filter_sort",
     )
@@ -68,9 +55,10 @@ class LibraryFilter(django_filters.FilterSet):
         model = ShelfEntry
         fields = []
 
-    def __init__(self, *args, own_shelves=(), **kwargs):
+    def __init__(self, *args, shelves=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["shelf"].extra["choices"] = shelf_choices(own_shelves)
+        self.shelves = {shelf.slug: shelf for shelf in shelves}
+        self.filters["shelf"].extra["choices"] = [(shelf.slug, shelf.name) for shelf in shelves]
 
     def filter_search(self, queryset, name, value):
         by_author = Authorship.objects.filter(book=OuterRef("book"))
@@ -82,9 +70,10 @@ class LibraryFilter(django_filters.FilterSet):
         return queryset
 
     def filter_shelf(self, queryset, name, value):
-        if value.startswith(OWN_SHELF):
-            return queryset.filter(own_shelves=value.removeprefix(OWN_SHELF))
-        return queryset.filter(shelf=value)
+        shelf = self.shelves[value]
+        if shelf.pk is None:  # a built-in shelf the reader has never used
+            return queryset.none()
+        return queryset.filter(shelf=shelf) if shelf.exclusive else queryset.filter(tags=shelf)
 
     def filter_rating(self, queryset, name, value):
         if value == NOT_RATED:
@@ -92,19 +81,10 @@ class LibraryFilter(django_filters.FilterSet):
         return queryset.filter(reader_stars=int(value))
 
     def filter_sort(self, queryset, name, value):
-        if value == "author":
-            # The book's first author (the byline's order).
-            first_author = (
-                Authorship.objects.filter(book=OuterRef("book"))
-                .order_by("position", "pk")
-                .values("author__name")[:1]
-            )
-            queryset = queryset.annotate(main_author=Subquery(first_author))
-        return queryset.order_by(*SORTS[value][1])
+        return queryset.sorted_by(value)
 
     def filter_queryset(self, queryset):
-        queryset = queryset.order_by(*SORTS[DEFAULT_SORT][1])
-        return super().filter_queryset(queryset)
+        return super().filter_queryset(queryset.sorted_by(DEFAULT_SORT))
 
     @property
     def is_narrowed(self) -> bool:

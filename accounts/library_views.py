@@ -6,7 +6,7 @@ import math
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,13 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from books.models import authorships_prefetch
 from config.navigation import page_of, query_string_without_page
 from config.uploads import too_large
-from reviews.counters import SHELF_COUNTERS
 from reviews.goodreads.library import MAX_FILE_BYTES, write_library
 from reviews.goodreads.library_import import ImportReport, library_rows
-from reviews.models import Rating, ReaderShelf, ShelfEntry
+from reviews.models import Rating, Shelf
 from reviews.tasks import import_library
 
-from .filters import OWN_SHELF, LibraryFilter
+from .filters import LibraryFilter
 from .library_forms import LibraryImportForm
 from .models import LibraryImport
 
@@ -47,9 +46,9 @@ def library(request):
     a shelf or a rating and sorted as the reader asks (newest added first by default)."""
     user = request.user
     entries = (
-        user.shelf_entries.select_related("book")
+        user.shelf_entries.select_related("book", "shelf")
         .prefetch_related(
-            "own_shelves",
+            "tags",
             authorships_prefetch("book__"),
         )
         .annotate(
@@ -58,20 +57,10 @@ def library(request):
             )
         )
     )
-    own_shelves = list(ReaderShelf.objects.filter(user=user).annotate(count=Count("entries")))
-    library_filter = LibraryFilter(request.GET, queryset=entries, own_shelves=own_shelves)
+    shelves = Shelf.objects.of_reader(user)
+    library_filter = LibraryFilter(request.GET, queryset=entries, shelves=shelves)
     page_obj = page_of(request, library_filter.qs, LIBRARY_PER_PAGE)
     chosen_shelf = library_filter.form.cleaned_data.get("shelf", "")
-    shelves = [
-        {"value": value, "label": label, "count": getattr(user, SHELF_COUNTERS[value])}
-        for value, label in ShelfEntry.Shelf.choices
-    ]
-    shelves += [
-        {"value": f"{OWN_SHELF}{shelf.pk}", "label": shelf.name, "count": shelf.count, "own": shelf}
-        for shelf in own_shelves
-    ]
-    for shelf in shelves:
-        shelf["current"] = shelf["value"] == chosen_shelf
     return render(
         request,
         "accounts/library_detail.html",

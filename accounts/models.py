@@ -20,11 +20,9 @@ class User(AbstractUser):
     avatar_small = picture_field("avatars/")
     avatar_large = picture_field("avatars/")
 
-    # What the reader's profile shows, kept by reviews.counters with the rows they count.
+    # What the reader's profile shows, kept by reviews.counters with the rows they count (the
+    # books on each shelf are counted on the shelf's own row).
     ratings_count = models.PositiveIntegerField(default=0)
-    want_to_read_count = models.PositiveIntegerField(default=0)
-    currently_reading_count = models.PositiveIntegerField(default=0)
-    read_count = models.PositiveIntegerField(default=0)
     reviews_count = models.PositiveIntegerField(default=0)  # visible reviews
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config import images
 from config.orm import save_fields
 from reviews import counters
-from reviews.models import Like, Rating, Review, ShelfEntry
+from reviews.models import Like, Rating, Review, Shelf, ShelfEntry
 
 from .forms import DeleteAccountForm, ProfileForm
 
@@ -50,6 +50,10 @@ def settings_page(request):
 def export_json(request):
     """Everything the reader gave the site, as one JSON file."""
     user = request.user
+    tags: dict[int, list[str]] = {}
+    tagged = ShelfEntry.tags.through.objects.filter(shelf__user=user).order_by("shelf__name")
+    for entry_id, name in tagged.values_list("shelfentry_id", "shelf__name"):
+        tags.setdefault(entry_id, []).append(name)
     data = {
         "exported_at": timezone.now(),
         "account": {
@@ -68,19 +72,26 @@ def export_json(request):
             .values("book_id", "book__title", "stars", "created_at", "updated_at")
         ),
         "shelves": list(
-            ShelfEntry.objects.filter(user=user)
+            Shelf.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values("name", "kind", "exclusive", "created_at")
+        ),
+        "shelf_entries": [
+            {**entry, "tags": tags.get(entry["id"], [])}
+            for entry in ShelfEntry.objects.filter(user=user)
             .order_by("created_at", "pk")
             .values(
+                "id",
                 "book_id",
                 "book__title",
-                "shelf",
+                "shelf__name",
                 "date_added",
                 "date_read",
                 "read_count",
                 "owned_copies",
                 "private_notes",
             )
-        ),
+        ],
         "reviews": list(
             Review.objects.filter(user=user)
             .order_by("date", "pk")

@@ -4,13 +4,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from books.models import prefetch_authors
-from reviews.counters import SHELF_COUNTERS
 from reviews.models import (
     FollowRequest,
     Rating,
     ReadingChallenge,
     ReadingSession,
     Review,
+    Shelf,
     ShelfEntry,
 )
 from reviews.social import relationship
@@ -47,6 +47,9 @@ def profile(request, username):
         .select_related("book")
         .order_by("-finished_on", "-pk")[:PROFILE_READS_LIMIT]
     )
+    shelves = Shelf.objects.of_reader(reader)
+    for shelf in shelves:
+        shelf.newest = [entry for entry in entries if entry.shelf_id == shelf.pk]
     year = timezone.localdate().year
     challenge = ReadingChallenge.objects.with_progress(year).filter(user=reader).first()
     prefetch_authors(row.book for row in (*entries, *ratings, *reviews, *current, *finished))
@@ -56,15 +59,7 @@ def profile(request, username):
         {
             "reader": reader,
             "is_owner": is_owner,
-            "shelves": [
-                {
-                    "value": value,
-                    "label": label,
-                    "count": getattr(reader, SHELF_COUNTERS[value]),
-                    "entries": [entry for entry in entries if entry.shelf == value],
-                }
-                for value, label in ShelfEntry.Shelf.choices
-            ],
+            "shelves": shelves,
             "ratings": ratings,
             "ratings_total": reader.ratings_count,
             "reviews": reviews,

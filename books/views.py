@@ -20,6 +20,7 @@ from reviews.models import (
     ReadingChallenge,
     ReadingSession,
     Review,
+    Shelf,
     ShelfEntry,
     books_recently_reviewed,
     books_with_reader_state,
@@ -121,13 +122,16 @@ def _reader_shelves(reader) -> list[dict]:
     shelves = [
         _shelf(
             key,
-            label,
-            (entry.book for entry in ShelfEntry.objects.newest_on(reader, shelf, HOME_READING)),
-            more_url=reverse("accounts:library") + f"?shelf={shelf}",
+            kind.label,
+            (entry.book for entry in ShelfEntry.objects.newest_on(reader, kind, HOME_READING)),
+            more_url=reverse(
+                "reviews:shelf",
+                kwargs={"username": reader.username, "slug": Shelf.BUILT_IN[kind]},
+            ),
         )
-        for key, shelf, label in (
-            ("reading", ShelfEntry.Shelf.CURRENTLY_READING, "Currently reading"),
-            ("want", ShelfEntry.Shelf.WANT_TO_READ, "Want to read"),
+        for key, kind in (
+            ("reading", Shelf.Kind.CURRENTLY_READING),
+            ("want", Shelf.Kind.WANT_TO_READ),
         )
     ]
     shown = [book.pk for shelf in shelves for book in shelf["books"]]
@@ -221,7 +225,9 @@ def book_detail(request, pk):
     own_review = None
     review_form = None
     sessions = []
+    shelves = []
     if request.user.is_authenticated:
+        shelves = Shelf.objects.of_reader(request.user, tagging=book)
         if book.own_review_id is not None:
             own_review = Review(
                 book=book,
@@ -262,7 +268,8 @@ def book_detail(request, pk):
             "liked_ids": liked_ids,
             "own_review": own_review,
             "review_form": review_form,
-            "shelves": ShelfEntry.Shelf.choices,
+            "exclusive_shelves": [shelf for shelf in shelves if shelf.exclusive],
+            "tags": [shelf for shelf in shelves if not shelf.exclusive],
             "star_choices": STARS,
             "sessions": sessions,
             "open_session": open_session,

@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 from config.admin import ChangedFieldsOnlyMixin, DeleteAndRecountMixin, count_column
 
 from . import services
-from .models import ImportedReviewer, Like, Rating, ReaderShelf, Review, ShelfEntry
+from .models import ImportedReviewer, Like, Rating, Review, Shelf, ShelfEntry
 
 
 class DeleteThroughServicesMixin:
@@ -149,8 +149,8 @@ class RatingAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
 @admin.register(ShelfEntry)
 class ShelfEntryAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
     list_display = ("book", "user", "shelf", "date_added", "date_read", "updated_at")
-    list_filter = ("shelf",)
-    list_select_related = ("book", "user")
+    list_filter = ("shelf__kind",)
+    list_select_related = ("book", "user", "shelf")
     search_fields = ("book__title", "user__username")
     ordering = ("-updated_at", "-pk")
     # A reader's private notes are shown to nobody but the reader.
@@ -199,17 +199,32 @@ class ImportedReviewerAdmin(DeleteAndRecountMixin, ChangedFieldsOnlyMixin, admin
         return super().get_queryset(request).annotate(reviews_here_count=Count("reviews"))
 
 
-@admin.register(ReaderShelf)
-class ReaderShelfAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "exclusive", "books", "created_at")
-    list_filter = ("exclusive",)
+@admin.register(Shelf)
+class ShelfAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
+    """Readers' shelves. A reader's own shelf that holds no books (or is a tag) may be deleted;
+    the built-in ones never, and exclusive ones holding books only by the reader, who says
+    where the books go: deleting those says so and leaves them."""
+
+    list_display = ("name", "user", "kind", "exclusive", "books_count", "created_at")
+    list_filter = ("kind", "exclusive")
     list_select_related = ("user",)
     search_fields = ("name", "user__username")
     ordering = ("user__username", "name")
-    autocomplete_fields = ("user",)
-    readonly_fields = ("created_at",)
     show_full_result_count = False
-    books = count_column("books_count", "books")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(books_count=Count("entries"))
+    def delete_model(self, request, obj):
+        try:
+            services.shelf_delete(shelf=obj)
+        except services.ShelfRefused as refusal:
+            self.message_user(request, f"{obj.user}: {refusal}", messages.WARNING)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for shelf in queryset:
+            try:
+                services.shelf_delete(shelf=shelf)
+            except services.ShelfRefused as refusal:
+                self.message_user(request, f"{shelf.user}: {refusal}", messages.WARNING)
+
+    def delete_row(self, shelf):
+        services.shelf_delete(shelf=shelf)

@@ -20,24 +20,20 @@ from django.db.models.functions import Greatest
 from accounts.models import User
 from books.models import STARS, Book, damped_average
 
-from .models import Follow, ImportedReviewer, Like, Rating, Review, ShelfEntry
+from .models import Follow, ImportedReviewer, Like, Rating, Review, Shelf, ShelfEntry
 
+# The book's counter of each built-in shelf; a reader's shelves count their books themselves
+# (``Shelf.books_count``).
 SHELF_COUNTERS = {
-    ShelfEntry.Shelf.WANT_TO_READ: "want_to_read_count",
-    ShelfEntry.Shelf.CURRENTLY_READING: "currently_reading_count",
-    ShelfEntry.Shelf.READ: "read_count",
+    Shelf.Kind.WANT_TO_READ: "want_to_read_count",
+    Shelf.Kind.CURRENTLY_READING: "currently_reading_count",
+    Shelf.Kind.READ: "read_count",
 }
 STAR_FIELDS = tuple(f"ratings_{s}" for s in STARS)
 IMPORTED_STAR_FIELDS = tuple(f"imported_ratings_{s}" for s in STARS)
 BOOK_COUNTERS = (*STAR_FIELDS, *SHELF_COUNTERS.values(), "reviews_count")
 RATING_FIGURES = ("ratings_total", "average_rating", "damped_rating")
-READER_COUNTERS = (
-    "ratings_count",
-    *SHELF_COUNTERS.values(),
-    "reviews_count",
-    "followers_count",
-    "following_count",
-)
+READER_COUNTERS = ("ratings_count", "reviews_count", "followers_count", "following_count")
 
 
 def rating_summary(counts: Iterable[int]) -> tuple[int, Decimal]:
@@ -101,20 +97,31 @@ def rating_moved(book_id: int, *, reader_id: int, old: int | None, new: int | No
         _add(User, reader_id, {"ratings_count": 1 if old is None else -1})
 
 
-def shelf_moved(book_id: int, *, reader_id: int, old: str, new: str) -> None:
-    """A reader's copy of a book moved from shelf ``old`` to ``new`` ("" for none).
-
-    Books and readers count their shelves under the same field names.
-    """
-    if old == new:
+def shelf_moved(book_id: int, *, old: Shelf | None, new: Shelf | None) -> None:
+    """A reader's copy of a book moved from exclusive shelf ``old`` to ``new`` (None: off
+    the reader's shelves). The shelves count it, and the book counts its built-in shelves."""
+    if old is not None and new is not None and old.pk == new.pk:
         return
     deltas: Counter[str] = Counter()
-    if old in SHELF_COUNTERS:
-        deltas[SHELF_COUNTERS[old]] -= 1
-    if new in SHELF_COUNTERS:
-        deltas[SHELF_COUNTERS[new]] += 1
+    if old is not None and old.kind in SHELF_COUNTERS:
+        deltas[SHELF_COUNTERS[old.kind]] -= 1
+    if new is not None and new.kind in SHELF_COUNTERS:
+        deltas[SHELF_COUNTERS[new.kind]] += 1
     _add(Book, book_id, deltas)
-    _add(User, reader_id, deltas)
+    shelves_moved({shelf.pk: step for shelf, step in ((old, -1), (new, +1)) if shelf is not None})
+
+
+def shelves_moved(deltas: Mapping[int, int]) -> None:
+    """Shelves gained (positive) or lost (negative) books: for each shelf id, how many. The
+    shelves that move alike are written together, one UPDATE each."""
+    alike: dict[int, list[int]] = defaultdict(list)
+    for pk, n in deltas.items():
+        if n:
+            alike[n].append(pk)
+    for n, pks in alike.items():
+        Shelf.objects.filter(pk__in=sorted(pks)).update(
+            books_count=Greatest(F("books_count") + n, 0)
+        )
 
 
 def books_moved(deltas: Mapping[int, Mapping[str, int]]) -> None:
@@ -149,8 +156,8 @@ def books_moved(deltas: Mapping[int, Mapping[str, int]]) -> None:
 
 
 def reader_moved(reader_id: int, deltas: Mapping[str, int]) -> None:
-    """A reader's counters moved by ``deltas`` (``ratings_count``, shelves, ``reviews_count``),
-    in one UPDATE."""
+    """A reader's counters moved by ``deltas`` (``ratings_count``, ``reviews_count``), in one
+    UPDATE."""
     _add(User, reader_id, dict(deltas))
 
 
@@ -196,9 +203,9 @@ def _book_counts(book_ids: list[int] | None) -> dict[int, dict[str, int]]:
 
     for row in scoped(Rating.objects).values("book_id", "stars").annotate(n=Count("pk")):
         counts[row["book_id"]][f"ratings_{row['stars']}"] = row["n"]
-    shelved = scoped(ShelfEntry.objects.exclude(shelf="")).values("book_id", "shelf")
-    for row in shelved.annotate(n=Count("pk")):
-        counts[row["book_id"]][SHELF_COUNTERS[row["shelf"]]] = row["n"]
+    shelved = scoped(ShelfEntry.objects.filter(shelf__kind__in=list(SHELF_COUNTERS)))
+    for row in shelved.values("book_id", "shelf__kind").annotate(n=Count("pk")):
+        counts[row["book_id"]][SHELF_COUNTERS[row["shelf__kind"]]] = row["n"]
     visible = scoped(Review.objects.visible()).values("book_id").annotate(n=Count("pk"))
     for row in visible:
         counts[row["book_id"]]["reviews_count"] = row["n"]
@@ -213,9 +220,6 @@ def _reader_counts(reader_ids: list[int] | None) -> dict[int, dict[str, int]]:
 
     for user_id, n in scoped(Rating.objects).values_list("user_id").annotate(n=Count("pk")):
         counts[user_id]["ratings_count"] = n
-    shelved = scoped(ShelfEntry.objects.exclude(shelf="")).values("user_id", "shelf")
-    for row in shelved.annotate(n=Count("pk")):
-        counts[row["user_id"]][SHELF_COUNTERS[row["shelf"]]] = row["n"]
     written = scoped(Review.objects.visible().filter(user__isnull=False))
     for user_id, n in written.values_list("user_id").annotate(n=Count("pk")):
         counts[user_id]["reviews_count"] = n
@@ -224,6 +228,18 @@ def _reader_counts(reader_ids: list[int] | None) -> dict[int, dict[str, int]]:
         rows = follows if reader_ids is None else follows.filter(**{f"{side}__in": reader_ids})
         for user_id, n in rows.values_list(side).annotate(n=Count("pk")).order_by():
             counts[user_id][field] = n
+    return counts
+
+
+def _shelf_counts(reader_ids: list[int] | None) -> dict[int, int]:
+    """The books on each shelf: the entries it holds (exclusive) or carry it (a tag)."""
+    entries = ShelfEntry.objects.all()
+    tags = ShelfEntry.tags.through.objects.all()
+    if reader_ids is not None:
+        entries = entries.filter(user_id__in=reader_ids)
+        tags = tags.filter(shelf__user_id__in=reader_ids)
+    counts = dict(entries.values_list("shelf_id").annotate(n=Count("pk")))
+    counts.update(tags.values_list("shelf_id").annotate(n=Count("pk")))
     return counts
 
 
@@ -308,11 +324,21 @@ def recount(
             readers, "reader", lambda reader: reader_counts.get(reader.pk, empty_reader)
         )
 
+        shelf_counts = _shelf_counts(readers_scope)
+        shelves = Shelf.objects.all()
+        if not everything:
+            shelves = shelves.filter(user_id__in=readers_scope)
+        shelves = shelves.only("pk", "books_count").order_by("pk").iterator(chunk_size=5000)
+        shelf_drift, changed_shelves = _compare(
+            shelves, "shelf", lambda shelf: {"books_count": shelf_counts.get(shelf.pk, 0)}
+        )
+
         if fix:
             Book.objects.bulk_update(changed_books, book_fields, batch_size=500)
             Review.objects.bulk_update(changed_reviews, ["likes_count"], batch_size=500)
             User.objects.bulk_update(changed_readers, READER_COUNTERS, batch_size=500)
-    return [*drift, *review_drift, *reader_drift]
+            Shelf.objects.bulk_update(changed_shelves, ["books_count"], batch_size=500)
+    return [*drift, *review_drift, *reader_drift, *shelf_drift]
 
 
 @transaction.atomic

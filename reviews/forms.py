@@ -2,7 +2,13 @@ from django import forms
 
 from books.models import STARS
 
-from .models import CHALLENGE_MAX_BOOKS, MAX_REVIEW_LENGTH, ProgressUpdate, ShelfEntry
+from .models import (
+    CHALLENGE_MAX_BOOKS,
+    MAX_REVIEW_LENGTH,
+    SHELF_NAME_MAX_LENGTH,
+    ProgressUpdate,
+    Shelf,
+)
 
 STAR_CHOICES = [(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in STARS]
 
@@ -12,7 +18,61 @@ class RatingForm(forms.Form):
 
 
 class ShelfForm(forms.Form):
-    shelf = forms.ChoiceField(choices=ShelfEntry.Shelf.choices)
+    """One of the reader's exclusive shelves, by its address ("read", "did-not-finish"); the
+    built-in ones also by their kind ("want_to_read"), as the book page once sent them."""
+
+    shelf = forms.CharField(max_length=SHELF_NAME_MAX_LENGTH)
+
+    def __init__(self, *args, reader, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reader = reader
+
+    def clean_shelf(self) -> Shelf | str:
+        value = self.cleaned_data["shelf"]
+        kinds = {slug: kind for kind, slug in Shelf.BUILT_IN.items()}
+        if value in Shelf.BUILT_IN or value in kinds:
+            return kinds.get(value, value)
+        shelf = Shelf.objects.filter(user=self.reader, slug=value, exclusive=True).first()
+        if shelf is None:
+            raise forms.ValidationError("There is no such shelf.")
+        return shelf
+
+
+class TagsForm(forms.Form):
+    """The reader's tags a book carries (the ones not ticked are taken off)."""
+
+    tags = forms.ModelMultipleChoiceField(queryset=Shelf.objects.none(), required=False)
+
+    def __init__(self, *args, reader, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = Shelf.objects.filter(user=reader, exclusive=False)
+        self.fields["tags"].to_field_name = "slug"
+
+
+class ShelfNameForm(forms.Form):
+    """A name for a shelf of the reader's own; the service says why a name cannot be used."""
+
+    name = forms.CharField(
+        label="Name",
+        strip=True,
+        error_messages={"required": "A shelf needs a name."},
+        widget=forms.TextInput(attrs={"maxlength": SHELF_NAME_MAX_LENGTH}),
+    )
+
+
+class ShelfCreateForm(ShelfNameForm):
+    exclusive = forms.TypedChoiceField(
+        label="Kind",
+        choices=[
+            ("", "A tag: a book can carry many"),
+            ("1", "Exclusive: it holds a book in place of “Read” and the others"),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
+    )
 
 
 class ReviewForm(forms.Form):

@@ -213,15 +213,16 @@ def _pair_off(rows, identity) -> tuple[list, dict]:
 def _keep_tags(replaced_by: dict[ShelfEntry, ShelfEntry]) -> None:
     """A losing entry's tags (non-exclusive shelves of the reader's own) stay with the reader,
     on the entry that stays."""
-    through = ShelfEntry.own_shelves.through
+    through = ShelfEntry.tags.through
     staying_of = {loser.pk: winner.pk for loser, winner in replaced_by.items()}
-    tags = through.objects.filter(shelfentry__in=list(staying_of), readershelf__exclusive=False)
+    tags = through.objects.filter(shelfentry__in=list(staying_of))
     pairs = {
         (staying_of[entry_id], shelf_id)
-        for entry_id, shelf_id in tags.values_list("shelfentry_id", "readershelf_id")
+        for entry_id, shelf_id in tags.values_list("shelfentry_id", "shelf_id")
     }
+    # The shelves' counts are counted again with the books' (``counters.recount``).
     through.objects.bulk_create(
-        [through(shelfentry_id=entry_id, readershelf_id=shelf_id) for entry_id, shelf_id in pairs],
+        [through(shelfentry_id=entry_id, shelf_id=shelf_id) for entry_id, shelf_id in pairs],
         ignore_conflicts=True,
     )
 

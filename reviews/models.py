@@ -5,12 +5,13 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce, Length, RowNumber
+from django.db.models.functions import Coalesce, Length, Lower, RowNumber
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
-from books.models import Book
+from books.models import Authorship, Book
 
 STARS_RANGE = Q(stars__gte=1) & Q(stars__lte=5)
 # A yearly goal above this is not a reading goal.
@@ -48,15 +49,15 @@ class ImportedReviewer(models.Model):
 
 
 def books_with_reader_state(books, user):
-    """``books`` (a Book QuerySet) with the reader's own stars (``reader_stars``) and shelf
-    (``reader_shelf``).
+    """``books`` (a Book QuerySet) with the reader's own stars (``reader_stars``) and the id of
+    the exclusive shelf the book is on (``reader_shelf``).
 
     Both are None for a visitor, or for a book the reader has not rated or shelved.
     """
     if not user.is_authenticated:
         return books.annotate(
             reader_stars=models.Value(None, output_field=models.PositiveSmallIntegerField()),
-            reader_shelf=models.Value(None, output_field=models.CharField()),
+            reader_shelf=models.Value(None, output_field=models.IntegerField()),
         )
     return books.annotate(
         own_rating=models.FilteredRelation("ratings", condition=Q(ratings__user=user)),
@@ -251,49 +252,154 @@ class Rating(models.Model):
         return f"{self.user} rated {self.book}: {self.stars}"
 
 
-class ReaderShelf(models.Model):
-    """A shelf a reader named, beyond the three every reader has (e.g. "abandoned", "favourites").
+# A shelf's name: long enough for any shelf a Goodreads export names.
+SHELF_NAME_MAX_LENGTH = 100
 
-    An exclusive shelf takes the place of the three; a non-exclusive one is a tag.
+
+def shelf_slug(name: str) -> str:
+    """The part of a shelf's address its name gives ("Did not finish" -> "did-not-finish").
+
+    Underscores become hyphens, so no slug is ever one of the built-in kinds' values.
+    """
+    slug = slugify(name, allow_unicode=True).replace("_", "-").strip("-")
+    return slug[: SHELF_NAME_MAX_LENGTH - 10] or "shelf"
+
+
+class ShelfQuerySet(models.QuerySet):
+    def of_reader(self, reader, *, tagging=None) -> list["Shelf"]:
+        """All of a reader's shelves: the three built-in ones first (unsaved, with no books,
+        for a reader who has never shelved a book), then their own by name.
+
+        With ``tagging`` (a book), each says whether it is one of the book's tags
+        (``tags_book``), in the same query.
+        """
+        shelves = self.filter(user=reader)
+        if tagging is not None:
+            shelves = shelves.annotate(
+                tags_book=models.Exists(
+                    ShelfEntry.tags.through.objects.filter(
+                        shelf=models.OuterRef("pk"), shelfentry__book=tagging
+                    )
+                )
+            )
+        rows = list(shelves)
+        for shelf in rows:
+            shelf.user = reader  # their addresses name the reader: no query for each
+        built_in = {shelf.kind: shelf for shelf in rows if shelf.is_built_in}
+        return [
+            *(built_in.get(kind) or Shelf.built_in_for(reader, kind) for kind in Shelf.BUILT_IN),
+            *sorted(
+                (shelf for shelf in rows if not shelf.is_built_in),
+                key=lambda shelf: (shelf.name.casefold(), shelf.pk),
+            ),
+        ]
+
+
+class Shelf(models.Model):
+    """One of a reader's shelves: the three every reader has ("Want to read", "Currently
+    reading", "Read") or one the reader made.
+
+    An exclusive shelf holds the book in place of the others (every shelf entry sits on
+    exactly one, ``ShelfEntry.shelf``), like Goodreads' "abandoned"; a shelf that is not
+    exclusive is a tag, and a book carries any number of them (``ShelfEntry.tags``).
+    ``books_count`` is kept by ``reviews.counters`` with the entries it counts.
     """
 
+    class Kind(models.TextChoices):
+        WANT_TO_READ = "want_to_read", "Want to read"
+        CURRENTLY_READING = "currently_reading", "Currently reading"
+        READ = "read", "Read"
+        OWN = "own", "The reader's own"
+
+    # The built-in kinds with their addresses (Goodreads' names of them), in page order.
+    BUILT_IN = {
+        Kind.WANT_TO_READ: "to-read",
+        Kind.CURRENTLY_READING: "currently-reading",
+        Kind.READ: "read",
+    }
+
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_shelves"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelves"
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=SHELF_NAME_MAX_LENGTH)
+    slug = models.SlugField(max_length=SHELF_NAME_MAX_LENGTH, allow_unicode=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OWN)
     exclusive = models.BooleanField(default=False)
+    books_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShelfQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "name"], name="reader_shelf_unique_name"),
+            models.UniqueConstraint(fields=["user", "slug"], name="shelf_unique_slug"),
+            models.UniqueConstraint("user", Lower("name"), name="shelf_unique_name"),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=~Q(kind="own"),
+                name="shelf_one_of_each_built_in",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["want_to_read", "currently_reading", "read", "own"]),
+                name="shelf_known_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="own") | Q(exclusive=True), name="shelf_built_in_exclusive"
+            ),
         ]
 
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("reviews:shelf", kwargs={"username": self.user.username, "slug": self.slug})
+
+    @property
+    def is_built_in(self) -> bool:
+        return self.kind != self.Kind.OWN
+
+    @classmethod
+    def built_in_for(cls, reader, kind: str) -> "Shelf":
+        """The (unsaved) built-in shelf of ``kind`` as a reader has it."""
+        kind = cls.Kind(kind)
+        return cls(user=reader, kind=kind, name=kind.label, slug=cls.BUILT_IN[kind], exclusive=True)
+
+
+# How a list of shelf entries can be sorted (a shelf's page, the reader's library).
+ENTRY_SORTS = {
+    "added": (models.F("date_added").desc(nulls_last=True), "-pk"),
+    "read": (
+        models.F("date_read").desc(nulls_last=True),
+        models.F("date_added").desc(nulls_last=True),
+        "-pk",
+    ),
+    "title": ("book__title", "pk"),
+    "author": (models.F("main_author").asc(nulls_last=True), "book__title", "pk"),
+    "rating": (models.F("reader_stars").desc(nulls_last=True), "book__title", "pk"),
+}
+
 
 class ShelfEntryQuerySet(models.QuerySet):
-    def newest_on(self, reader, shelf: str, limit: int):
-        """The ``limit`` entries the reader moved to ``shelf`` last, newest first, with books."""
+    def newest_on(self, reader, kind: str, limit: int):
+        """The ``limit`` entries the reader moved to the built-in shelf of ``kind`` last,
+        newest first, with books."""
         return (
-            self.filter(user=reader, shelf=shelf)
+            self.filter(user=reader, shelf__kind=kind)
             .select_related("book")
             .defer("private_notes")
             .order_by("-updated_at", "-pk")[:limit]
         )
 
     def newest_per_shelf(self, reader, limit: int, *, with_notes: bool = False):
-        """The ``limit`` newest entries of each of the reader's three shelves, newest first,
-        with their books and the reader's stars (``reader_stars``).
+        """The ``limit`` newest entries of each of the reader's exclusive shelves, newest
+        first, with their books and the reader's stars (``reader_stars``).
 
         The entries are picked from an index alone; only those are then read. Private notes
         are loaded only ``with_notes`` (for the reader themself).
         """
         newest = (
             self.filter(user=reader)
-            .exclude(shelf="")
             .annotate(
                 rank=models.Window(
                     RowNumber(),
@@ -306,31 +412,57 @@ class ShelfEntryQuerySet(models.QuerySet):
         entries = (
             self.filter(pk__in=newest.values("pk"))
             .select_related("book")
-            .annotate(
-                reader_stars=models.Subquery(
-                    Rating.objects.filter(user=reader, book=models.OuterRef("book")).values(
-                        "stars"
-                    )[:1]
-                )
-            )
+            .annotate(reader_stars=_reader_stars(reader))
             .order_by("-updated_at", "-pk")
         )
         return entries if with_notes else entries.defer("private_notes")
 
+    def sorted_by(self, sort: str):
+        """The entries in one of the ``ENTRY_SORTS`` orders ("added" for one it does not know).
+
+        Entries without the date or stars sorted by come last; every order ends on the
+        primary key, so pages never overlap. "rating" needs ``reader_stars``.
+        """
+        if sort == "author":
+            # The book's first author (the byline's order).
+            first_author = (
+                Authorship.objects.filter(book=models.OuterRef("book"))
+                .order_by("position", "pk")
+                .values("author__name")[:1]
+            )
+            self = self.annotate(main_author=models.Subquery(first_author))
+        return self.order_by(*ENTRY_SORTS.get(sort, ENTRY_SORTS["added"]))
+
+    def on_shelf(self, shelf: Shelf):
+        """The entries on ``shelf`` (its books, exclusive or tagged), with their books and
+        the reader's stars (``reader_stars``); private notes are left unread."""
+        entries = self.filter(shelf=shelf) if shelf.exclusive else self.filter(tags=shelf)
+        return (
+            entries.select_related("book")
+            .defer("private_notes")
+            .annotate(reader_stars=_reader_stars(shelf.user_id))
+        )
+
+
+def _reader_stars(reader):
+    """The reader's stars for each entry's book, as a subquery."""
+    return models.Subquery(
+        Rating.objects.filter(user=reader, book=models.OuterRef("book")).values("stars")[:1]
+    )
+
 
 class ShelfEntry(models.Model):
-    class Shelf(models.TextChoices):
-        WANT_TO_READ = "want_to_read", "Want to read"
-        CURRENTLY_READING = "currently_reading", "Currently reading"
-        READ = "read", "Read"
+    """A book on a reader's shelves: on exactly one exclusive shelf (``shelf``, one of the
+    reader's), and with any of the reader's tags."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelf_entries"
     )
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="shelf_entries")
-    # Empty when the book sits on one of the reader's own exclusive shelves instead.
-    shelf = models.CharField(max_length=20, choices=Shelf.choices, blank=True)
-    own_shelves = models.ManyToManyField(ReaderShelf, blank=True, related_name="entries")
+    # RESTRICT: a shelf holding books is not deleted (``services.shelf_delete`` moves them
+    # first), unless its reader is, with their entries.
+    shelf = models.ForeignKey(Shelf, on_delete=models.RESTRICT, related_name="entries")
+    tags = models.ManyToManyField(Shelf, blank=True, related_name="tagged_entries")
     date_added = models.DateField(null=True, blank=True)
     date_read = models.DateField(null=True, blank=True)
     read_count = models.PositiveIntegerField(default=0)
@@ -346,20 +478,19 @@ class ShelfEntry(models.Model):
         ordering = ["-updated_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "book"], name="shelf_one_per_reader_and_book"),
-            models.CheckConstraint(
-                condition=Q(shelf__in=["", "want_to_read", "currently_reading", "read"]),
-                name="shelf_entry_known_shelf",
-            ),
         ]
-        # A reader's shelves, each newest first (the profile lists the latest of each).
         indexes = [
+            # A reader's shelves, each newest first (the profile and home list the latest of
+            # each), read from the index alone.
             models.Index(
                 fields=["user", "shelf", "-updated_at", "-id"], name="shelf_entry_user_recent_idx"
-            )
+            ),
+            # A shelf's page in its default order, newest added first.
+            models.Index(fields=["shelf", "-date_added", "-id"], name="shelf_entry_added_idx"),
         ]
 
     def __str__(self):
-        return f"{self.user}: {self.book} ({self.get_shelf_display()})"
+        return f"{self.user}: {self.book} ({self.shelf})"
 
 
 class LikeQuerySet(models.QuerySet):
@@ -597,7 +728,7 @@ def _fallback_entries(first: datetime.date, last: datetime.date):
         ReadingSession.objects.filter(user=models.OuterRef("user"), book=models.OuterRef("book"))
     )
     return ShelfEntry.objects.filter(
-        shelf=ShelfEntry.Shelf.READ, date_read__range=(first, last)
+        shelf__kind=Shelf.Kind.READ, date_read__range=(first, last)
     ).filter(no_session)
 
 
@@ -676,7 +807,7 @@ def books_read_in(reader, year: int | None):
     """
     sessions = ReadingSession.objects.finished_in(year).filter(user=reader)
     if year is None:
-        entries = ShelfEntry.objects.filter(shelf=ShelfEntry.Shelf.READ, user=reader).filter(
+        entries = ShelfEntry.objects.filter(shelf__kind=Shelf.Kind.READ, user=reader).filter(
             ~models.Exists(
                 ReadingSession.objects.filter(
                     user=models.OuterRef("user"), book=models.OuterRef("book")

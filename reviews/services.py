@@ -4,7 +4,9 @@ transaction."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -15,16 +17,18 @@ from . import activity, counters
 from .language import detect_language
 from .models import (
     CHALLENGE_MAX_BOOKS,
+    SHELF_NAME_MAX_LENGTH,
     Like,
     ProgressUpdate,
     Rating,
-    ReaderShelf,
     ReadingChallenge,
     ReadingSession,
     Review,
+    Shelf,
     ShelfEntry,
+    shelf_slug,
 )
-from .social import Block
+from .social import Activity, Block
 
 
 class ActionRefused(Exception):
@@ -90,66 +94,103 @@ def rating_remove(*, user, book: Book) -> bool:
     return True
 
 
+class ShelfRefused(ValueError):
+    """A shelf cannot be made, renamed, deleted or used so (a name already taken, a built-in
+    shelf renamed); the message says why, and nothing was changed."""
+
+
+def shelves_built_in(user) -> dict[str, Shelf]:
+    """The reader's three built-in shelves by kind, made the first time they are needed."""
+    rows = {shelf.kind: shelf for shelf in Shelf.objects.filter(user=user).exclude(kind="own")}
+    missing = [Shelf.built_in_for(user, kind) for kind in Shelf.BUILT_IN if kind not in rows]
+    if missing:
+        # A concurrent first shelving makes them too: both end with the same three rows.
+        Shelf.objects.bulk_create(missing, ignore_conflicts=True)
+        rows = {shelf.kind: shelf for shelf in Shelf.objects.filter(user=user).exclude(kind="own")}
+    return rows
+
+
+def _exclusive_shelf(user, shelf: Shelf | str) -> Shelf:
+    """``shelf`` itself, or for a built-in kind ("read") the reader's shelf of that kind."""
+    if isinstance(shelf, str):
+        if shelf not in Shelf.BUILT_IN:
+            raise ValueError(f"There is no shelf called {shelf!r}.")
+        return shelves_built_in(user)[shelf]
+    if shelf.user_id != user.pk or not shelf.exclusive:
+        raise ShelfRefused(f"“{shelf.name}” is not an exclusive shelf of yours.")
+    return shelf
+
+
 @transaction.atomic
-def shelf_set(*, user, book: Book, shelf: str, sessions: bool = False) -> ShelfEntry:
-    """Put a book on one of the reader's three shelves.
+def shelf_set(*, user, book: Book, shelf: Shelf | str, sessions: bool = False) -> ShelfEntry:
+    """Put a book on one of the reader's exclusive shelves (a Shelf, or a built-in kind such as
+    "read"), in place of the one it was on; its tags stay.
 
     With ``sessions`` (a reader pressing a shelf button, rather than an import that states the
     dates itself), the reading sessions follow: "Currently reading" starts one unless one is
-    open, "Read" finishes the open one (or records a finished read whose start is unknown),
-    and "Want to read" sets an open one aside.
+    open, "Read" finishes it (or records a finished read whose start is unknown), and any
+    other shelf ("Want to read", "did not finish") sets an open one aside.
     """
-    if shelf not in ShelfEntry.Shelf.values:
-        raise ValueError(f"There is no shelf called {shelf!r}.")
+    target = _exclusive_shelf(user, shelf)
     today = timezone.localdate()
     entry, created = _create_or_lock(
-        ShelfEntry, {"shelf": shelf, "date_added": today}, user=user, book=book
+        ShelfEntry, {"shelf": target, "date_added": today}, user=user, book=book
     )
-    old = "" if created else entry.shelf
-    if created or old != shelf:
-        if not created:
-            entry.shelf = shelf
-        if shelf == ShelfEntry.Shelf.READ and entry.date_read is None:
+    old = None if created else Shelf.objects.get(pk=entry.shelf_id)
+    if old is None or old.pk != target.pk:
+        entry.shelf = target
+        if target.kind == Shelf.Kind.READ and entry.date_read is None:
             entry.date_read = today
             entry.read_count = max(entry.read_count, 1)
         entry.save()
-        counters.shelf_moved(book.pk, reader_id=user.pk, old=old, new=shelf)
-        if sessions and shelf != ShelfEntry.Shelf.READ:
+        counters.shelf_moved(book.pk, old=old, new=target)
+        if sessions and target.kind != Shelf.Kind.READ:
             # A reader's own click (an import is not news); "Read" tells of a finished read.
-            activity.record(user.pk, activity.Verb.SHELVED, book=book, detail=shelf)
-        if not old and not created:
-            # It sat on one of the reader's own exclusive shelves, which it now leaves.
-            entry.own_shelves.remove(*entry.own_shelves.filter(exclusive=True))
+            activity.record(user.pk, activity.Verb.SHELVED, book=book, detail=_shelf_detail(target))
         if sessions:
-            _sessions_follow(user=user, book=book, shelf=shelf)
+            _sessions_follow(user=user, book=book, kind=target.kind)
     return entry
 
 
-def _sessions_follow(*, user, book: Book, shelf: str) -> None:
-    if shelf == ShelfEntry.Shelf.CURRENTLY_READING:
+def _shelf_detail(shelf: Shelf) -> str:
+    """What a shelving's activity says of the shelf: a built-in kind, or the shelf's name."""
+    if shelf.kind != Shelf.Kind.OWN:
+        return shelf.kind
+    return shelf.name[: Activity._meta.get_field("detail").max_length]
+
+
+def _sessions_follow(*, user, book: Book, kind: str) -> None:
+    if kind == Shelf.Kind.CURRENTLY_READING:
         session_start(user=user, book=book)
-    elif shelf == ShelfEntry.Shelf.READ:
+    elif kind == Shelf.Kind.READ:
         session_finish(user=user, book=book)
     else:
         session_stop(user=user, book=book)
 
 
 @transaction.atomic
-def shelf_set_own(*, user, book: Book, reader_shelf: ReaderShelf) -> ShelfEntry:
-    """Put a book on one of the reader's own exclusive shelves, in place of the three."""
-    if reader_shelf.user_id != user.pk or not reader_shelf.exclusive:
-        raise ValueError(f"{reader_shelf.name!r} is not an exclusive shelf of this reader.")
-    entry, _created = _create_or_lock(
-        ShelfEntry, {"shelf": "", "date_added": timezone.localdate()}, user=user, book=book
-    )
-    old = entry.shelf
-    if old:
-        entry.shelf = ""
-        entry.save(update_fields=["shelf", "updated_at"])
-        counters.shelf_moved(book.pk, reader_id=user.pk, old=old, new="")
-    others = entry.own_shelves.filter(exclusive=True).exclude(pk=reader_shelf.pk)
-    entry.own_shelves.remove(*others)
-    entry.own_shelves.add(reader_shelf)
+def shelf_tags_set(*, user, book: Book, tags: Iterable[Shelf]) -> ShelfEntry | None:
+    """Give the book exactly these of the reader's tags (shelves that are not exclusive).
+
+    A book on none of the reader's shelves goes on "Want to read" with them: every entry sits
+    on one exclusive shelf, and "Want to read" is the one that says nothing about reading.
+    """
+    wanted = {shelf.pk: shelf for shelf in tags}
+    for shelf in wanted.values():
+        if shelf.user_id != user.pk or shelf.exclusive:
+            raise ShelfRefused(f"“{shelf.name}” is not a tag of yours.")
+    entry = _locked(ShelfEntry, user=user, book=book)
+    if entry is None:
+        if not wanted:
+            return None
+        entry = shelf_set(user=user, book=book, shelf=Shelf.Kind.WANT_TO_READ)
+    current = set(entry.tags.values_list("pk", flat=True))
+    added, removed = set(wanted) - current, current - set(wanted)
+    entry.tags.add(*sorted(added))
+    entry.tags.remove(*sorted(removed))
+    counters.shelves_moved({**dict.fromkeys(added, +1), **dict.fromkeys(removed, -1)})
+    if added or removed:
+        entry.save(update_fields=["updated_at"])
     return entry
 
 
@@ -158,11 +199,132 @@ def shelf_remove(*, user, book: Book) -> bool:
     entry = _locked(ShelfEntry, user=user, book=book)
     if entry is None:
         return False
+    old = Shelf.objects.get(pk=entry.shelf_id)
+    tags = list(entry.tags.values_list("pk", flat=True))
     entry.delete()
-    counters.shelf_moved(book.pk, reader_id=user.pk, old=entry.shelf, new="")
+    counters.shelf_moved(book.pk, old=old, new=None)
+    counters.shelves_moved(dict.fromkeys(tags, -1))
     # Past reads stay the reader's history; a read in progress is set aside.
     _stop_open(user, book)
     return True
+
+
+def _shelf_name(user, name: str, *, renaming: Shelf | None = None) -> str:
+    """The name, tidied, if the reader may give it to a shelf; ShelfRefused says why not."""
+    name = " ".join(name.split())
+    if not name:
+        raise ShelfRefused("A shelf needs a name.")
+    if len(name) > SHELF_NAME_MAX_LENGTH:
+        raise ShelfRefused(
+            f"A shelf's name is at most {SHELF_NAME_MAX_LENGTH} characters; "
+            f"this one has {len(name)}."
+        )
+    # Goodreads' names of the built-in shelves, which an export writes, name them alone.
+    if name.casefold() in {slug.casefold() for slug in Shelf.BUILT_IN.values()}:
+        raise ShelfRefused(f"“{name}” is the name of a shelf every reader has.")
+    taken = Shelf.objects.filter(user=user, name__iexact=name)
+    if renaming is not None:
+        taken = taken.exclude(pk=renaming.pk)
+    builtin_names = {kind.label.casefold() for kind in Shelf.BUILT_IN}
+    if name.casefold() in builtin_names or taken.exists():
+        raise ShelfRefused(f"You already have a shelf called “{name}”.")
+    return name
+
+
+def unique_shelf_slug(name: str, taken: set[str]) -> str:
+    """A slug for a shelf called ``name`` that is none of ``taken`` (the reader's others, and
+    the built-in ones), which it joins."""
+    base = shelf_slug(name)
+    slug, n = base, 1
+    while slug in taken or slug in Shelf.BUILT_IN.values():
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def _slug_for(user, name: str, *, renaming: Shelf | None = None) -> str:
+    others = Shelf.objects.filter(user=user)
+    if renaming is not None:
+        others = others.exclude(pk=renaming.pk)
+    return unique_shelf_slug(name, set(others.values_list("slug", flat=True)))
+
+
+def _save_shelf(shelf: Shelf, name: str, **save) -> None:
+    """Save the shelf; a concurrent shelf of the same name or address refuses it cleanly."""
+    try:
+        with transaction.atomic():
+            shelf.save(**save)
+    except IntegrityError:
+        raise ShelfRefused(f"You already have a shelf called “{name}”.") from None
+
+
+@transaction.atomic
+def shelf_create(*, user, name: str, exclusive: bool) -> Shelf:
+    """A shelf of the reader's own: exclusive (it holds books in place of the built-in ones)
+    or a tag."""
+    _lock_reader(user)
+    name = _shelf_name(user, name)
+    shelf = Shelf(user=user, name=name, slug=_slug_for(user, name), exclusive=exclusive)
+    _save_shelf(shelf, name)
+    return shelf
+
+
+@transaction.atomic
+def shelf_rename(*, shelf: Shelf, name: str) -> Shelf:
+    """Give one of the reader's own shelves another name (and with it, its address)."""
+    if shelf.is_built_in:
+        raise ShelfRefused(f"“{shelf.name}” is a shelf every reader has: it keeps its name.")
+    _lock_reader(shelf.user)
+    name = _shelf_name(shelf.user, name, renaming=shelf)
+    shelf.name = name
+    shelf.slug = _slug_for(shelf.user, name, renaming=shelf)
+    _save_shelf(shelf, name, update_fields=["name", "slug"])
+    return shelf
+
+
+@transaction.atomic
+def shelf_delete(*, shelf: Shelf, move_to: Shelf | None = None) -> int:
+    """Delete one of the reader's own shelves; returns how many books it held.
+
+    A tag goes from the books that carry it. An exclusive shelf's books need another place:
+    ``move_to``, another exclusive shelf of the reader's; without one, a shelf that holds
+    books is refused.
+    """
+    if shelf.is_built_in:
+        raise ShelfRefused(f"“{shelf.name}” is a shelf every reader has: it cannot be deleted.")
+    _lock_reader(shelf.user)
+    shelf = _locked(Shelf, pk=shelf.pk)
+    if shelf is None:
+        return 0
+    if not shelf.exclusive:
+        held = shelf.tagged_entries.count()
+        shelf.delete()
+        return held
+    entries = ShelfEntry.objects.filter(shelf=shelf)
+    book_ids = list(entries.select_for_update().values_list("book_id", flat=True))
+    if book_ids:
+        if move_to is None:
+            raise ShelfRefused(
+                f"“{shelf.name}” holds {len(book_ids)} book{'s' if len(book_ids) > 1 else ''}: "
+                "choose the shelf they move to, and delete it again."
+            )
+        if move_to.pk == shelf.pk:
+            raise ShelfRefused("Choose another shelf for its books than the one you delete.")
+        move_to = _exclusive_shelf(shelf.user, move_to)
+        entries.update(shelf=move_to, updated_at=timezone.now())
+        counters.shelves_moved({move_to.pk: len(book_ids)})
+        if move_to.kind in counters.SHELF_COUNTERS:
+            field = counters.SHELF_COUNTERS[move_to.kind]
+            counters.books_moved({pk: {field: +1} for pk in book_ids})
+    shelf.delete()
+    return len(book_ids)
+
+
+def _lock_reader(user) -> None:
+    """One change to a reader's shelves at a time: names and addresses are checked, then
+    written."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
 
 
 class _Keep:

@@ -439,7 +439,7 @@ def friends_on_book(viewer, book, *, limit: int) -> list[FriendOnBook]:
     every follow (a reader following 1,500, a thousand of whom rated a popular book, is read
     in a few milliseconds).
     """
-    from .models import Review, ShelfEntry  # the models module imports this one
+    from .models import Review  # the models module imports this one
 
     review_fields = ("id", "body", "spoiler", "language", "rating", "date")
     rows = (
@@ -456,17 +456,17 @@ def friends_on_book(viewer, book, *, limit: int) -> list[FriendOnBook]:
                 "reviews", condition=Q(reviews__book=book, reviews__hidden=False)
             ),
             friend_stars=F("book_rating__stars"),
-            friend_shelf=F("book_entry__shelf"),
+            friend_shelf=F("book_entry__shelf__kind"),
+            friend_shelf_name=F("book_entry__shelf__name"),
             **{f"friend_review_{name}": F(f"book_review__{name}") for name in review_fields},
         )
         .filter(
             Q(friend_stars__isnull=False)
-            | (Q(friend_shelf__isnull=False) & ~Q(friend_shelf=""))
+            | Q(friend_shelf__isnull=False)
             | Q(friend_review_id__isnull=False)
         )
         .order_by("-follower_rows__id")[:limit]
     )
-    shelves = dict(ShelfEntry.Shelf.choices)
     friends = []
     for reader in rows:
         review = None
@@ -478,7 +478,7 @@ def friends_on_book(viewer, book, *, limit: int) -> list[FriendOnBook]:
                 reader=reader,
                 stars=reader.friend_stars,
                 shelf=reader.friend_shelf or "",
-                shelf_label=shelves.get(reader.friend_shelf, ""),
+                shelf_label=reader.friend_shelf_name or "",
                 review=review,
             )
         )

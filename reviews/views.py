@@ -14,16 +14,32 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.adapter import PENDING_ACTION_SESSION_KEY
 from books.models import Book, prefetch_authors
-from config.navigation import page_of, placed_messages, safe_return_url
+from config.navigation import (
+    page_of,
+    placed_messages,
+    query_string_without_page,
+    safe_return_url,
+)
 
 from . import services
-from .forms import ChallengeForm, ProgressForm, RatingForm, ReviewForm, SessionDatesForm, ShelfForm
+from .forms import (
+    ChallengeForm,
+    ProgressForm,
+    RatingForm,
+    ReviewForm,
+    SessionDatesForm,
+    ShelfCreateForm,
+    ShelfForm,
+    ShelfNameForm,
+    TagsForm,
+)
 from .models import (
     ImportedReviewer,
     Like,
     ReadingChallenge,
     ReadingSession,
     Review,
+    Shelf,
     ShelfEntry,
     books_read_in,
     books_with_reader_state,
@@ -118,16 +134,40 @@ def book_unrate(request, pk):
 @limit_reader_actions("shelve")
 def book_shelve(request, pk):
     book = get_object_or_404(Book, pk=pk)
-    form = ShelfForm(request.POST)
+    form = ShelfForm(request.POST, reader=request.user)
     if form.is_valid():
-        shelf = ShelfEntry.Shelf(form.cleaned_data["shelf"])
-        services.shelf_set(user=request.user, book=book, shelf=shelf, sessions=True)
+        entry = services.shelf_set(
+            user=request.user, book=book, shelf=form.cleaned_data["shelf"], sessions=True
+        )
         messages.success(
-            request, f"This book is on your “{shelf.label}” shelf.", extra_tags=READING
+            request, f"This book is on your “{entry.shelf.name}” shelf.", extra_tags=READING
         )
     else:
         messages.error(
             request, "There is no such shelf. Your shelves were not changed.", extra_tags=READING
+        )
+    return _back(request, book.get_absolute_url(), "your-reading")
+
+
+@sign_in_first("tag this book", _book_url)
+@require_POST
+@limit_reader_actions("shelve")
+def book_tags(request, pk):
+    """Give the book the ticked tags of the reader's, and take the others off."""
+    book = get_object_or_404(Book, pk=pk)
+    form = TagsForm(request.POST, reader=request.user)
+    if form.is_valid():
+        tags = list(form.cleaned_data["tags"])
+        services.shelf_tags_set(user=request.user, book=book, tags=tags)
+        names = ", ".join(f"“{tag.name}”" for tag in tags)
+        messages.success(
+            request,
+            f"This book is tagged {names}." if tags else "This book carries none of your tags.",
+            extra_tags=READING,
+        )
+    else:
+        messages.error(
+            request, "There is no such tag. Your shelves were not changed.", extra_tags=READING
         )
     return _back(request, book.get_absolute_url(), "your-reading")
 
@@ -482,3 +522,145 @@ def stats(request, username, year=None):
             "duration_rows": [(label, label, n) for label, n in figures.durations],
         },
     )
+
+
+# A reader's shelves: each shelf's page, and the reader's page to make, rename and delete them.
+
+SHELF_PER_PAGE = 30
+# The sorts a shelf's page offers (``ENTRY_SORTS`` says how); the first is the default.
+SHELF_SORTS = {
+    "added": "Date added",
+    "read": "Date read",
+    "title": "Title",
+    "author": "Author",
+    "rating": "Rating",
+}
+
+
+def shelf_detail(request, username, slug):
+    """The books on one of a reader's shelves, with covers, sorted and a page at a time."""
+    reader = _reader_or_404(request, username)
+    shelves = Shelf.objects.of_reader(reader)
+    shelf = next((shelf for shelf in shelves if shelf.slug == slug), None)
+    if shelf is None:
+        raise Http404("No such shelf.")
+    sort = request.GET.get("sort", "")
+    if sort not in SHELF_SORTS:
+        sort = next(iter(SHELF_SORTS))
+    entries = ShelfEntry.objects.none()
+    if shelf.pk is not None:
+        entries = ShelfEntry.objects.on_shelf(shelf).sorted_by(sort)
+    page_obj = page_of(request, entries, SHELF_PER_PAGE)
+    rows = list(page_obj.object_list)
+    prefetch_authors(entry.book for entry in rows)
+    return render(
+        request,
+        "reviews/shelf_detail.html",
+        {
+            "reader": reader,
+            "shelf": shelf,
+            "shelves": shelves,
+            "is_owner": request.user.pk == reader.pk,
+            "page_obj": page_obj,
+            "entries": rows,
+            "sort": sort,
+            "sorts": list(SHELF_SORTS.items()),
+            "query_string": query_string_without_page(request),
+        },
+    )
+
+
+def _own_shelf_or_404(request, slug: str) -> Shelf:
+    return get_object_or_404(Shelf, user=request.user, slug=slug, kind=Shelf.Kind.OWN)
+
+
+def _shelves_page(request, *, create_form=None, rename=None, status=200):
+    """The reader's shelves, with a form to make one and, for each of their own, to rename
+    or delete it. ``rename`` is (shelf, its form) when that form came back with an error."""
+    shelves = Shelf.objects.of_reader(request.user)
+    for shelf in shelves:
+        if rename is not None and rename[0].pk == shelf.pk:
+            shelf.rename_form = rename[1]
+        elif not shelf.is_built_in:
+            shelf.rename_form = ShelfNameForm(
+                initial={"name": shelf.name}, auto_id=f"id_rename_{shelf.slug}_%s"
+            )
+    return render(
+        request,
+        "reviews/shelf_list.html",
+        {
+            "shelves": shelves,
+            "create_form": create_form or ShelfCreateForm(auto_id="id_new_%s"),
+            "destinations": [shelf for shelf in shelves if shelf.exclusive],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_reader_actions("shelve")
+def shelf_list(request):
+    """The reader's shelves; a new one is made here."""
+    if request.method != "POST":
+        return _shelves_page(request)
+    form = ShelfCreateForm(request.POST, auto_id="id_new_%s")
+    if form.is_valid():
+        try:
+            shelf = services.shelf_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                exclusive=form.cleaned_data["exclusive"],
+            )
+        except services.ShelfRefused as refusal:
+            form.add_error("name", str(refusal))
+        else:
+            messages.success(request, f"Your shelf “{shelf.name}” was made.")
+            return HttpResponseSeeOther(reverse("reviews:shelves"))
+    return _shelves_page(request, create_form=form, status=400)
+
+
+@login_required
+@require_POST
+@limit_reader_actions("shelve")
+def shelf_rename(request, slug):
+    shelf = _own_shelf_or_404(request, slug)
+    old_name = shelf.name
+    form = ShelfNameForm(request.POST, auto_id=f"id_rename_{shelf.slug}_%s")
+    if form.is_valid():
+        try:
+            services.shelf_rename(shelf=shelf, name=form.cleaned_data["name"])
+        except services.ShelfRefused as refusal:
+            form.add_error("name", str(refusal))
+        else:
+            messages.success(request, f"Your shelf “{old_name}” is now “{shelf.name}”.")
+            return HttpResponseSeeOther(reverse("reviews:shelves"))
+    shelf.name = old_name
+    return _shelves_page(request, rename=(shelf, form), status=400)
+
+
+@login_required
+@require_POST
+@limit_reader_actions("shelve")
+def shelf_delete(request, slug):
+    """Delete a shelf of the reader's own; an exclusive one's books go to the shelf the reader
+    chose (``move_to``), and without a choice a shelf holding books stays."""
+    shelf = _own_shelf_or_404(request, slug)
+    move_to = None
+    if request.POST.get("move_to"):
+        move_to = Shelf.objects.filter(
+            user=request.user, slug=request.POST["move_to"], exclusive=True
+        ).first()
+        if move_to is None and request.POST["move_to"] in Shelf.BUILT_IN.values():
+            kinds = {slug: kind for kind, slug in Shelf.BUILT_IN.items()}
+            move_to = services.shelves_built_in(request.user)[kinds[request.POST["move_to"]]]
+    try:
+        moved = services.shelf_delete(shelf=shelf, move_to=move_to)
+    except services.ShelfRefused as refusal:
+        messages.error(request, f"{refusal} Nothing was deleted.")
+    else:
+        note = ""
+        if moved and shelf.exclusive:
+            note = f" Its {moved} book{'s' if moved > 1 else ''} moved to “{move_to.name}”."
+        messages.success(request, f"Your shelf “{shelf.name}” was deleted.{note}")
+    return HttpResponseSeeOther(reverse("reviews:shelves"))

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 
 from books.models import Author, Blurb, Book
 from reviews import counters, services
-from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+from reviews.models import ImportedReviewer, Like, Rating, Review, Shelf, ShelfEntry
 
 PASSWORD = "a-long-passphrase-0"
 
@@ -129,7 +129,7 @@ class ShelfEntryFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     book = factory.SubFactory(BookFactory)
-    shelf = ShelfEntry.Shelf.READ
+    shelf = Shelf.Kind.READ
 
     @classmethod
     def _create(cls, model_class, *, user, book, shelf):

@@ -14,13 +14,14 @@ from django.test import Client
 from django.urls import reverse
 
 from books.models import Author, Authorship, Book
+from reviews import services
 from reviews.counters import recount
-from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+from reviews.models import ImportedReviewer, Like, Rating, Review, Shelf, ShelfEntry
 from tests.query_budget import assert_queries_do_not_grow, get
 
 MAX_QUERIES = 12
 FEW, MANY = 3, 25
-SHELVES = list(ShelfEntry.Shelf.values)
+SHELVES = list(Shelf.BUILT_IN)
 
 
 def build(n: int, tag: str) -> dict:
@@ -56,6 +57,8 @@ def build(n: int, tag: str) -> dict:
     readers = [User.objects.create_user(username=f"{tag}{i}") for i in range(n + 1)]
     heavy, writers = readers[0], readers[1:]
     reviewer = ImportedReviewer.objects.create(name=f"{tag.title()} Critic", reviews_count=n)
+    shelves = {reader.pk: services.shelves_built_in(reader) for reader in readers}
+    tag_shelf = services.shelf_create(user=heavy, name=f"{tag} favourites", exclusive=False)
 
     for i, (reader, book) in enumerate(zip(writers, others, strict=True)):
         stars = (4, 5, 3, 2, 1)[i % 5]
@@ -64,9 +67,12 @@ def build(n: int, tag: str) -> dict:
             user=reader, book=main, body=f"Review {i} of {tag}.", rating=stars, date=day
         )
         Like.objects.create(user=heavy, review=review)
-        ShelfEntry.objects.create(user=reader, book=main, shelf=SHELVES[i % 3], date_added=day)
-        # The heavy reader's shelves, ratings and reviews.
-        ShelfEntry.objects.create(user=heavy, book=book, shelf=SHELVES[i % 3], date_added=day)
+        shelf = shelves[reader.pk][SHELVES[i % 3]]
+        ShelfEntry.objects.create(user=reader, book=main, shelf=shelf, date_added=day)
+        # The heavy reader's shelves (every book on "Read", and tagged), ratings and reviews.
+        shelf = shelves[heavy.pk][Shelf.Kind.READ]
+        entry = ShelfEntry.objects.create(user=heavy, book=book, shelf=shelf, date_added=day)
+        entry.tags.add(tag_shelf)
         Rating.objects.create(user=heavy, book=book, stars=stars)
         Review.objects.create(user=heavy, book=book, body=f"Mine {i}.", rating=stars, date=day)
         Review.objects.create(
@@ -85,6 +91,7 @@ def build(n: int, tag: str) -> dict:
         "heavy": heavy,
         "reviewer": reviewer,
         "tag": tag,
+        "tag_shelf": tag_shelf,
         "review": review,
     }
 
@@ -108,6 +115,12 @@ def pages(data: dict) -> dict[str, tuple[str, bool]]:
         "search": (f"{reverse('books:search')}?q={data['tag']}", False),
         "profile": (profile, False),
         "profile, own": (profile, True),
+        "shelf": (f"{profile}shelves/read/", False),
+        "shelf, by author": (f"{profile}shelves/read/?sort=author", False),
+        "shelf, by rating, own": (f"{profile}shelves/read/?sort=rating", True),
+        "tag": (f"{profile}shelves/{data['tag_shelf'].slug}/?sort=title", False),
+        "shelves, own": (reverse("reviews:shelves"), True),
+        "library, own shelf": (f"{reverse('accounts:library')}?shelf=read", True),
         "reviewer": (reverse("reviews:reviewer", kwargs={"pk": data["reviewer"].pk}), False),
         "review": (reverse("reviews:detail", kwargs={"pk": data["review"].pk}), False),
         "review, signed in": (reverse("reviews:detail", kwargs={"pk": data["review"].pk}), True),
@@ -161,7 +174,11 @@ def test_the_pages_measured_show_their_rows(client):
     profile = client.get(pages(data)["profile"][0])
     assert len(profile.context["ratings"]) == MANY
     assert len(profile.context["reviews"]) == MANY
-    assert sum(len(shelf["entries"]) for shelf in profile.context["shelves"]) == MANY
+    assert sum(len(shelf.newest) for shelf in profile.context["shelves"] if shelf.exclusive) == (
+        MANY
+    )
+    shelf = client.get(pages(data)["tag"][0])
+    assert len(shelf.context["entries"]) == MANY
     reviewer = client.get(pages(data)["reviewer"][0])
     assert len(reviewer.context["reviews"]) == MANY
 

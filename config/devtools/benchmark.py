@@ -49,6 +49,7 @@ from reviews.models import (
     Rating,
     ReadingSession,
     Review,
+    Shelf,
     ShelfEntry,
 )
 
@@ -174,7 +175,9 @@ def _subjects() -> dict:
     # For Friends & Following: the most rated book that reader has no reads of (their own
     # reads, measured on the other signed-in book page, would add a query of their own).
     friends_book = rated.exclude(reading_sessions__user=follower).first()
+    own = Shelf.objects.filter(kind=Shelf.Kind.OWN).order_by("-books_count", "pk")
     return {
+        "own_shelf": own.select_related("user").first(),
         # The reader following 1,000, and the most followed.
         "follower": follower,
         "friends_book": friends_book,
@@ -196,6 +199,11 @@ def pages(subjects: dict) -> list[Page]:
     review = subjects["review"]
     active = subjects["active"].username
     year = LAST_DAY.year  # the data's last year, with goals and reads
+    own = subjects["own_shelf"]
+    own_shelf = [
+        Page("shelf", "own shelf, most books, by rating", "reviews:shelf",
+             {"username": own.user.username, "slug": own.slug}, query="sort=rating"),
+    ] if own else []  # fmt: skip
     return [
         Page("home", "home", "home", {}),
         Page("home", "home, signed in", "home", {}, signed_in=True),
@@ -221,6 +229,12 @@ def pages(subjects: dict) -> list[Page]:
         Page("library", "library, signed in", "accounts:library", {}, signed_in=True),
         Page("library", "library by rating, read", "accounts:library", {}, signed_in=True,
              query="sort=rating&shelf=read"),
+        Page("shelf", "shelf “read”, most books", "reviews:shelf",
+             {"username": reader, "slug": "read"}, explain=True),
+        Page("shelf", "shelf “read” by author", "reviews:shelf",
+             {"username": reader, "slug": "read"}, query="sort=author&page=3"),
+        *own_shelf,
+        Page("shelf", "shelves, signed in", "reviews:shelves", {}, signed_in=True),
         Page("cover", "drawn cover", "books:cover", {"pk": popular}),
         Page("stats", "stats, most active reader", "reviews:stats", {"username": active}),
         Page("stats", f"stats {year}, most active", "reviews:stats-year",

@@ -41,19 +41,15 @@ from books.models import Author, Authorship, Book
 from config.orm import changes, save_changed, save_fields
 from reviews import counters, services
 from reviews.language import detect_language
-from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
+from reviews.models import Rating, ReadingSession, Review, Shelf, ShelfEntry
 
 from .library import LibraryFileError, LibraryRow, ParsedLibrary, RowError, parse_library
 
 logger = logging.getLogger(__name__)
 
 # Goodreads' names for the three shelves every reader has.
-SHELVES_BY_NAME = {
-    "read": ShelfEntry.Shelf.READ,
-    "currently-reading": ShelfEntry.Shelf.CURRENTLY_READING,
-    "to-read": ShelfEntry.Shelf.WANT_TO_READ,
-}
-NAMES_BY_SHELF = {shelf: name for name, shelf in SHELVES_BY_NAME.items()}
+SHELVES_BY_NAME = {name: kind for kind, name in Shelf.BUILT_IN.items()}
+NAMES_BY_SHELF = dict(Shelf.BUILT_IN)
 # Rows written per transaction; progress is stored after each.
 CHUNK_SIZE = 100
 EXPORT_CHUNK_SIZE = 500
@@ -223,10 +219,16 @@ class _LibraryWriter:
 
     def _load(self) -> None:
         user = self.user
-        self.shelves = {shelf.name: shelf for shelf in ReaderShelf.objects.filter(user=user)}
+        built_in = services.shelves_built_in(user)
+        shelves = list(Shelf.objects.filter(user=user))
+        # By name ignoring case; the built-in shelves also by Goodreads' names of them.
+        self.shelves = {shelf.name.casefold(): shelf for shelf in shelves}
+        self.shelves.update({name: built_in[kind] for name, kind in SHELVES_BY_NAME.items()})
+        self.slugs = {shelf.slug for shelf in shelves}
+        self.new_shelves: list[Shelf] = []
         self.entries = {
             entry.book_id: entry
-            for entry in ShelfEntry.objects.filter(user=user).prefetch_related("own_shelves")
+            for entry in ShelfEntry.objects.filter(user=user).prefetch_related("tags")
         }
         self.ratings = dict(Rating.objects.filter(user=user).values_list("book_id", "stars"))
         self.reviews = {review.book_id: review for review in Review.objects.filter(user=user)}
@@ -358,13 +360,12 @@ class _LibraryWriter:
         entry = self.entries.get(book.pk)
         if entry is None:
             return None
-        standard = SHELVES_BY_NAME.get(row.exclusive_shelf, "")
-        wanted = {(name, False) for name in row.shelves}
-        if not standard:
-            wanted.add((row.exclusive_shelf, True))
+        shelf = self.shelves.get(row.exclusive_shelf.casefold())
         if (
-            entry.shelf != standard
-            or {(own.name, own.exclusive) for own in entry.own_shelves.all()} != wanted
+            shelf is None
+            or entry.shelf_id != shelf.pk
+            or {tag.name.casefold() for tag in entry.tags.all()}
+            != {name.casefold() for name in row.shelves}
             or any(getattr(entry, name) != value for name, value in _entry_values(row).items())
             or (self.ratings.get(book.pk) or 0) != row.rating
         ):
@@ -452,23 +453,37 @@ class _LibraryWriter:
 
     # The reader's shelves.
 
-    def _own_shelf(self, name: str, *, exclusive: bool) -> ReaderShelf:
-        shelf = self.shelves.get(name)
+    def shelf_named(self, name: str, *, exclusive: bool) -> Shelf:
+        """The reader's shelf of this name (ignoring case), or a new one (not saved yet: it
+        joins ``new_shelves``); a row that uses an exclusive shelf as a tag, or the other way
+        round, is refused."""
+        shelf = self.shelves.get(name.casefold())
         if shelf is None:
-            shelf = ReaderShelf.objects.create(user=self.user, name=name, exclusive=exclusive)
-            self.shelves[name] = shelf
+            shelf = Shelf(
+                user=self.user,
+                name=name,
+                slug=services.unique_shelf_slug(name, self.slugs),
+                exclusive=exclusive,
+            )
+            self.shelves[name.casefold()] = shelf
+            self.new_shelves.append(shelf)
         elif shelf.exclusive != exclusive:
             kind = "an exclusive shelf" if shelf.exclusive else "a shelf that is not exclusive"
             raise _RowRefused(f"the shelf {name} is {kind} here")
         return shelf
 
+    def create_shelves(self) -> None:
+        """Save the shelves the rows named that the reader did not have."""
+        if self.new_shelves:
+            Shelf.objects.bulk_create(self.new_shelves)
+            self.new_shelves = []
+
     def _write_row(self, row: LibraryRow, by_id: dict[str, Book]) -> tuple[str, int]:
         """Write one row; return which count it adds to, and the book's id."""
         user = self.user
-        own_exclusive = None
-        if row.exclusive_shelf not in SHELVES_BY_NAME:
-            own_exclusive = self._own_shelf(row.exclusive_shelf, exclusive=True)
-        wanted = [self._own_shelf(name, exclusive=False) for name in row.shelves]
+        exclusive = self.shelf_named(row.exclusive_shelf, exclusive=True)
+        wanted = [self.shelf_named(name, exclusive=False) for name in row.shelves]
+        self.create_shelves()
         book = self._book(row, by_id)
         if book.pk in self.rows_by_book:
             raise _RowRefused(f"the same book as row {self.rows_by_book[book.pk]}")
@@ -476,32 +491,23 @@ class _LibraryWriter:
         entry = self.entries.get(book.pk)
         is_new = entry is None
         changed = False
-        if own_exclusive is None:
-            shelf = SHELVES_BY_NAME[row.exclusive_shelf]
-            if entry is None or entry.shelf != shelf:
-                entry = services.shelf_set(user=user, book=book, shelf=shelf)
-                changed = True
-        else:
-            on_it = entry is not None and any(
-                own.pk == own_exclusive.pk for own in entry.own_shelves.all()
-            )
-            if entry is None or entry.shelf or not on_it:
-                entry = services.shelf_set_own(user=user, book=book, reader_shelf=own_exclusive)
-                changed = True
-
-        if own_exclusive is not None:
-            wanted.append(own_exclusive)
-        if is_new:  # what shelf_set or shelf_set_own just made
-            current = {own_exclusive.pk} if own_exclusive is not None else set()
-        else:
-            current = {own.pk for own in entry.own_shelves.all()}
-        if current != {own.pk for own in wanted}:
-            entry.own_shelves.set(wanted)
+        if entry is None or entry.shelf_id != exclusive.pk:
+            entry = services.shelf_set(user=user, book=book, shelf=exclusive)
+            changed = True
+        current = set() if is_new else {tag.pk for tag in entry.tags.all()}
+        if current != {tag.pk for tag in wanted}:
+            services.shelf_tags_set(user=user, book=book, tags=wanted)
             changed = True
 
         if save_changed(entry, _entry_values(row)):
             changed = True
         self.entries[book.pk] = entry
+        reads = _reads_of(row, ReadingSession.objects.filter(user=user, book=book))
+        for session in reads:
+            session.user, session.book = user, book
+        if reads:
+            ReadingSession.objects.bulk_create(reads)
+            changed = True
 
         if row.review:
             review = self.reviews.get(book.pk)
@@ -548,15 +554,17 @@ class _Batch:
         self.today = timezone.localdate()
         self.book_deltas: dict[int, Counter] = defaultdict(Counter)
         self.reader_deltas: Counter = Counter()
+        self.shelf_deltas: Counter = Counter()
 
     def write(self, rows: list[LibraryRow]) -> list[tuple[LibraryRow, str, int]]:
         """Write the rows; return each written row with its count and its book's id."""
         planned = self._plan_books(rows)
-        self._create_shelves()
+        self.writer.create_shelves()
         self._create_books(planned)
         done = self._write_reading(planned)
         counters.books_moved(self.book_deltas)
         counters.reader_moved(self.user.pk, self.reader_deltas)
+        counters.shelves_moved(self.shelf_deltas)
         return done
 
     # Books and shelves.
@@ -567,15 +575,13 @@ class _Batch:
         self.refused: list[RowError] = []
         self.new_books: list[tuple[Book, LibraryRow]] = []
         self.authorless: list[tuple[Book, LibraryRow]] = []  # books here without authors
-        self.new_shelves: list[ReaderShelf] = []
         planned: list[tuple[LibraryRow, Book]] = []
         used: dict[int, int] = {}  # id(book) -> row, for books of this chunk
         for row in rows:
             try:
-                if row.exclusive_shelf not in SHELVES_BY_NAME:
-                    self._shelf(row.exclusive_shelf, exclusive=True)
+                writer.shelf_named(row.exclusive_shelf, exclusive=True)
                 for name in row.shelves:
-                    self._shelf(name, exclusive=False)
+                    writer.shelf_named(name, exclusive=False)
                 book = self._book(row)
                 earlier = writer.rows_by_book.get(book.pk) if book.pk else None
                 earlier = earlier or used.get(id(book))
@@ -587,18 +593,6 @@ class _Batch:
             used[id(book)] = row.row
             planned.append((row, book))
         return planned
-
-    def _shelf(self, name: str, *, exclusive: bool) -> ReaderShelf:
-        shelves = self.writer.shelves
-        shelf = shelves.get(name)
-        if shelf is None:
-            shelf = ReaderShelf(user=self.user, name=name, exclusive=exclusive)
-            shelves[name] = shelf
-            self.new_shelves.append(shelf)
-        elif shelf.exclusive != exclusive:
-            kind = "an exclusive shelf" if shelf.exclusive else "a shelf that is not exclusive"
-            raise _RowRefused(f"the shelf {name} is {kind} here")
-        return shelf
 
     def _new_book_for(self, row: LibraryRow) -> Book | None:
         """A book an earlier row of the chunk brings that this row means too."""
@@ -635,10 +629,6 @@ class _Batch:
         if row.goodreads_id:
             by_id[row.goodreads_id] = book
         return book
-
-    def _create_shelves(self) -> None:
-        if self.new_shelves:
-            ReaderShelf.objects.bulk_create(self.new_shelves)
 
     def _create_books(self, planned) -> None:
         writer = self.writer
@@ -686,7 +676,8 @@ class _Batch:
             entry.book_id: entry
             for entry in ShelfEntry.objects.select_for_update()
             .filter(user=user, book_id__in=book_ids)
-            .prefetch_related("own_shelves")
+            .select_related("shelf")
+            .prefetch_related("tags")
         }
         ratings = {
             rating.book_id: rating
@@ -696,6 +687,10 @@ class _Batch:
             review.book_id: review
             for review in Review.objects.select_for_update().filter(user=user, book_id__in=book_ids)
         }
+        sessions: dict[int, list[ReadingSession]] = defaultdict(list)
+        for session in ReadingSession.objects.filter(user=user, book_id__in=book_ids):
+            sessions[session.book_id].append(session)
+        new_sessions: list[ReadingSession] = []
         now = timezone.now()
         new_entries, changed_entries, new_links = [], [], []
         unlinked: dict[int, set[int]] = {}
@@ -704,22 +699,20 @@ class _Batch:
         done = []
         for row, book in planned:
             entry = entries.get(book.pk)
-            standard = SHELVES_BY_NAME.get(row.exclusive_shelf, "")
-            wanted = {writer.shelves[name].pk for name in row.shelves}
-            if not standard:
-                wanted.add(writer.shelves[row.exclusive_shelf].pk)
+            shelf = writer.shelves[row.exclusive_shelf.casefold()]
+            wanted = {writer.shelves[name.casefold()].pk for name in row.shelves}
             values = _entry_values(row)
             changed = False
             if entry is None:
                 entry = ShelfEntry(
-                    user=user, book=book, shelf=standard, **{"date_added": self.today, **values}
+                    user=user, book=book, shelf=shelf, **{"date_added": self.today, **values}
                 )
                 new_entries.append((entry, wanted))
-                self._shelf_moved(book.pk, "", standard)
+                self._shelf_moved(book.pk, None, shelf)
             else:
-                if entry.shelf != standard:
-                    self._shelf_moved(book.pk, entry.shelf, standard)
-                    values["shelf"] = standard
+                if entry.shelf_id != shelf.pk:
+                    self._shelf_moved(book.pk, entry.shelf, shelf)
+                    values["shelf"] = shelf
                 fields = changes(entry, values)
                 if fields:
                     for name, value in fields.items():
@@ -727,13 +720,17 @@ class _Batch:
                     entry.updated_at = now
                     changed_entries.append(entry)
                     changed = True
-                current = {own.pk for own in entry.own_shelves.all()}
+                current = {tag.pk for tag in entry.tags.all()}
                 if current != wanted:
                     new_links.extend((entry, pk) for pk in wanted - current)
                     if current - wanted:
                         unlinked[entry.pk] = current - wanted
                     changed = True
             writer.entries[book.pk] = entry
+            for session in _reads_of(row, sessions[book.pk]):
+                session.user, session.book = user, book
+                new_sessions.append(session)
+                changed = True
 
             rating = ratings.get(book.pk)
             old = rating.stars if rating else None
@@ -788,15 +785,18 @@ class _Batch:
 
         ShelfEntry.objects.bulk_create([entry for entry, _wanted in new_entries])
         new_links.extend((entry, pk) for entry, wanted in new_entries for pk in wanted)
-        Through = ShelfEntry.own_shelves.through
+        Through = ShelfEntry.tags.through
         for entry_id, gone in unlinked.items():
-            Through.objects.filter(shelfentry_id=entry_id, readershelf_id__in=gone).delete()
+            Through.objects.filter(shelfentry_id=entry_id, shelf_id__in=gone).delete()
+            self.shelf_deltas.update(dict.fromkeys(gone, -1))
         Through.objects.bulk_create(
-            Through(shelfentry_id=entry.pk, readershelf_id=pk) for entry, pk in new_links
+            Through(shelfentry_id=entry.pk, shelf_id=pk) for entry, pk in new_links
         )
+        self.shelf_deltas.update(pk for _entry, pk in new_links)
         if changed_entries:
             fields = {"shelf", "updated_at", *_entry_values_fields()}
             ShelfEntry.objects.bulk_update(changed_entries, sorted(fields))
+        ReadingSession.objects.bulk_create(new_sessions)
         Rating.objects.bulk_create(new_ratings)
         if changed_ratings:
             Rating.objects.bulk_update(changed_ratings, ["stars", "updated_at"])
@@ -809,12 +809,13 @@ class _Batch:
             )
         return done
 
-    def _shelf_moved(self, book_id: int, old: str, new: str) -> None:
+    def _shelf_moved(self, book_id: int, old: Shelf | None, new: Shelf) -> None:
         for shelf, step in ((old, -1), (new, +1)):
-            if shelf in counters.SHELF_COUNTERS:
-                field = counters.SHELF_COUNTERS[shelf]
-                self.book_deltas[book_id][field] += step
-                self.reader_deltas[field] += step
+            if shelf is None:
+                continue
+            self.shelf_deltas[shelf.pk] += step
+            if shelf.kind in counters.SHELF_COUNTERS:
+                self.book_deltas[book_id][counters.SHELF_COUNTERS[shelf.kind]] += step
 
     def _rating_moved(self, book_id: int, old: int | None, new: int | None) -> None:
         if old is not None:
@@ -823,6 +824,38 @@ class _Batch:
             self.book_deltas[book_id][f"ratings_{new}"] += 1
         if (old is None) != (new is None):
             self.reader_deltas["ratings_count"] += 1 if old is None else -1
+
+
+def _reads_of(row: LibraryRow, existing: Iterable[ReadingSession]) -> list[ReadingSession]:
+    """The reading sessions (not saved, without reader or book) that the row tells of and the
+    reader's sessions of the book (``existing``) lack. No date is made up:
+
+    - "Read Count" is how many times the book was read; on "currently-reading" it counts the
+      read under way, which is an open session, its start unknown (Goodreads' export has no
+      start date, and "Date Added" is when the book was shelved, not begun).
+    - The other reads are finished sessions; the latest is dated by "Date Read" (when it has
+      none yet), the others' dates are unknown.
+    - A "Date Read" with a "Read Count" of 0 stays the entry's date read alone.
+
+    Sessions the reader already has count towards these, so importing the same file again
+    adds none, and a newer export adds only the reads it has more.
+    """
+    existing = list(existing)
+    reading = row.exclusive_shelf == NAMES_BY_SHELF[Shelf.Kind.CURRENTLY_READING]
+    finished = [s for s in existing if s.status == ReadingSession.Status.FINISHED]
+    dates = {s.finished_on for s in finished}
+    wanted = max(row.read_count - (1 if reading else 0), 0)
+    new = []
+    for n in range(wanted - len(finished)):
+        day = row.date_read if n == 0 and row.date_read not in dates else None
+        new.append(
+            ReadingSession(
+                status=ReadingSession.Status.FINISHED, finished_on=day, progress_percent=100
+            )
+        )
+    if reading and row.read_count and not any(s.is_open for s in existing):
+        new.append(ReadingSession(status=ReadingSession.Status.READING))
+    return new
 
 
 def _entry_values_fields() -> tuple[str, ...]:
@@ -995,14 +1028,9 @@ def _authors_by_book(book_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
 def _export_row(book: Book, entry: ShelfEntry | None, authors: list[tuple[str, str]]) -> LibraryRow:
     ratings, reviews = book.reader_ratings, book.reader_reviews
     review = reviews[0] if reviews else None
-    shelves = [] if entry is None else list(entry.own_shelves.all())
-    if entry is None:
-        # Rated or reviewed without a shelf: Goodreads puts such a book on "read".
-        exclusive = "read"
-    elif entry.shelf:
-        exclusive = NAMES_BY_SHELF[entry.shelf]
-    else:
-        exclusive = next((own.name for own in shelves if own.exclusive), "")
+    # Rated or reviewed without a shelf: Goodreads puts such a book on "read".
+    exclusive = "read" if entry is None else NAMES_BY_SHELF.get(entry.shelf.kind, entry.shelf.name)
+    date_read, read_count = _reads_for_export(book.reader_sessions, entry, exclusive)
     first_published = book.first_published
     roles = tuple(role for _name, role in authors[1:])
     return LibraryRow(
@@ -1021,16 +1049,34 @@ def _export_row(book: Book, entry: ShelfEntry | None, authors: list[tuple[str, s
         pages=book.pages,
         year_published=book.year_published,
         original_year=first_published.year if first_published else None,
-        date_read=entry.date_read if entry else None,
+        date_read=date_read,
         date_added=entry.date_added if entry else None,
         exclusive_shelf=exclusive,
-        shelves=tuple(own.name for own in shelves if not own.exclusive),
+        shelves=() if entry is None else tuple(tag.name for tag in entry.tags.all()),
         review=review.body if review else "",
         spoiler=review.spoiler if review else False,
         private_notes=entry.private_notes if entry else "",
-        read_count=entry.read_count if entry else 0,
+        read_count=read_count,
         owned_copies=entry.owned_copies if entry else 0,
     )
+
+
+def _reads_for_export(sessions, entry: ShelfEntry | None, exclusive: str):
+    """ "Date Read" and "Read Count" from the reader's sessions of the book, as an import reads
+    them back (``_reads_of``): the latest finish, and the finished reads (with the read under
+    way on "currently-reading"). A book without sessions says what its shelf entry says."""
+    finished = [s for s in sessions if s.status == ReadingSession.Status.FINISHED]
+    under_way = exclusive == NAMES_BY_SHELF[Shelf.Kind.CURRENTLY_READING] and any(
+        s.is_open for s in sessions
+    )
+    ends = [s.finished_on for s in finished if s.finished_on]
+    date_read = entry.date_read if entry else None
+    read_count = entry.read_count if entry else 0
+    if ends:
+        date_read = max(ends)
+    if finished or under_way:
+        read_count = len(finished) + under_way
+    return date_read, read_count
 
 
 def _reader_prefetches(user, prefix: str) -> list[Prefetch]:
@@ -1040,6 +1086,11 @@ def _reader_prefetches(user, prefix: str) -> list[Prefetch]:
         ),
         Prefetch(
             f"{prefix}reviews", queryset=Review.objects.filter(user=user), to_attr="reader_reviews"
+        ),
+        Prefetch(
+            f"{prefix}reading_sessions",
+            queryset=ReadingSession.objects.filter(user=user),
+            to_attr="reader_sessions",
         ),
     ]
 
@@ -1054,8 +1105,8 @@ def library_rows(user) -> Iterator[LibraryRow]:
     for ids in _chunks(entry_ids, EXPORT_CHUNK_SIZE):
         chunk = (
             entries.filter(pk__in=ids)
-            .select_related("book")
-            .prefetch_related("own_shelves", *_reader_prefetches(user, "book__"))
+            .select_related("book", "shelf")
+            .prefetch_related("tags", *_reader_prefetches(user, "book__"))
             .in_bulk()
         )
         authors = _authors_by_book([entry.book_id for entry in chunk.values()])

@@ -23,7 +23,7 @@ from reviews.goodreads.library import (
     unquote_isbn,
     write_library,
 )
-from reviews.models import ReaderShelf
+from reviews.models import Shelf
 from tests.conftest import FIXTURES
 
 EXPORT = FIXTURES / "goodreads_library_export.csv"
@@ -275,7 +275,7 @@ def test_length_limits_are_the_database_ones():
         "author": Author._meta.get_field("name").max_length,
         "publisher": Book._meta.get_field("publisher").max_length,
         "binding": Book._meta.get_field("format").max_length,
-        "shelf": ReaderShelf._meta.get_field("name").max_length,
+        "shelf": Shelf._meta.get_field("name").max_length,
         "goodreads_id": Book._meta.get_field("goodreads_id").max_length,
     } == MAX_LENGTHS
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.models import LibraryImport
 from books.models import Author, Authorship, Book
 from reviews.goodreads.library import COLUMNS
-from reviews.models import ReaderShelf, ShelfEntry
-from reviews.services import rating_set, review_create, shelf_set, shelf_set_own
+from reviews.models import Shelf, ShelfEntry
+from reviews.services import rating_set, review_create, shelf_create, shelf_set, shelf_tags_set
 from tests.conftest import FIXTURES
 from tests.query_budget import assert_queries_do_not_grow
 
@@ -49,20 +49,22 @@ def upload(client, text: str) -> LibraryImport:
 
 def make_library(reader, size: int, offset: int = 0) -> None:
     """``size`` books on every kind of shelf, rated, reviewed, tagged, with two authors."""
-    abandoned, _ = ReaderShelf.objects.get_or_create(user=reader, name="abandoned", exclusive=True)
-    tag, _ = ReaderShelf.objects.get_or_create(user=reader, name="favourites")
-    shelves = list(ShelfEntry.Shelf.values)
+    abandoned = reader.shelves.filter(name="abandoned").first() or shelf_create(
+        user=reader, name="abandoned", exclusive=True
+    )
+    tag = reader.shelves.filter(name="favourites").first() or shelf_create(
+        user=reader, name="favourites", exclusive=False
+    )
+    shelves = list(Shelf.BUILT_IN)
     for n in range(offset, offset + size):
         book = Book.objects.create(
             title=f"Book {n}", goodreads_id=str(1000 + n), isbn13=f"{9780000000000 + n}"
         )
         book.authors.add(Author.objects.create(name=f"Writer {n}"))
         book.authors.add(Author.objects.create(name=f"Translator {n}"))
-        if n % 4 == 3:
-            entry = shelf_set_own(user=reader, book=book, reader_shelf=abandoned)
-        else:
-            entry = shelf_set(user=reader, book=book, shelf=shelves[n % 3])
-        entry.own_shelves.add(tag)
+        shelf = abandoned if n % 4 == 3 else shelves[n % 3]
+        entry = shelf_set(user=reader, book=book, shelf=shelf)
+        shelf_tags_set(user=reader, book=book, tags=[tag])
         entry.private_notes = f"note {n}"
         entry.save()
         rating_set(user=reader, book=book, stars=n % 5 + 1)
@@ -139,7 +141,7 @@ def test_a_formula_another_reader_imported_comes_out_of_an_export_as_text(
     upload(client, out.getvalue())
     book = Book.objects.get(goodreads_id="99")
     assert book.title == formula
-    shelf_set(user=other_reader, book=book, shelf=ShelfEntry.Shelf.READ)
+    shelf_set(user=other_reader, book=book, shelf=Shelf.Kind.READ)
 
     client.force_login(other_reader)
     exported = download(client)

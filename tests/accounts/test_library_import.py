@@ -21,7 +21,7 @@ from reviews.counters import recount
 from reviews.goodreads import library as library_module
 from reviews.goodreads import library_import as service
 from reviews.goodreads.library import COLUMNS, MAX_FILE_BYTES, MAX_ROWS, parse_library
-from reviews.models import Rating, Review, ShelfEntry
+from reviews.models import Rating, ReadingSession, Review, Shelf, ShelfEntry
 from reviews.services import rating_set, shelf_set
 from reviews.tasks import import_library
 from tests.conftest import FIXTURES
@@ -127,17 +127,14 @@ def test_spoilers_tags_and_private_notes(reader_client, reader, other_reader):
 
     entry = entry_of(reader, "58875681")
     assert entry.private_notes == "Lent to Sam, <b>ask back</b>"
-    assert entry.shelf == ShelfEntry.Shelf.READ
-    assert sorted((s.name, s.exclusive) for s in entry.own_shelves.all()) == [
+    assert entry.shelf.kind == Shelf.Kind.READ
+    assert sorted((s.name, s.exclusive) for s in entry.tags.all()) == [
         ("discworld", False),
         ("favourites", False),
     ]
     zanzibar = entry_of(reader, "11297839")
-    assert zanzibar.shelf == ""
-    assert sorted((s.name, s.exclusive) for s in zanzibar.own_shelves.all()) == [
-        ("abandoned", True),
-        ("favourites", False),
-    ]
+    assert (zanzibar.shelf.name, zanzibar.shelf.exclusive) == ("abandoned", True)
+    assert [(s.name, s.exclusive) for s in zanzibar.tags.all()] == [("favourites", False)]
 
     # The owner sees the notes (escaped) on their library page; nobody else sees them anywhere.
     mine = reader_client.get(reverse("accounts:library")).content.decode()
@@ -213,14 +210,14 @@ def test_a_newer_export_updates_what_changed(reader_client, reader, other_reader
     assert job.report["unchanged"] == len(records) - changed
     assert Rating.objects.get(user=reader, book__goodreads_id="53086262").stars == 3
     assert not Rating.objects.filter(user=reader, book__goodreads_id="58875681").exists()
-    assert entry_of(reader, "17448060").shelf == ShelfEntry.Shelf.READ
+    assert entry_of(reader, "17448060").shelf.kind == Shelf.Kind.READ
     assert entry_of(reader, "17448060").date_read == datetime.date(2023, 1, 15)
     zanzibar_entry = entry_of(reader, "11297839")
-    assert zanzibar_entry.shelf == ShelfEntry.Shelf.CURRENTLY_READING
-    assert not zanzibar_entry.own_shelves.exists()
+    assert zanzibar_entry.shelf.kind == Shelf.Kind.CURRENTLY_READING
+    assert not zanzibar_entry.tags.exists()
     gideon_entry = entry_of(reader, "55710230")
-    assert gideon_entry.shelf == ""
-    assert [s.name for s in gideon_entry.own_shelves.all()] == ["abandoned"]
+    assert gideon_entry.shelf.name == "abandoned"
+    assert not gideon_entry.tags.exists()
     assert Review.objects.get(user=reader, book__goodreads_id="55710260").body == (
         "Letters across time."
     )
@@ -659,7 +656,7 @@ def test_a_shelf_entry_the_reader_makes_while_a_chunk_is_read_is_seen_by_it(
 
     def reader_shelves_meanwhile(batch, rows):
         if not ShelfEntry.objects.filter(user=reader, book=harrow).exists():
-            shelf_set(user=reader, book=harrow, shelf=ShelfEntry.Shelf.WANT_TO_READ)
+            shelf_set(user=reader, book=harrow, shelf=Shelf.Kind.WANT_TO_READ)
         return real_write(batch, rows)
 
     monkeypatch.setattr(service._Batch, "write", reader_shelves_meanwhile)
@@ -668,7 +665,7 @@ def test_a_shelf_entry_the_reader_makes_while_a_chunk_is_read_is_seen_by_it(
     assert job.report["errors"] == []
     assert job.report["created"] + job.report["updated"] == 30
     assert ShelfEntry.objects.filter(user=reader).count() == 30
-    assert entry_of(reader, "53086262").shelf == ShelfEntry.Shelf.READ
+    assert entry_of(reader, "53086262").shelf.kind == Shelf.Kind.READ
     assert recount(fix=False) == []
 
 
@@ -744,3 +741,38 @@ def test_the_uploaded_text_is_deleted_when_the_import_fails(reader_client, reade
     assert job.status == LibraryImport.Status.FAILED
     assert job.csv_text == ""
     assert set(job.report) == {"failure"}
+
+
+def test_reads_become_sessions_once_and_a_newer_export_adds_only_the_new_read(
+    reader_client, reader
+):
+    records = {record["Book Id"]: record for record in export_records()}
+    row = {**records["53086262"], "Read Count": "2", "Date Read": "2022/10/31"}
+    reading = {**records["58875681"], "Exclusive Shelf": "currently-reading", "Read Count": "2"}
+    reading["Bookshelves"] = reading["Bookshelves with positions"] = "currently-reading"
+    reading["Date Read"] = ""
+
+    def reads(goodreads_id):
+        sessions = ReadingSession.objects.filter(user=reader, book__goodreads_id=goodreads_id)
+        return sorted(((s.status, s.started_on, s.finished_on) for s in sessions), key=str)
+
+    for _ in range(2):  # the same file twice: the same sessions
+        import_through_pages(reader_client, csv_bytes([row, reading]))
+        assert reads("53086262") == sorted(
+            [("finished", None, datetime.date(2022, 10, 31)), ("finished", None, None)], key=str
+        )
+        # The read under way is open, its start unknown; the other read is finished.
+        assert reads("58875681") == [("finished", None, None), ("reading", None, None)]
+
+    newer = {**row, "Read Count": "3", "Date Read": "2024/02/02"}
+    _page, job = import_through_pages(reader_client, csv_bytes([newer, reading]))
+    assert job.report["updated"] == 1
+    assert reads("53086262") == sorted(
+        [
+            ("finished", None, datetime.date(2022, 10, 31)),
+            ("finished", None, datetime.date(2024, 2, 2)),
+            ("finished", None, None),
+        ],
+        key=str,
+    )
+    assert recount(fix=False) == []

@@ -23,7 +23,7 @@ from books.models import Author, Book
 from reviews.counters import recount
 from reviews.goodreads.library import COLUMNS, text_from_markup
 from reviews.goodreads.text import isbn10_valid, isbn13_valid, unquote_isbn
-from reviews.models import Rating, ReaderShelf, Review, ShelfEntry
+from reviews.models import Rating, ReadingSession, Review, Shelf, ShelfEntry
 from tests.accounts.test_library_export import download, read_csv
 from tests.accounts.test_library_import import (
     EXPORT,
@@ -99,9 +99,8 @@ def library_snapshot(reader) -> dict:
                 "private_notes",
             )
         ),
-        "own shelves": sorted(
-            ShelfEntry.own_shelves.through.objects.values_list("shelfentry", "readershelf")
-        ),
+        "shelves": list(reader.shelves.order_by("pk").values("pk", "name", "books_count")),
+        "tags": sorted(ShelfEntry.tags.through.objects.values_list("shelfentry", "shelf")),
         "ratings": list(Rating.objects.order_by("pk").values("pk", "book", "stars")),
         "reviews": list(Review.objects.order_by("pk").values("pk", "book", "body", "rating")),
         "figures": figures(),
@@ -122,13 +121,15 @@ def check_whole_library(reader, records, page, job):
     shelves = Counter(record["Exclusive Shelf"] for record in records)
     assert shelves == {"read": 928, "currently-reading": 4, "to-read": 11, "abandoned": 23}
     entries = ShelfEntry.objects.filter(user=reader)
-    assert entries.filter(shelf=ShelfEntry.Shelf.READ).count() == 928
-    assert entries.filter(shelf=ShelfEntry.Shelf.CURRENTLY_READING).count() == 4
-    assert entries.filter(shelf=ShelfEntry.Shelf.WANT_TO_READ).count() == 11
-    abandoned = ReaderShelf.objects.get(user=reader, name="abandoned")
-    assert abandoned.exclusive
-    assert abandoned.entries.count() == 23
-    assert set(abandoned.entries.values_list("shelf", flat=True)) == {""}
+    assert entries.filter(shelf__kind=Shelf.Kind.READ).count() == 928
+    assert entries.filter(shelf__kind=Shelf.Kind.CURRENTLY_READING).count() == 4
+    assert entries.filter(shelf__kind=Shelf.Kind.WANT_TO_READ).count() == 11
+    abandoned = Shelf.objects.get(user=reader, name="abandoned")
+    assert (abandoned.exclusive, abandoned.is_built_in) == (True, False)
+    assert abandoned.entries.count() == 23 == abandoned.books_count
+    assert not abandoned.tagged_entries.exists()
+    counts = dict(reader.shelves.filter(kind__in=Shelf.BUILT_IN).values_list("slug", "books_count"))
+    assert counts == {"read": 928, "currently-reading": 4, "to-read": 11}
     assert entries.count() == len(records)
     totals = Book.objects.aggregate(
         read=Sum("read_count"),
@@ -157,7 +158,7 @@ def check_whole_library(reader, records, page, job):
 
     # Dates: a read book without a date stays without one.
     no_date = sum(1 for r in records if r["Exclusive Shelf"] == "read" and not r["Date Read"])
-    assert entries.filter(shelf=ShelfEntry.Shelf.READ, date_read=None).count() == no_date > 0
+    assert entries.filter(shelf__kind=Shelf.Kind.READ, date_read=None).count() == no_date > 0
 
     assert recount(fix=False) == []
 
@@ -172,7 +173,7 @@ def check_hand_picked_rows(reader, records):
     assert [a.name for a in harrow.authors.all()] == ["Tamsyn Muir"]
     assert Rating.objects.get(user=reader, book=harrow).stars == 5
     entry = entry_of(reader, "53086262")
-    assert entry.shelf == ShelfEntry.Shelf.READ
+    assert entry.shelf.kind == Shelf.Kind.READ
     assert (entry.date_read, entry.date_added) == (datetime.date(2022, 10, 31),) * 2
     assert (entry.read_count, entry.owned_copies) == (1, 0)
 
@@ -349,3 +350,29 @@ def test_the_imported_library_exports_as_it_came(imported, reader_client):
         "warnings": [],
         "ignored_columns": ["Average Rating", "Bookshelves with positions"],
     }
+
+
+def test_the_reads_become_reading_sessions_without_made_up_dates(imported, reader):
+    """Each read the export counts is a session: finished ones dated by "Date Read" (the
+    latest) or of unknown date, an open one for a book being read; no start is known."""
+    sessions = ReadingSession.objects.filter(user=reader)
+    finished = sessions.filter(status=ReadingSession.Status.FINISHED)
+    reading = [r for r in imported.records if r["Exclusive Shelf"] == "currently-reading"]
+    counted = sum(int(r["Read Count"]) for r in imported.records)
+    assert finished.count() == counted - len(reading) == 965
+    assert sessions.filter(status=ReadingSession.Status.READING).count() == len(reading) == 4
+    assert not sessions.filter(started_on__isnull=False).exists()
+    dated = [r for r in imported.records if r["Date Read"] and int(r["Read Count"])]
+    assert finished.filter(finished_on__isnull=False).count() == len(dated)
+    # Read twice with one date: one read on that date, one of unknown date.
+    twice = next(r for r in imported.records if r["Read Count"] == "2" and r["Date Read"])
+    reads = finished.filter(book=book(twice["Book Id"]))
+    day = datetime.datetime.strptime(twice["Date Read"], "%Y/%m/%d").date()
+    assert sorted([s.finished_on for s in reads], key=str) == sorted([day, None], key=str)
+    # Read once, on no known date; and "to-read" with a date read but no read: no session.
+    undated = next(r for r in imported.records if r["Read Count"] == "1" and not r["Date Read"])
+    assert [s.finished_on for s in finished.filter(book=book(undated["Book Id"]))] == [None]
+    unread = next(r for r in imported.records if r["Read Count"] == "0" and r["Date Read"])
+    assert not sessions.filter(book=book(unread["Book Id"])).exists()
+    assert entry_of(reader, unread["Book Id"]).date_read is not None
+    assert recount(fix=False) == []

@@ -171,7 +171,7 @@ def test_the_data_download_holds_the_readers_own_rows_only(
     assert data["account"]["username"] == "ada"
     assert data["account"]["email"] == "ada@example.org"
     assert [rating["stars"] for rating in data["ratings"]] == [4]
-    assert [entry["shelf"] for entry in data["shelves"]] == ["read"]
+    assert [entry["shelf__name"] for entry in data["shelf_entries"]] == ["Read"]
     assert [review["body"] for review in data["reviews"]] == ["Brave and clear."]
     assert len(data["likes"]) == 1
     assert "grace" not in response.text

@@ -7,7 +7,7 @@ from django.utils import timezone
 from books.models import Author, Blurb, Book
 from reviews import counters, services
 from reviews import merge as book_services
-from reviews.models import Like, Rating, ReaderShelf, Review, ShelfEntry
+from reviews.models import Like, Rating, Review, ShelfEntry
 from tests.conftest import SOURCE_PAGE
 
 from .conftest import messages_of, run_action
@@ -196,7 +196,7 @@ def test_merge_books_gives_each_reader_one_row(
     ]
     review = Review.objects.get(user=reader)
     assert (review.book_id, review.body, review.rating) == (source_book.pk, "Second reading.", 5)
-    assert list(ShelfEntry.objects.filter(user=reader).values_list("book", "shelf")) == [
+    assert list(ShelfEntry.objects.filter(user=reader).values_list("book", "shelf__kind")) == [
         (source_book.pk, "read")
     ]
     assert list(Rating.objects.filter(user=other_reader).values_list("book", "stars")) == [
@@ -301,12 +301,12 @@ def readers_on_both(django_user_model, keep, other, names):
     liker = django_user_model.objects.create_user(username=f"liker-{keep.pk}", password="x-pass-9")
     for name in names:
         reader = django_user_model.objects.create_user(username=name, password="x-pass-9")
-        tag = ReaderShelf.objects.create(user=reader, name="favourites")
+        tag = services.shelf_create(user=reader, name="favourites", exclusive=False)
         for book in (other, keep):
             services.rating_set(user=reader, book=book, stars=3 if book == other else 5)
             services.shelf_set(user=reader, book=book, shelf="read")
             services.review_create(user=reader, book=book, body=f"{name} on {book.title}")
-        ShelfEntry.objects.get(user=reader, book=keep).own_shelves.add(tag)
+        services.shelf_tags_set(user=reader, book=keep, tags=[tag])
         services.like_add(user=liker, review=Review.objects.get(user=reader, book=keep))
         for model in (Rating, ShelfEntry, Review):
             age(model, model.objects.get(user=reader, book=keep))
@@ -323,10 +323,12 @@ def test_merging_books_takes_a_fixed_number_of_queries(
         names = [f"reader-{size}-{n}" for n in range(size)]
         readers_on_both(django_user_model, keep, other, names)
         # 55 before reading sessions, which add three: the open reads looked at, the reads
-        # moved, and the deletion's look for reads left on the duplicate. Activity adds five:
-        # its rows moved, the deletions' looks for activity of the duplicate and of the
-        # reviews that give way, and the recount of the readers' followers and following.
-        with django_assert_max_num_queries(63) as queries:
+        # moved, and the deletion's look for reads left on the duplicate. Shelves as rows add
+        # three to the recount: the books on each shelf and the tags, then the shelves.
+        # Activity adds five: its rows moved, the deletions' looks for activity of the
+        # duplicate and of the reviews that give way, and the recount of the readers'
+        # followers and following.
+        with django_assert_max_num_queries(66) as queries:
             book_services.books_merge(keep=keep, duplicates=[other])
         rows = {model: model.objects.filter(user__username__in=names) for model in (Rating, Review)}
         assert set(rows[Rating].values_list("book", "stars")) == {(keep.pk, 3)}
@@ -334,7 +336,7 @@ def test_merging_books_takes_a_fixed_number_of_queries(
         assert set(rows[Review].values_list("likes_count", flat=True)) == {1}
         entries = ShelfEntry.objects.filter(user__username__in=names)
         assert entries.filter(book=keep).count() == size == entries.count()
-        assert ShelfEntry.own_shelves.through.objects.filter(shelfentry__in=entries).count() == size
+        assert ShelfEntry.tags.through.objects.filter(shelfentry__in=entries).count() == size
         return len(queries)
 
     few = merge(3)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reviews import services
-from reviews.models import ShelfEntry
+from reviews.models import Shelf
 from tests.factories import BookFactory, ImportedReviewFactory, ShelfEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +58,9 @@ def test_a_readers_home_starts_with_their_shelves(reader_client, reader):
     reading = BookFactory(title="On the nightstand")
     wanted = BookFactory(title="Someday maybe")
     done = BookFactory(title="Finished already")
-    ShelfEntryFactory(user=reader, book=reading, shelf=ShelfEntry.Shelf.CURRENTLY_READING)
-    ShelfEntryFactory(user=reader, book=wanted, shelf=ShelfEntry.Shelf.WANT_TO_READ)
-    ShelfEntryFactory(user=reader, book=done, shelf=ShelfEntry.Shelf.READ)
+    ShelfEntryFactory(user=reader, book=reading, shelf=Shelf.Kind.CURRENTLY_READING)
+    ShelfEntryFactory(user=reader, book=wanted, shelf=Shelf.Kind.WANT_TO_READ)
+    ShelfEntryFactory(user=reader, book=done, shelf=Shelf.Kind.READ)
     newcomer = BookFactory(title="Just arrived")
 
     response = reader_client.get(HOME)
@@ -72,7 +72,7 @@ def test_a_readers_home_starts_with_their_shelves(reader_client, reader):
     headings = re.findall(r'<h2 id="([a-z]+)-heading"', html)
     assert headings[:2] == ["reading", "want"]
     assert html.index(reading.title) < html.index(wanted.title) < html.index(newcomer.title)
-    assert f'href="{reverse("accounts:library")}?shelf=currently_reading"' in html
+    assert f'href="/readers/{reader.username}/shelves/currently-reading/"' in html
     assert "Nothing on your shelves yet" not in html
 
 

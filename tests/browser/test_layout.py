@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from reviews import services
-from reviews.models import ShelfEntry
+from reviews.models import Shelf
 from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,6 +53,18 @@ def check(page: Page, what: str) -> None:
     targets = page.evaluate(TARGETS_SCRIPT)
     assert targets["small"] == [], f"{what}: targets under 24 px: {targets['small']}"
     assert targets["primary"] == [], f"{what}: primary actions under 44 px: {targets['primary']}"
+
+
+def checking_page(new_context, context, page: Page, *, script: str, width: str) -> Page:
+    """The page to run ``check`` on: ``page`` itself, or with JavaScript off (where axe-core
+    and the width check cannot run) a page in a second browser of the same reader that runs
+    them, for the caller to open at ``page``'s address."""
+    if script == "on":
+        return page
+    return new_context(
+        storage_state=context.storage_state(),
+        viewport={"width": WIDTHS[width], "height": 900},
+    ).new_page()
 
 
 @pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
@@ -152,7 +164,7 @@ def test_the_header_folds_on_the_smallest_phone(page):
 
 def shelve_some_books(reader, count: int) -> list:
     """``count`` books on the reader's shelves in turn, every other one rated."""
-    shelves = list(ShelfEntry.Shelf.values)
+    shelves = list(Shelf.Kind.values)
     books = []
     for n in range(count):
         book = BookFactory(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_layout import WIDTHS, check
+from tests.browser.test_layout import WIDTHS, check, checking_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,12 +41,7 @@ def test_a_reader_reads_a_book_twice_and_sets_a_challenge(
     year = timezone.localdate().year
     # axe-core and the width check run as scripts: with JavaScript off, the same page is
     # checked in a second browser of the same reader that runs them.
-    checker = page
-    if script == "off":
-        checker = new_context(
-            storage_state=context.storage_state(),
-            viewport={"width": WIDTHS[width], "height": 900},
-        ).new_page()
+    checker = checking_page(new_context, context, page, script=script, width=width)
 
     def look(what: str, open_dates: bool = False) -> None:
         if checker is not page:

@@ -23,6 +23,7 @@ from reviews.models import (
     ReadingChallenge,
     ReadingSession,
     Review,
+    Shelf,
     ShelfEntry,
 )
 from reviews.social import feed_page
@@ -61,7 +62,14 @@ def snapshot():
         ),
         "likes": sorted(Like.objects.values_list("user__username", "review__body")),
         "shelves": sorted(
-            ShelfEntry.objects.values_list("user__username", "book__title", "shelf", "date_added")
+            ShelfEntry.objects.values_list(
+                "user__username", "book__title", "shelf__name", "date_added"
+            )
+        ),
+        "tags": sorted(
+            ShelfEntry.tags.through.objects.values_list(
+                "shelfentry__user__username", "shelfentry__book__title", "shelf__name"
+            )
         ),
     }
 
@@ -99,8 +107,8 @@ def test_the_rows_keep_the_rules_readers_keep():
     # "Read" is a shelf of rated books; the other shelves hold books the reader has not rated.
     for entry in ShelfEntry.objects.all():
         rated = Rating.objects.filter(user=entry.user, book=entry.book).exists()
-        assert rated == (entry.shelf == ShelfEntry.Shelf.READ), entry
-    assert set(ShelfEntry.objects.values_list("shelf", flat=True)) == set(ShelfEntry.Shelf.values)
+        assert rated == (entry.shelf.kind == Shelf.Kind.READ), entry
+    assert set(ShelfEntry.objects.values_list("shelf__kind", flat=True)) >= set(Shelf.BUILT_IN)
     assert set(Review.objects.values_list("language", flat=True)) <= set(LANGUAGES)
     assert len(set(Review.objects.values_list("language", flat=True))) >= 3
     assert all(book.authors.exists() for book in Book.objects.prefetch_related("authors"))
@@ -187,18 +195,18 @@ def test_verify_reports_counters_in_step(capsys):
 def test_makes_reading_sessions_with_progress_and_challenges_in_plausible_shares():
     generate(seed=5, shelf_entries=200, ratings=240, readers=40)
 
-    reading = ShelfEntry.objects.filter(shelf="currently_reading")
+    reading = ShelfEntry.objects.filter(shelf__kind="currently_reading")
     open_reads = ReadingSession.objects.filter(status="reading")
     # Every book being read has its open session, with progress noted.
     assert open_reads.count() == reading.count() > 0
     assert not open_reads.filter(progress_percent__isnull=True).exists()
     assert ProgressUpdate.objects.filter(session__status="reading").count() >= reading.count()
     # About half of the read books have a dated session; the rest count by their date read.
-    read = ShelfEntry.objects.filter(shelf="read").count()
+    read = ShelfEntry.objects.filter(shelf__kind="read").count()
     finished = ReadingSession.objects.filter(status="finished")
     assert 0.3 * read <= finished.values("user", "book").distinct().count() <= 0.7 * read
     # Each entry's read count and date read agree with its sessions.
-    for entry in ShelfEntry.objects.filter(shelf="read"):
+    for entry in ShelfEntry.objects.filter(shelf__kind="read"):
         ends = sorted(
             finished.filter(user=entry.user_id, book=entry.book_id).values_list(
                 "finished_on", flat=True
@@ -244,3 +252,29 @@ def test_a_few_readers_have_most_followers():
     assert len(data.follows) == 20_000
     assert len(set(data.follows)) == len(data.follows)
     assert max(followers.values()) > 20 * median(followers.values())
+
+
+@pytest.mark.django_db
+def test_some_readers_keep_shelves_of_their_own_in_plausible_shares():
+    generate(seed=5, shelf_entries=600, ratings=700, readers=40, books=60)
+
+    User = get_user_model()
+    # Every reader has the three built-in shelves; a share of the busier ones their own.
+    assert Shelf.objects.exclude(kind="own").count() == 3 * User.objects.count()
+    keepers = User.objects.filter(shelves__kind="own").distinct().count()
+    assert 0.1 * User.objects.count() <= keepers <= 0.7 * User.objects.count()
+    favourites = Shelf.objects.filter(name="favourites")
+    assert favourites.count() == keepers
+    assert not favourites.filter(exclusive=True).exists()
+    dnf = Shelf.objects.filter(name="did not finish", exclusive=True)
+    assert 0 < dnf.count() < keepers
+    # Books the reader did not finish sit there in place of the built-in shelves, unrated.
+    held = ShelfEntry.objects.filter(shelf__in=dnf)
+    assert held.exists()
+    for entry in held:
+        assert not Rating.objects.filter(user=entry.user, book=entry.book).exists()
+    # A tag goes on some read books, never all.
+    tagged = ShelfEntry.tags.through.objects.filter(shelf__in=favourites)
+    read_by_keepers = ShelfEntry.objects.filter(shelf__kind="read", user__shelves__in=favourites)
+    assert 0 < tagged.count() < read_by_keepers.count()
+    assert recount(fix=False) == []

@@ -189,21 +189,21 @@ def test_shelving_moves_the_reading_counts(reader_client, reader, source_book):
     html = text_of(reader_client.get(url))
     assert totals(html)["want_to_read"] == SOURCE_WANT_TO_READ + 1
     assert totals(html)["currently_reading"] == SOURCE_CURRENTLY_READING
-    assert 'value="want_to_read" class="shelf-button" aria-pressed="true"' in html
+    assert 'value="to-read" class="shelf-button" aria-pressed="true"' in html
 
     post(reader_client, "reviews:shelve", source_book.pk, {"shelf": "currently_reading"})
     html = text_of(reader_client.get(url))
     assert totals(html)["currently_reading"] == 87
     assert "87 people are currently reading" in html
     assert totals(html)["want_to_read"] == SOURCE_WANT_TO_READ
-    assert 'value="currently_reading" class="shelf-button" aria-pressed="true"' in html
-    assert ShelfEntry.objects.get(user=reader).shelf == "currently_reading"
+    assert 'value="currently-reading" class="shelf-button" aria-pressed="true"' in html
+    assert ShelfEntry.objects.get(user=reader).shelf.kind == "currently_reading"
 
     post(reader_client, "reviews:shelve", source_book.pk, {"shelf": "read"})
     html = text_of(reader_client.get(url))
     assert totals(html)["currently_reading"] == SOURCE_CURRENTLY_READING
     assert totals(html)["want_to_read"] == SOURCE_WANT_TO_READ
-    assert ShelfEntry.objects.get(user=reader).shelf == "read"
+    assert ShelfEntry.objects.get(user=reader).shelf.kind == "read"
     assert recount(fix=False) == []
 
     response = post(reader_client, "reviews:unshelve", source_book.pk, next_url=url)

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from books.models import Book
-from reviews.models import ImportedReviewer, Like, Rating, Review, ShelfEntry
+from reviews.models import ImportedReviewer, Like, Rating, Review, Shelf, ShelfEntry
 
 
 @pytest.fixture
@@ -32,15 +32,52 @@ def test_stars_are_one_to_five(book, reader, stars):
     Rating.objects.create(user=reader, book=book, stars=5)
 
 
+def built_in(reader, kind):
+    return Shelf.objects.create(
+        user=reader, kind=kind, name=kind, slug=kind.replace("_", "-"), exclusive=True
+    )
+
+
 @pytest.mark.django_db
 def test_one_shelf_entry_per_reader_and_book(book, reader):
-    ShelfEntry.objects.create(user=reader, book=book, shelf="read")
-    refused(lambda: ShelfEntry.objects.create(user=reader, book=book, shelf="want_to_read"))
+    read, want = built_in(reader, "read"), built_in(reader, "want_to_read")
+    ShelfEntry.objects.create(user=reader, book=book, shelf=read)
+    refused(lambda: ShelfEntry.objects.create(user=reader, book=book, shelf=want))
 
 
 @pytest.mark.django_db
-def test_shelf_must_be_a_known_one(book, reader):
-    refused(lambda: ShelfEntry.objects.create(user=reader, book=book, shelf="on_the_moon"))
+def test_a_shelf_entry_is_on_a_shelf(book, reader):
+    refused(lambda: ShelfEntry.objects.create(user=reader, book=book, shelf_id=None))
+    ShelfEntry.objects.create(user=reader, book=book, shelf=built_in(reader, "read"))
+
+
+@pytest.mark.django_db
+def test_a_shelf_is_of_a_known_kind(reader):
+    refused(lambda: Shelf.objects.create(user=reader, kind="on_the_moon", name="x", slug="x"))
+    Shelf.objects.create(user=reader, kind="own", name="x", slug="x")
+
+
+@pytest.mark.django_db
+def test_a_reader_has_one_built_in_shelf_of_each_kind(reader):
+    built_in(reader, "read")
+    refused(
+        lambda: Shelf.objects.create(
+            user=reader, kind="read", name="Read again", slug="read-2", exclusive=True
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_a_built_in_shelf_is_exclusive(reader):
+    refused(lambda: Shelf.objects.create(user=reader, kind="read", name="Read", slug="read"))
+
+
+@pytest.mark.django_db
+def test_shelf_names_are_unique_per_reader_whatever_their_case(reader, other_reader):
+    Shelf.objects.create(user=reader, name="Favourites", slug="favourites")
+    refused(lambda: Shelf.objects.create(user=reader, name="FAVOURITES", slug="favourites-2"))
+    refused(lambda: Shelf.objects.create(user=reader, name="Faves", slug="favourites"))
+    Shelf.objects.create(user=other_reader, name="favourites", slug="favourites")
 
 
 @pytest.mark.django_db

@@ -111,25 +111,40 @@ def test_a_rating_costs_a_fixed_number_of_queries(
 
 @pytest.mark.django_db
 def test_a_book_leaves_an_own_exclusive_shelf_for_a_standard_one(source_book, reader):
-    from reviews.models import ReaderShelf
-
-    abandoned = ReaderShelf.objects.create(user=reader, name="abandoned", exclusive=True)
-    favourites = ReaderShelf.objects.create(user=reader, name="favourites")
-    entry = services.shelf_set_own(user=reader, book=source_book, reader_shelf=abandoned)
-    entry.own_shelves.add(favourites)
+    abandoned = services.shelf_create(user=reader, name="abandoned", exclusive=True)
+    favourites = services.shelf_create(user=reader, name="favourites", exclusive=False)
+    entry = services.shelf_set(user=reader, book=source_book, shelf=abandoned)
+    services.shelf_tags_set(user=reader, book=source_book, tags=[favourites])
+    assert shelf_counts(reader) == {**nothing_shelved(), "abandoned": 1, "favourites": 1}
     services.shelf_set(user=reader, book=source_book, shelf="currently_reading")
-    assert list(entry.own_shelves.values_list("name", flat=True)) == ["favourites"]
+    assert list(entry.tags.values_list("name", flat=True)) == ["favourites"]
     assert figures(source_book)["currently_reading"] == 87
+    assert shelf_counts(reader) == {
+        **nothing_shelved(),
+        "currently-reading": 1,
+        "abandoned": 0,
+        "favourites": 1,
+    }
     assert recount(fix=False) == []
+
+
+def nothing_shelved():
+    return {"to-read": 0, "currently-reading": 0, "read": 0}
+
+
+def shelf_counts(reader):
+    """Each of the reader's shelves' books, by address (the built-in ones made when needed)."""
+    return {**nothing_shelved(), **dict(reader.shelves.values_list("slug", "books_count"))}
 
 
 def reader_figures(reader):
     reader.refresh_from_db()
+    counts = shelf_counts(reader)
     return {
         "ratings": reader.ratings_count,
-        "want_to_read": reader.want_to_read_count,
-        "currently_reading": reader.currently_reading_count,
-        "read": reader.read_count,
+        "want_to_read": counts["to-read"],
+        "currently_reading": counts["currently-reading"],
+        "read": counts["read"],
         "reviews": reader.reviews_count,
     }
 
@@ -158,11 +173,12 @@ def test_a_readers_own_figures_move_with_their_rows(source_book, reader):
 def test_recount_repairs_a_readers_figures(source_book, reader):
     services.rating_set(user=reader, book=source_book, stars=5)
     services.shelf_set(user=reader, book=source_book, shelf="currently_reading")
-    type(reader).objects.filter(pk=reader.pk).update(ratings_count=4, currently_reading_count=0)
+    type(reader).objects.filter(pk=reader.pk).update(ratings_count=4)
+    reader.shelves.filter(slug="currently-reading").update(books_count=0)
     drift = recount(fix=False)
     assert {(d.model, d.field, d.stored, d.actual) for d in drift} == {
         ("reader", "ratings_count", 4, 1),
-        ("reader", "currently_reading_count", 0, 1),
+        ("shelf", "books_count", 0, 1),
     }
     assert recount(book_ids=[source_book.pk]) == drift  # a book's readers are recounted too
     assert reader_figures(reader)["ratings"] == 1
@@ -174,7 +190,11 @@ def test_deleting_a_book_recounts_its_readers(source_book, reader, other_reader)
     services.rating_set(user=reader, book=source_book, stars=3)
     review = services.review_create(user=reader, book=source_book, body="Worth the time.")
     services.like_add(user=other_reader, review=review)
+    services.shelf_set(user=reader, book=source_book, shelf="read")
+    tag = services.shelf_create(user=reader, name="favourites", exclusive=False)
+    services.shelf_tags_set(user=reader, book=source_book, tags=[tag])
     delete_and_recount(Book.objects.filter(pk=source_book.pk))
+    assert shelf_counts(reader) == {**nothing_shelved(), "favourites": 0}
     assert reader_figures(reader)["ratings"] == 0
     assert reader_figures(reader)["reviews"] == 0
     assert recount(fix=False) == []

@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from books.models import Author
 from reviews import services
-from reviews.models import ReadingChallenge, ReadingSession, ShelfEntry
+from reviews.models import ReadingChallenge, ReadingSession, Shelf, ShelfEntry
 from tests.factories import BookFactory, RatingFactory
 from tests.query_budget import assert_queries_do_not_grow, get
 
 pytestmark = pytest.mark.django_db
 
-READING = ShelfEntry.Shelf.CURRENTLY_READING
-READ = ShelfEntry.Shelf.READ
+READING = Shelf.Kind.CURRENTLY_READING
+READ = Shelf.Kind.READ
 THIS_YEAR = timezone.localdate().year
 
 

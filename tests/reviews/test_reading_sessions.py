@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from reviews import merge, services
 from reviews.counters import recount
-from reviews.models import ProgressUpdate, ReadingChallenge, ReadingSession, ShelfEntry
+from reviews.models import ProgressUpdate, ReadingChallenge, ReadingSession, Shelf, ShelfEntry
 from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
 
-READING = ShelfEntry.Shelf.CURRENTLY_READING
-READ = ShelfEntry.Shelf.READ
+READING = Shelf.Kind.CURRENTLY_READING
+READ = Shelf.Kind.READ
 
 
 @pytest.fixture

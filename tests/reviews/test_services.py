@@ -4,7 +4,7 @@ import pytest
 
 from reviews import services
 from reviews.counters import recount
-from reviews.models import ReaderShelf, Review
+from reviews.models import Review, Shelf
 from tests.factories import BookFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,21 +29,23 @@ def test_an_unknown_shelf_is_refused(book, reader):
         services.shelf_set(user=reader, book=book, shelf="favourites")
     assert not reader.shelf_entries.exists()
     services.shelf_set(user=reader, book=book, shelf="want_to_read")
-    assert reader.shelf_entries.get().shelf == "want_to_read"
+    assert reader.shelf_entries.get().shelf.kind == "want_to_read"
 
 
 @pytest.mark.parametrize("whose", ["another reader's", "not exclusive"])
 def test_a_book_goes_only_on_the_readers_own_exclusive_shelves(book, reader, other_reader, whose):
     owner, exclusive = (other_reader, True) if whose == "another reader's" else (reader, False)
-    shelf = ReaderShelf.objects.create(user=owner, name="abandoned", exclusive=exclusive)
+    shelf = services.shelf_create(user=owner, name="abandoned", exclusive=exclusive)
 
-    with pytest.raises(ValueError, match="not an exclusive shelf of this reader"):
-        services.shelf_set_own(user=reader, book=book, reader_shelf=shelf)
+    with pytest.raises(services.ShelfRefused, match="not an exclusive shelf of yours"):
+        services.shelf_set(user=reader, book=book, shelf=shelf)
     assert not reader.shelf_entries.exists()
 
-    mine = ReaderShelf.objects.create(user=reader, name="dropped", exclusive=True)
-    entry = services.shelf_set_own(user=reader, book=book, reader_shelf=mine)
-    assert list(entry.own_shelves.all()) == [mine]
+    mine = services.shelf_create(user=reader, name="dropped", exclusive=True)
+    entry = services.shelf_set(user=reader, book=book, shelf=mine)
+    assert entry.shelf == mine
+    assert not entry.tags.exists()
+    assert Shelf.objects.get(pk=mine.pk).books_count == 1
 
 
 def test_editing_a_review_with_stars_rates_the_book(book, reader):

@@ -43,7 +43,9 @@ from reviews.models import (
     ReadingChallenge,
     ReadingSession,
     Review,
+    Shelf,
     ShelfEntry,
+    shelf_slug,
 )
 
 from . import words
@@ -74,6 +76,19 @@ REREAD_SHARE = 0.04
 UNKNOWN_START_SHARE = 0.1
 SET_ASIDE_SHARE = 0.05
 NOTE_SHARE = 0.3
+# Readers' own shelves, as Goodreads readers keep a few: of the readers with at least
+# OWN_SHELVES_MIN_ENTRIES books shelved, this share has a "favourites" tag on a fifth of their
+# read books; half of those also have a "did not finish" exclusive shelf, holding the books
+# they set aside and a tenth of the others they meant to read, and a quarter a "book club"
+# tag on a twentieth of all their books. Decided by a generator of their own, so that the
+# rest of the data is what it was without them.
+OWN_SHELVES_MIN_ENTRIES = 5
+OWN_SHELVES_SHARE = 0.4
+DNF_SHARE = 0.5
+BOOK_CLUB_SHARE = 0.25
+FAVOURITE_SHARE = 0.2
+DNF_WANT_SHARE = 0.1
+BOOK_CLUB_BOOK_SHARE = 0.05
 # Readers with a goal for the last year of the data, and for the year before.
 CHALLENGE_SHARE = 0.15
 # Follows: how many a reader makes on average (when not given), and the skew of whom: a few
@@ -182,8 +197,15 @@ class Plan:
     reviews: list[ReviewPlan]
     # Likes as (review index, reader index).
     likes: list[tuple[int, int]]
-    # Shelf entries as (book index, reader index, shelf, date added).
-    shelf_entries: list[tuple[int, int, str, datetime.date]]
+    # Shelf entries as (book index, reader index, shelf, date added); the shelf is a built-in
+    # kind ("read"), or the index of one of ``own_shelves``.
+    shelf_entries: list[tuple[int, int, str | int, datetime.date]]
+    # Readers' own shelves as (reader index, name, exclusive), and the tags the entries carry
+    # as (entry index, own shelf index).
+    own_shelves: list[tuple[int, str, bool]] = field(default_factory=list)
+    tags: list[tuple[int, int]] = field(default_factory=list)
+    # Each shelf's books (built-in ones by (reader index, kind), own ones by index).
+    shelf_counts: Counter = field(default_factory=Counter)
     sessions: list[SessionPlan] = field(default_factory=list)
     # Progress updates as (session index, page, percent, note, when); page or percent is None.
     updates: list[tuple[int, int | None, int | None, str, datetime.datetime]] = field(
@@ -536,6 +558,7 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
     sessions, updates, rereads = _plan_sessions(rng, books, shelf_entries)
     challenges = _plan_challenges(rng, r, sessions, shelf_entries, books)
     follows = _plan_follows(rng, r, sizes.follows)
+    own_shelves, tags = _plan_own_shelves(random.Random(seed + 1), shelf_entries, sessions)  # noqa: S311
 
     result = Plan(
         follows=follows,
@@ -553,6 +576,8 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
         reviews=reviews,
         likes=likes,
         shelf_entries=shelf_entries,
+        own_shelves=own_shelves,
+        tags=tags,
     )
     _count(result)
     result.activities = _plan_activities(rng, result)
@@ -617,7 +642,9 @@ def _plan_activities(rng: random.Random, plan: Plan) -> list[tuple]:
             add(review.date, review.reader, "reviewed", review.book, n, None, None, None, "")
     for book, reader, shelf, day in plan.shelf_entries:
         if shelf != "read":
-            add(day, reader, "shelved", book, None, None, None, None, shelf)
+            # A built-in kind, or the name of the reader's own shelf.
+            detail = shelf if isinstance(shelf, str) else plan.own_shelves[shelf][1][:40]
+            add(day, reader, "shelved", book, None, None, None, None, detail)
     for session in plan.sessions:
         if session.status == "finished":
             add(
@@ -761,6 +788,42 @@ def _plan_sessions(rng: random.Random, books: list[BookPlan], shelf_entries: lis
     return sessions, updates, rereads
 
 
+def _plan_own_shelves(rng: random.Random, shelf_entries: list, sessions) -> tuple[list, list]:
+    """Readers' own shelves and tags (see OWN_SHELVES_SHARE); the entries moved to a "did not
+    finish" shelf are changed in ``shelf_entries``. Returns the shelves and the tags."""
+    set_aside = {(p.book, p.reader) for p in sessions if p.status == "stopped"}
+    by_reader: dict[int, list[int]] = {}
+    for index, (_book, reader, _shelf, _day) in enumerate(shelf_entries):
+        by_reader.setdefault(reader, []).append(index)
+    own_shelves: list[tuple[int, str, bool]] = []
+    tags: list[tuple[int, int]] = []
+    for reader, indexes in sorted(by_reader.items()):
+        if len(indexes) < OWN_SHELVES_MIN_ENTRIES or rng.random() >= OWN_SHELVES_SHARE:
+            continue
+        favourites = len(own_shelves)
+        own_shelves.append((reader, "favourites", False))
+        dnf = book_club = None
+        if rng.random() < DNF_SHARE:
+            dnf = len(own_shelves)
+            own_shelves.append((reader, "did not finish", True))
+        if rng.random() < BOOK_CLUB_SHARE:
+            book_club = len(own_shelves)
+            own_shelves.append((reader, "book club", False))
+        for index in indexes:
+            book, _reader, shelf, day = shelf_entries[index]
+            if shelf == "read" and rng.random() < FAVOURITE_SHARE:
+                tags.append((index, favourites))
+            if (
+                dnf is not None
+                and shelf == "want_to_read"
+                and ((book, reader) in set_aside or rng.random() < DNF_WANT_SHARE)
+            ):
+                shelf_entries[index] = (book, reader, dnf, day)
+            if book_club is not None and rng.random() < BOOK_CLUB_BOOK_SHARE:
+                tags.append((index, book_club))
+    return own_shelves, tags
+
+
 def _plan_challenges(rng, readers: int, sessions, shelf_entries, books) -> list:
     """Goals for the last year of the data and the one before, for a share of readers, a
     little above or below what they went on to read."""
@@ -812,8 +875,13 @@ def _count(plan: Plan) -> None:
         per_book[book][f"ratings_{stars}"] += 1
         per_reader[reader]["ratings_count"] += 1
     for book, reader, shelf, _day_added in plan.shelf_entries:
-        per_book[book][SHELF_COUNTERS[shelf]] += 1
-        per_reader[reader][SHELF_COUNTERS[shelf]] += 1
+        if shelf in SHELF_COUNTERS:
+            per_book[book][SHELF_COUNTERS[shelf]] += 1
+            plan.shelf_counts[(reader, shelf)] += 1
+        else:
+            plan.shelf_counts[shelf] += 1
+    for _entry, shelf in plan.tags:
+        plan.shelf_counts[shelf] += 1
     for review in plan.reviews:
         if not review.hidden:
             per_book[review.book]["reviews_count"] += 1
@@ -843,7 +911,9 @@ class Written:
     reviews: int = 0
     imported_reviewers: int = 0
     likes: int = 0
+    shelves: int = 0
     shelf_entries: int = 0
+    tags: int = 0
     reading_sessions: int = 0
     progress_updates: int = 0
     challenges: int = 0
@@ -1042,14 +1112,45 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
         lambda n: (review_ids[plan.likes[n][0]], reader_ids[plan.likes[n][1]]),
     )
 
+    # Every reader's three built-in shelves, then the readers' own.
+    kinds = list(Shelf.BUILT_IN)
+    built_in = bulk(
+        Shelf,
+        "shelves",
+        len(plan.readers) * len(kinds),
+        lambda n: Shelf(
+            user_id=reader_ids[n // len(kinds)],
+            kind=kinds[n % len(kinds)],
+            name=kinds[n % len(kinds)].label,
+            slug=Shelf.BUILT_IN[kinds[n % len(kinds)]],
+            exclusive=True,
+            books_count=plan.shelf_counts[(n // len(kinds), kinds[n % len(kinds)])],
+        ),
+    )
+    built_in_ids = {(n // len(kinds), shelf.kind): shelf.pk for n, shelf in enumerate(built_in)}
+    own = bulk(
+        Shelf,
+        "own shelves",
+        len(plan.own_shelves),
+        lambda n: Shelf(
+            user_id=reader_ids[plan.own_shelves[n][0]],
+            name=plan.own_shelves[n][1],
+            slug=shelf_slug(plan.own_shelves[n][1]),
+            exclusive=plan.own_shelves[n][2],
+            books_count=plan.shelf_counts[n],
+        ),
+    )
+    written.shelves = len(built_in) + len(own)
+
     day_value = connection.ops.adapt_datefield_value
 
     def make_entry(n: int) -> tuple:
         book, reader, shelf, day = plan.shelf_entries[n]
-        read = shelf == ShelfEntry.Shelf.READ
+        read = shelf == Shelf.Kind.READ
+        shelf_id = own[shelf].pk if isinstance(shelf, int) else built_in_ids[(reader, shelf)]
         day = day_value(day)
         reads = 2 if n in plan.rereads else int(read)
-        return (book_ids[book], reader_ids[reader], shelf, day, day if read else None, reads)
+        return (book_ids[book], reader_ids[reader], shelf_id, day, day if read else None, reads)
 
     written.shelf_entries = len(plan.shelf_entries)
     link(
@@ -1059,6 +1160,20 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
         ("book", "user", "shelf", "date_added", "date_read", "read_count"),
         make_entry,
     )
+    tagged_readers = sorted({reader_ids[reader] for reader, _name, _exclusive in plan.own_shelves})
+    entry_ids = {}
+    for batch in _batches(len(tagged_readers), batch_size):
+        rows = ShelfEntry.objects.filter(user_id__in=[tagged_readers[n] for n in batch])
+        entry_ids.update(
+            ((user, book), pk) for user, book, pk in rows.values_list("user_id", "book_id", "pk")
+        )
+
+    def make_tag(n: int) -> tuple:
+        book, reader, _shelf, _day = plan.shelf_entries[plan.tags[n][0]]
+        return (entry_ids[(reader_ids[reader], book_ids[book])], own[plan.tags[n][1]].pk)
+
+    written.tags = len(plan.tags)
+    link(ShelfEntry.tags.through, "tags", written.tags, ("shelfentry", "shelf"), make_tag)
 
     def make_session(n: int) -> ReadingSession:
         p = plan.sessions[n]

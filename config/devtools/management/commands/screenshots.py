@@ -106,7 +106,7 @@ class Command(BaseCommand):
         from reviews import services, social_services
         from reviews.goodreads.page import parse_page
         from reviews.goodreads.page_import import import_page
-        from reviews.models import Review, ShelfEntry
+        from reviews.models import Review, Shelf
 
         text = SOURCE_PAGE.read_text(encoding="utf-8")
         title = "\nMemoirs of a Revolutionary\n"
@@ -120,19 +120,19 @@ class Command(BaseCommand):
 
         reader = get_user_model().objects.create_user(READER, f"{READER}@example.org")
         shelves = [
-            ShelfEntry.Shelf.CURRENTLY_READING,
-            ShelfEntry.Shelf.CURRENTLY_READING,
-            ShelfEntry.Shelf.WANT_TO_READ,
-            ShelfEntry.Shelf.WANT_TO_READ,
-            ShelfEntry.Shelf.WANT_TO_READ,
-            ShelfEntry.Shelf.READ,
-            ShelfEntry.Shelf.READ,
+            Shelf.Kind.CURRENTLY_READING,
+            Shelf.Kind.CURRENTLY_READING,
+            Shelf.Kind.WANT_TO_READ,
+            Shelf.Kind.WANT_TO_READ,
+            Shelf.Kind.WANT_TO_READ,
+            Shelf.Kind.READ,
+            Shelf.Kind.READ,
         ]
         for book, shelf in zip(others, shelves, strict=False):
             services.shelf_set(user=reader, book=book, shelf=shelf)
         for book, stars in zip(others[5:], (5, 3), strict=False):
             services.rating_set(user=reader, book=book, stars=stars)
-        services.shelf_set(user=reader, book=source, shelf=ShelfEntry.Shelf.READ)
+        services.shelf_set(user=reader, book=source, shelf=Shelf.Kind.READ)
         services.rating_set(user=reader, book=source, stars=4)
         services.review_create(
             user=reader,
@@ -142,6 +142,11 @@ class Command(BaseCommand):
                 "of comrades, most of whom did not survive, stay with you long after."
             ),
         )
+        dnf = services.shelf_create(user=reader, name="did not finish", exclusive=True)
+        favourites = services.shelf_create(user=reader, name="favourites", exclusive=False)
+        services.shelf_set(user=reader, book=others[4], shelf=dnf)
+        for book in (source, others[5]):
+            services.shelf_tags_set(user=reader, book=book, tags=[favourites])
         # Maria follows the most followed demo readers, one of whom follows her back and
         # rates and reviews the source book: her feed, and the book's Friends & Following.
         followed = list(
@@ -181,6 +186,9 @@ class Command(BaseCommand):
             "feed": (reverse("reviews:feed"), True),
             "followers": (reverse("reviews:followers", kwargs={"username": friend.username}), True),
             "friend-profile": (friend.get_absolute_url(), True),
+            "shelf": (reverse("reviews:shelf", args=[READER, "read"]), False),
+            "tag": (favourites.get_absolute_url(), False),
+            "shelves": (reverse("reviews:shelves"), True),
             "sign-in": (reverse("account_login"), False),
             "not-found": ("/no-such-page/", False),
         }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_library_import_checkpoint'),
+        ('accounts', '0007_shelf_counts_on_shelves'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 

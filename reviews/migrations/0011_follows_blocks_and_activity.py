@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('books', '0010_normalise_formats'),
-        ('reviews', '0007_reading_sessions_and_challenges'),
+        ('reviews', '0010_shelves_as_rows_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
