@@ -78,6 +78,7 @@ def test_a_blocked_reader_can_neither_see_nor_follow_the_blocker(client, ana, bo
     assert client.get(bo.get_absolute_url()).status_code == 404
     assert client.get(url("reviews:followers", bo)).status_code == 404
     assert client.get(url("reviews:stats", bo)).status_code == 404
+    assert client.get(reverse("reviews:shelf", args=["bo", "read"])).status_code == 404
     assert client.get(reverse("reviews:detail", kwargs={"pk": review.pk})).status_code == 404
     response = client.post(url("reviews:follow", bo), follow=True)
     assert "You cannot follow Bo Reads." in texts(response)
