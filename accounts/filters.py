@@ -4,8 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from books.models import STARS, Authorship, search_words
-from reviews.models import ShelfEntry
+from books.models import Authorship, search_words
+from reviews.forms import STAR_CHOICES
+from reviews.models import ShelfEntry, half_stars
 
 SEARCH_MAX_LENGTH = 200
 NOT_RATED = "none"
@@ -39,7 +40,7 @@ class LibraryFilter(django_filters.FilterSet):
         label="Your rating",
         empty_label="Any rating",
         choices=[
-            *((str(stars), f"{stars} star{'s' if stars > 1 else ''}") for stars in reversed(STARS)),
+            *reversed(STAR_CHOICES),
             (NOT_RATED, "Not rated"),
         ],
         method="filter_rating",
@@ -78,7 +79,7 @@ class LibraryFilter(django_filters.FilterSet):
     def filter_rating(self, queryset, name, value):
         if value == NOT_RATED:
             return queryset.filter(reader_stars__isnull=True)
-        return queryset.filter(reader_stars=int(value))
+        return queryset.filter(reader_stars=half_stars(value))
 
     def filter_sort(self, queryset, name, value):
         return queryset.sorted_by(value)

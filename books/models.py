@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.postgres.search import SearchRank
@@ -12,6 +13,14 @@ from config.images import Rendition, picture_field
 from . import fts, search
 
 STARS = (1, 2, 3, 4, 5)
+
+
+def histogram_row(stars) -> int:
+    """The row of the five-row histogram a rating counts in: its own for whole stars, the row
+    above for a half (3.5 counts as 4, half a star as 1), as Goodreads rounds a half up."""
+    return math.ceil(stars)
+
+
 # "Highest rated" ranks books by a damped (Bayesian) average: every book counts as if it also
 # had DAMPING_RATINGS ratings of PRIOR_STARS, so that one 5-star rating does not lead the list.
 DAMPING_RATINGS = 10
@@ -223,6 +232,9 @@ class Book(models.Model):
     ratings_3 = models.PositiveIntegerField(default=0)
     ratings_4 = models.PositiveIntegerField(default=0)
     ratings_5 = models.PositiveIntegerField(default=0)
+    # This site's ratings added up, in half stars (a 3.5 adds 7): the average is exact, where
+    # the rows above count a half star in the row above.
+    ratings_half_stars = models.PositiveIntegerField(default=0)
     currently_reading_count = models.PositiveIntegerField(default=0)
     want_to_read_count = models.PositiveIntegerField(default=0)
     read_count = models.PositiveIntegerField(default=0)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from config import placeholders
 from config.navigation import page_of, placed_messages, query_string_without_page
 from reviews.filters import BookReviewFilter
-from reviews.forms import ProgressForm, ReviewForm
+from reviews.forms import STAR_CHOICES, CopiesForm, ProgressForm, ReviewForm
 from reviews.models import (
     Like,
     ReadingChallenge,
@@ -31,7 +31,6 @@ from .filters import SEARCH_MAX_LENGTH, BookFilter
 from .models import (
     DAMPING_RATINGS,
     PRIOR_STARS,
-    STARS,
     Author,
     AuthorRedirect,
     Authorship,
@@ -200,8 +199,15 @@ def _with_own_review(books, user):
 
 
 def book_detail(request, pk):
+    books = books_with_reader_state(Book.objects, request.user)
+    if request.user.is_authenticated:
+        # The reader's own copies and private notes, in the same query: read for this page
+        # alone, never for a list.
+        books = books.annotate(
+            reader_copies=F("own_entry__owned_copies"), reader_notes=F("own_entry__private_notes")
+        )
     book = (
-        _with_own_review(books_with_reader_state(Book.objects, request.user), request.user)
+        _with_own_review(books, request.user)
         .prefetch_related(
             Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
             "blurbs",
@@ -224,8 +230,13 @@ def book_detail(request, pk):
         review.placed_messages = placed.get(f"review_{review.pk}", [])
     own_review = None
     review_form = None
+    copies_form = None
     sessions = []
     shelves = []
+    if book.reader_shelf is not None:
+        copies_form = CopiesForm(
+            initial={"owned_copies": book.reader_copies, "private_notes": book.reader_notes}
+        )
     if request.user.is_authenticated:
         shelves = Shelf.objects.of_reader(request.user, tagging=book)
         if book.own_review_id is not None:
@@ -270,7 +281,8 @@ def book_detail(request, pk):
             "review_form": review_form,
             "exclusive_shelves": [shelf for shelf in shelves if shelf.exclusive],
             "tags": [shelf for shelf in shelves if not shelf.exclusive],
-            "star_choices": STARS,
+            "star_choices": STAR_CHOICES,
+            "copies_form": copies_form,
             "sessions": sessions,
             "open_session": open_session,
             "reads_count": sum(session.status == "finished" for session in sessions),

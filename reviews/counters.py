@@ -8,6 +8,7 @@ reports what had drifted.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.db.models import Count, F
 from django.db.models.functions import Greatest
 
 from accounts.models import User
-from books.models import STARS, Book, damped_average
+from books.models import STARS, Book, damped_average, histogram_row
 
 from .models import Follow, ImportedReviewer, Like, Rating, Review, Shelf, ShelfEntry
 
@@ -31,30 +32,53 @@ SHELF_COUNTERS = {
 }
 STAR_FIELDS = tuple(f"ratings_{s}" for s in STARS)
 IMPORTED_STAR_FIELDS = tuple(f"imported_ratings_{s}" for s in STARS)
-BOOK_COUNTERS = (*STAR_FIELDS, *SHELF_COUNTERS.values(), "reviews_count")
+# This site's ratings added up in half stars, beside the histogram that rounds them.
+HALF_STARS_FIELD = "ratings_half_stars"
+BOOK_COUNTERS = (*STAR_FIELDS, HALF_STARS_FIELD, *SHELF_COUNTERS.values(), "reviews_count")
 RATING_FIGURES = ("ratings_total", "average_rating", "damped_rating")
 READER_COUNTERS = ("ratings_count", "reviews_count", "followers_count", "following_count")
 
 
-def rating_summary(counts: Iterable[int]) -> tuple[int, Decimal]:
-    """Total and average (two decimals) of per-star counts given one star first."""
+def rating_summary(counts: Iterable[int], stars_sum: Decimal | None = None) -> tuple[int, Decimal]:
+    """Total and average (two decimals) of per-star counts given one star first.
+
+    ``stars_sum`` is the exact sum of the stars, where a count holds half stars (counted in
+    the row above); without it each row's count weighs its whole stars.
+    """
     counts = list(counts)
     total = sum(counts)
     if not total:
         return 0, Decimal("0.00")
-    weighted = sum(stars * count for stars, count in zip(STARS, counts, strict=True))
-    average = (Decimal(weighted) / Decimal(total)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if stars_sum is None:
+        stars_sum = Decimal(sum(stars * count for stars, count in zip(STARS, counts, strict=True)))
+    average = (Decimal(stars_sum) / Decimal(total)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return total, average
 
 
-def rating_fields(counts: Iterable[int]) -> dict:
-    """The book's stored rating figures from its per-star counts (one star first)."""
-    total, average = rating_summary(counts)
+def rating_fields(counts: Iterable[int], stars_sum: Decimal | None = None) -> dict:
+    """The book's stored rating figures from its per-star counts (one star first) and, when
+    half stars are among them, the exact sum of their stars."""
+    total, average = rating_summary(counts, stars_sum)
     return {
         "ratings_total": total,
         "average_rating": average,
         "damped_rating": damped_average(total, average),
     }
+
+
+def book_rating_fields(value) -> dict:
+    """The rating figures of a book from its counters: ``value(field)`` reads one (from a row
+    or a dictionary). Imported ratings are whole stars; this site's add up exactly."""
+    imported = [value(f"imported_ratings_{s}") for s in STARS]
+    counts = [n + value(f"ratings_{s}") for s, n in zip(STARS, imported, strict=True)]
+    stars_sum = Decimal(sum(s * n for s, n in zip(STARS, imported, strict=True)))
+    stars_sum += Decimal(value(HALF_STARS_FIELD)) / 2
+    return rating_fields(counts, stars_sum)
+
+
+def half_stars_of(stars) -> int:
+    """A rating (3.5) in half stars (7)."""
+    return int(Decimal(stars) * 2)
 
 
 def _add(model, pk: int, deltas: dict[str, int]) -> None:
@@ -67,31 +91,42 @@ def _add(model, pk: int, deltas: dict[str, int]) -> None:
 
 def refresh_rating_summary(book_id: int) -> None:
     """Store the total and average of a book's imported and site ratings together."""
-    row = Book.objects.filter(pk=book_id).values(*IMPORTED_STAR_FIELDS, *STAR_FIELDS).first()
+    fields = (*IMPORTED_STAR_FIELDS, *STAR_FIELDS, HALF_STARS_FIELD)
+    row = Book.objects.filter(pk=book_id).values(*fields).first()
     if row is None:
         return
-    figures = rating_fields(row[f"imported_ratings_{s}"] + row[f"ratings_{s}"] for s in STARS)
+    figures = book_rating_fields(row.__getitem__)
     Book.objects.filter(pk=book_id).exclude(**figures).update(**figures)
 
 
-def rating_moved(book_id: int, *, reader_id: int, old: int | None, new: int | None) -> None:
+def rating_deltas(old, new) -> Counter[str]:
+    """How a book's counters move when a rating goes from ``old`` stars to ``new`` (None: no
+    rating): a histogram row each way, and the sum of half stars."""
+    deltas: Counter[str] = Counter()
+    if old is not None:
+        deltas[f"ratings_{histogram_row(old)}"] -= 1
+        deltas[HALF_STARS_FIELD] -= half_stars_of(old)
+    if new is not None:
+        deltas[f"ratings_{histogram_row(new)}"] += 1
+        deltas[HALF_STARS_FIELD] += half_stars_of(new)
+    return deltas
+
+
+def rating_moved(book_id: int, *, reader_id: int, old, new) -> None:
     """A reader's rating of a book went from ``old`` stars to ``new`` (None: no rating)."""
     if old == new:
         return
     # The book's row is locked while its stars are read, moved and summed again, so the new
     # figures are written in one UPDATE without losing a concurrent reader's rating.
     book = Book.objects.select_for_update().filter(pk=book_id)
-    row = book.values(*IMPORTED_STAR_FIELDS, *STAR_FIELDS).first()
+    row = book.values(*IMPORTED_STAR_FIELDS, *STAR_FIELDS, HALF_STARS_FIELD).first()
     if row is None:
         return
-    if old is not None:
-        row[f"ratings_{old}"] = max(row[f"ratings_{old}"] - 1, 0)
-    if new is not None:
-        row[f"ratings_{new}"] += 1
-    figures = rating_fields(row[f"imported_ratings_{s}"] + row[f"ratings_{s}"] for s in STARS)
-    moved = {
-        field: row[field] for field in STAR_FIELDS if field in (f"ratings_{old}", f"ratings_{new}")
-    }
+    moved = {}
+    for field, n in rating_deltas(old, new).items():
+        if n:
+            moved[field] = row[field] = max(row[field] + n, 0)
+    figures = book_rating_fields(row.__getitem__)
     book.update(**moved, **figures)
     if old is None or new is None:
         _add(User, reader_id, {"ratings_count": 1 if old is None else -1})
@@ -126,7 +161,8 @@ def shelves_moved(deltas: Mapping[int, int]) -> None:
 
 def books_moved(deltas: Mapping[int, Mapping[str, int]]) -> None:
     """Many books' figures moved at once (a chunk of a library import): for each book id, how
-    much each counter moved (``ratings_<stars>``, the shelf counters, ``reviews_count``).
+    much each counter moved (``ratings_<stars>`` and ``ratings_half_stars``, the shelf
+    counters, ``reviews_count``).
 
     The books are locked in order of primary key and their figures, totals and averages
     computed from what they hold; books that end with the same figures are written together,
@@ -135,7 +171,7 @@ def books_moved(deltas: Mapping[int, Mapping[str, int]]) -> None:
     ids = sorted(pk for pk, moved in deltas.items() if any(moved.values()))
     if not ids:
         return
-    fields = [*STAR_FIELDS, *SHELF_COUNTERS.values(), "reviews_count"]
+    fields = list(BOOK_COUNTERS)
     books = list(
         Book.objects.select_for_update()
         .filter(pk__in=ids)
@@ -149,7 +185,7 @@ def books_moved(deltas: Mapping[int, Mapping[str, int]]) -> None:
         }
         for field, value in values.items():
             setattr(book, field, value)
-        values |= rating_fields(book.star_count(stars) for stars in STARS)
+        values |= book_rating_fields(functools.partial(getattr, book))
         alike[tuple(sorted(values.items()))].append(book.pk)
     for values, pks in alike.items():
         Book.objects.filter(pk__in=pks).update(**dict(values))
@@ -202,7 +238,10 @@ def _book_counts(book_ids: list[int] | None) -> dict[int, dict[str, int]]:
         return qs if book_ids is None else qs.filter(book_id__in=book_ids)
 
     for row in scoped(Rating.objects).values("book_id", "stars").annotate(n=Count("pk")):
-        counts[row["book_id"]][f"ratings_{row['stars']}"] = row["n"]
+        # The same rule as ``rating_moved``: a half star counts in the row above.
+        book = counts[row["book_id"]]
+        book[f"ratings_{histogram_row(row['stars'])}"] += row["n"]
+        book[HALF_STARS_FIELD] += half_stars_of(row["stars"]) * row["n"]
     shelved = scoped(ShelfEntry.objects.filter(shelf__kind__in=list(SHELF_COUNTERS)))
     for row in shelved.values("book_id", "shelf__kind").annotate(n=Count("pk")):
         counts[row["book_id"]][SHELF_COUNTERS[row["shelf__kind"]]] = row["n"]
@@ -295,8 +334,8 @@ def recount(
 
         def book_actual(book):
             actual = book_counts.get(book.pk, empty_book)
-            figures = rating_fields(
-                getattr(book, f"imported_ratings_{s}") + actual[f"ratings_{s}"] for s in STARS
+            figures = book_rating_fields(
+                lambda field: actual[field] if field in actual else getattr(book, field)
             )
             return {**actual, **figures}
 

@@ -29,10 +29,12 @@ class BookReviewFilter(django_filters.FilterSet):
     }
     NARROWING = ("rating", "language", "q")
 
+    # A row of the histogram: "4 stars" holds the reviews rated 3.5 and 4, as the row does.
     rating = django_filters.ChoiceFilter(
         label="Rating",
         choices=[(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in reversed(STARS)],
         empty_label="All ratings",
+        method="filter_rating",
     )
     language = django_filters.ChoiceFilter(
         label="Language", choices=[], empty_label="All languages"
@@ -60,6 +62,10 @@ class BookReviewFilter(django_filters.FilterSet):
         )
         choices = sorted(((code, language_name(code)) for code in codes), key=lambda c: c[1])
         self.filters["language"].extra["choices"] = choices
+
+    def filter_rating(self, queryset, name, value):
+        row = int(value)
+        return queryset.filter(rating__gt=row - 1, rating__lte=row)
 
     def search_text(self, queryset, name, value):
         if search.uses_full_text(queryset):

@@ -1,20 +1,51 @@
-from django import forms
+import datetime
 
-from books.models import STARS
+from django import forms
+from django.utils import timezone
 
 from .models import (
     CHALLENGE_MAX_BOOKS,
+    HALF_STARS,
+    MAX_OWNED_COPIES,
+    MAX_PRIVATE_NOTES_LENGTH,
     MAX_REVIEW_LENGTH,
     SHELF_NAME_MAX_LENGTH,
+    NotAStarRating,
     ProgressUpdate,
     Shelf,
+    half_stars,
+    stars_figure,
 )
 
-STAR_CHOICES = [(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in STARS]
+
+def stars_words(stars) -> str:
+    """ "3.5 stars", "1 star"."""
+    figure = stars_figure(stars)
+    return f"{figure} star{'' if figure == '1' else 's'}"
 
 
-class RatingForm(forms.Form):
-    stars = forms.TypedChoiceField(choices=STAR_CHOICES, coerce=int)
+# The ten ratings, half a star first, as a form sends them ("3.5") and a reader hears them.
+STAR_CHOICES = [(stars_figure(stars), stars_words(stars)) for stars in HALF_STARS]
+NOT_A_RATING = "A rating is from half a star to five stars, in half stars."
+
+
+class StarsField(forms.TypedChoiceField):
+    """One of the ten ratings, as a Decimal (3.5); anything else is refused with one message."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", STAR_CHOICES)
+        super().__init__(
+            coerce=half_stars,
+            error_messages={"invalid_choice": NOT_A_RATING, "required": NOT_A_RATING},
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        # The stored 4.0 is the choice "4"; what a reader sent is shown back as it came.
+        try:
+            return stars_figure(half_stars(value))
+        except NotAStarRating:
+            return value
 
 
 class ShelfForm(forms.Form):
@@ -75,6 +106,33 @@ class ShelfCreateForm(ShelfNameForm):
     )
 
 
+class CopiesForm(forms.Form):
+    """A shelved book's owned copies and the reader's private notes on it."""
+
+    owned_copies = forms.IntegerField(
+        label="Copies you own",
+        min_value=0,
+        max_value=MAX_OWNED_COPIES,
+        error_messages={
+            "invalid": "Give the number of copies you own as a whole number.",
+            "required": "Give the number of copies you own (0 for none).",
+            "min_value": f"Copies you own are from 0 to {MAX_OWNED_COPIES:,}.",
+            "max_value": f"Copies you own are from 0 to {MAX_OWNED_COPIES:,}.",
+        },
+    )
+    private_notes = forms.CharField(
+        label="Private notes",
+        help_text="Only you see these: not on your profile, your library or anyone's page.",
+        required=False,
+        max_length=MAX_PRIVATE_NOTES_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_copies_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ReviewForm(forms.Form):
     body = forms.CharField(
         label="Your review",
@@ -88,19 +146,34 @@ class ReviewForm(forms.Form):
             ),
         },
     )
-    rating = forms.TypedChoiceField(
+    rating = StarsField(
         label="Your rating",
         choices=[("", "No rating"), *STAR_CHOICES],
-        coerce=int,
         required=False,
         empty_value=None,
     )
     spoiler = forms.BooleanField(label="This review contains spoilers", required=False)
+    date = forms.DateField(
+        label="Reviewed on",
+        required=False,
+        help_text="Today if you leave it empty; not a day still to come.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Give the date as year, month and day."},
+    )
+
+    def clean_date(self) -> datetime.date | None:
+        date = self.cleaned_data["date"]
+        if date is not None and date > timezone.localdate():
+            raise forms.ValidationError(
+                f"{date:%B %-d, %Y} has not come yet: a review is dated today or before."
+            )
+        return date
 
     def __init__(self, *args, **kwargs):
         # Its fields share names with the review filters on the same page; their ids must not.
         kwargs.setdefault("auto_id", "id_review_%s")
         super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class ProgressForm(forms.Form):

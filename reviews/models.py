@@ -1,5 +1,6 @@
 import calendar
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -13,13 +14,50 @@ from django.utils.text import slugify
 
 from books.models import Authorship, Book
 
-STARS_RANGE = Q(stars__gte=1) & Q(stars__lte=5)
+# A rating is half a star to five stars, in half stars. It is stored as the number the reader
+# chose (a decimal with one place: 3.5), not as a count of half stars: a CHECK naming the ten
+# values then refuses 3.3 on SQLite and PostgreSQL alike (a column of whole half stars would
+# take 6.6 as 7 on PostgreSQL without a word), and every page, export and query reads it as
+# the figure it is.
+HALF_STARS = tuple(Decimal(n) / 2 for n in range(1, 11))
+STARS_FIELD = {"max_digits": 2, "decimal_places": 1}
+
+
+class NotAStarRating(ValueError):
+    """A value that is no rating: outside half a star to five, or not in half stars."""
+
+
+def stars_figure(stars) -> str:
+    """ "3.5", "4": a rating as a page writes it."""
+    stars = Decimal(stars)
+    return f"{stars.normalize():f}" if stars != stars.to_integral() else str(int(stars))
+
+
+def half_stars(value) -> Decimal:
+    """``value`` (3.5, "3.5", 4) as a rating, or ``NotAStarRating`` saying why it is not one."""
+    if value is None or str(value).strip() == "":
+        raise NotAStarRating("Choose a rating from half a star to five stars.")
+    try:
+        stars = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        stars = None
+    if stars is None or not stars.is_finite() or stars not in HALF_STARS:
+        raise NotAStarRating(
+            f"A rating is from half a star to five stars, in half stars: “{value}” is not one."
+        )
+    return stars.quantize(Decimal("0.1"))
+
+
 # A yearly goal above this is not a reading goal.
 CHALLENGE_MAX_BOOKS = 10_000
 # The longest review a reader may write: about 3,500 words, eight printed pages, longer than
 # any review we have seen on the book pages people import (the longest of the shipped page's
 # is 12,475 characters), yet small enough that a page of 30 reviews stays light.
 MAX_REVIEW_LENGTH = 20_000
+# A reader's copies of a book and their notes on it: bounds a form can say, well past any
+# shelf (a Goodreads export's counts are capped at the same 10,000).
+MAX_OWNED_COPIES = 10_000
+MAX_PRIVATE_NOTES_LENGTH = 20_000
 
 
 class ImportedReviewer(models.Model):
@@ -56,7 +94,7 @@ def books_with_reader_state(books, user):
     """
     if not user.is_authenticated:
         return books.annotate(
-            reader_stars=models.Value(None, output_field=models.PositiveSmallIntegerField()),
+            reader_stars=models.Value(None, output_field=models.DecimalField(**STARS_FIELD)),
             reader_shelf=models.Value(None, output_field=models.IntegerField()),
         )
     return books.annotate(
@@ -136,7 +174,9 @@ class Review(models.Model):
     body = models.TextField(
         max_length=MAX_REVIEW_LENGTH, validators=[MaxLengthValidator(MAX_REVIEW_LENGTH)]
     )
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The writer's stars: a reader's rating of the book, in half stars; a whole number for a
+    # review that came with a page.
+    rating = models.DecimalField(**STARS_FIELD, null=True, blank=True)
     shelf = models.CharField(max_length=50, blank=True)  # the shelf word the page showed
     spoiler = models.BooleanField(default=False)
     language = models.CharField(max_length=8, blank=True, db_index=True)
@@ -168,7 +208,7 @@ class Review(models.Model):
                 name="review_unique_source_key",
             ),
             models.CheckConstraint(
-                condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
+                condition=Q(rating__isnull=True) | Q(rating__in=HALF_STARS),
                 name="review_rating_range",
             ),
             # Readers' reviews; imported ones are bounded by the page they came with.
@@ -233,7 +273,7 @@ class Rating(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings"
     )
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="ratings")
-    stars = models.PositiveSmallIntegerField()
+    stars = models.DecimalField(**STARS_FIELD)  # 0.5 to 5, in half stars
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -242,14 +282,14 @@ class Rating(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "book"], name="rating_one_per_reader_and_book"),
-            models.CheckConstraint(condition=STARS_RANGE, name="rating_stars_range"),
+            models.CheckConstraint(condition=Q(stars__in=HALF_STARS), name="rating_stars_range"),
         ]
         indexes = [
             models.Index(fields=["user", "-updated_at", "-id"], name="rating_user_recent_idx")
         ]
 
     def __str__(self):
-        return f"{self.user} rated {self.book}: {self.stars}"
+        return f"{self.user} rated {self.book}: {stars_figure(self.stars)}"
 
 
 # A shelf's name: long enough for any shelf a Goodreads export names.

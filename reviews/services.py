@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
@@ -17,8 +18,11 @@ from . import activity, counters
 from .language import detect_language
 from .models import (
     CHALLENGE_MAX_BOOKS,
+    MAX_OWNED_COPIES,
+    MAX_PRIVATE_NOTES_LENGTH,
     SHELF_NAME_MAX_LENGTH,
     Like,
+    NotAStarRating,
     ProgressUpdate,
     Rating,
     ReadingChallenge,
@@ -26,6 +30,7 @@ from .models import (
     Review,
     Shelf,
     ShelfEntry,
+    half_stars,
     shelf_slug,
 )
 from .social import Activity, Block
@@ -64,11 +69,23 @@ def _create_or_lock(model, defaults: dict, **lookup):
     raise IntegrityError(f"{model.__name__} {lookup} kept changing under this write.")
 
 
+class RatingRefused(NotAStarRating):
+    """A value that is no rating (5.5, 0, 3.3, "abc"); the message says so, nothing changed."""
+
+
+def _checked_stars(stars) -> Decimal:
+    try:
+        return half_stars(stars)
+    except NotAStarRating as refusal:
+        raise RatingRefused(str(refusal)) from None
+
+
 @transaction.atomic
-def rating_set(*, user, book: Book, stars: int, announce: bool = True) -> Rating:
-    """Rate a book; with ``announce`` (not for an import) the reader's followers see it."""
-    if stars not in range(1, 6):
-        raise ValueError("A rating is a whole number of stars from 1 to 5.")
+def rating_set(*, user, book: Book, stars, announce: bool = True) -> Rating:
+    """Rate a book from half a star to five (3.5, "3.5", Decimal("3.5"), 4); anything else
+    raises ``RatingRefused`` before a row is touched. With ``announce`` (not for an import)
+    the reader's followers see it."""
+    stars = _checked_stars(stars)
     rating, created = _create_or_lock(Rating, {"stars": stars}, user=user, book=book)
     old = None if created else rating.stars
     if old != stars:
@@ -327,6 +344,26 @@ def _lock_reader(user) -> None:
     get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
 
 
+@transaction.atomic
+def shelf_entry_update(*, user, book: Book, owned_copies: int, private_notes: str) -> ShelfEntry:
+    """Note how many copies of a shelved book the reader owns, and their private notes on it
+    (shown to nobody else). A book on none of their shelves has no place for them."""
+    if not 0 <= owned_copies <= MAX_OWNED_COPIES:
+        raise ReadingRefused(
+            f"Owned copies are from 0 to {MAX_OWNED_COPIES:,}, not {owned_copies}."
+        )
+    if len(private_notes) > MAX_PRIVATE_NOTES_LENGTH:
+        raise ReadingRefused(
+            f"Private notes are at most {MAX_PRIVATE_NOTES_LENGTH:,} characters; "
+            f"these have {len(private_notes):,}."
+        )
+    entry = _locked(ShelfEntry, user=user, book=book)
+    if entry is None:
+        raise ReadingRefused("Put this book on one of your shelves before you note your copies.")
+    save_changed(entry, {"owned_copies": owned_copies, "private_notes": private_notes})
+    return entry
+
+
 class _Keep:
     def __repr__(self):
         return "KEEP"
@@ -336,15 +373,14 @@ class _Keep:
 KEEP = _Keep()
 
 
-def _rating_apply(*, user, book: Book, rating, announce: bool = True) -> int | None:
+def _rating_apply(*, user, book: Book, rating, announce: bool = True) -> Decimal | None:
     """Set (stars), remove (None) or keep (KEEP) the reader's rating; return the stars now."""
     if rating is KEEP:
         return Rating.objects.filter(user=user, book=book).values_list("stars", flat=True).first()
     if rating is None:
         rating_remove(user=user, book=book)
-    else:
-        rating_set(user=user, book=book, stars=rating, announce=announce)
-    return rating
+        return None
+    return rating_set(user=user, book=book, stars=rating, announce=announce).stars
 
 
 @transaction.atomic
@@ -360,7 +396,12 @@ def review_create(
 ) -> Review:
     """A reader's review, and with it their rating of the book (stars, None to take it away,
     or KEEP). A reader has one review per book: a second call edits the first. With
-    ``announce`` (not for an import) the reader's followers see it."""
+    ``announce`` (not for an import) the reader's followers see it.
+
+    ``date`` is the day the review is dated (today unless given; not a day to come). A date
+    to come or a value that is no rating raises before anything is written.
+    """
+    _check_day(date, "review")
     stars = _rating_apply(user=user, book=book, rating=rating, announce=announce)
     review, created = _create_or_lock(
         Review,
@@ -379,16 +420,28 @@ def review_create(
         if announce:
             activity.record(user.pk, activity.Verb.REVIEWED, book=book, review=review)
     else:
-        review = review_update(review=review, body=body, spoiler=spoiler)
+        review = review_update(review=review, body=body, spoiler=spoiler, date=date)
     return review
 
 
 @transaction.atomic
-def review_update(*, review: Review, body: str, spoiler: bool, rating=KEEP) -> Review:
-    """Change a review's text, and with it the writer's rating (stars, None or KEEP)."""
+def review_update(
+    *,
+    review: Review,
+    body: str,
+    spoiler: bool,
+    rating=KEEP,
+    date: datetime.date | None = None,
+) -> Review:
+    """Change a review's text, and with it the writer's rating (stars, None or KEEP) and the
+    day it is dated (None: as it was)."""
+    _check_day(date, "review")
     if review.user_id and rating is not KEEP:
         review.rating = _rating_apply(user=review.user, book=review.book, rating=rating)
-    save_changed(review, {"body": body, "spoiler": spoiler, "language": detect_language(body)})
+    changes = {"body": body, "spoiler": spoiler, "language": detect_language(body)}
+    if date is not None:
+        changes["date"] = date
+    save_changed(review, changes)
     return review
 
 

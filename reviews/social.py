@@ -251,8 +251,8 @@ class Activity(models.Model):
         related_name="+",
         db_index=False,
     )
-    # Stars (RATED), the year (CHALLENGE), books in the goal (CHALLENGE's ``detail``).
-    number = models.PositiveIntegerField(null=True, blank=True)
+    # Stars, by halves (RATED), or the year (CHALLENGE).
+    number = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     # The shelf (SHELVED), or the goal's books (CHALLENGE).
     detail = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Avg, Count, F, Max, Min, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
-from books.models import STARS, Author, Book
+from books.models import STARS, Author, Book, histogram_row
 
 from .models import Rating, books_read_in
 
@@ -127,8 +128,11 @@ def reading_stats(reader, year: int | None = None) -> ReadingStats:
         ratings = ratings.filter(
             Q(book_id__in=sessions.values("book_id")) | Q(book_id__in=entries.values("book_id"))
         )
-    per_star = dict(ratings.order_by().values_list("stars").annotate(n=Count("pk")))
-    stats.ratings = [(stars, per_star.get(stars, 0)) for stars in reversed(STARS)]
+    # Five rows, as a book's histogram has them: a half star counts in the row above.
+    per_star: Counter[int] = Counter()
+    for stars, n in ratings.order_by().values_list("stars").annotate(n=Count("pk")):
+        per_star[histogram_row(stars)] += n
+    stats.ratings = [(stars, per_star[stars]) for stars in reversed(STARS)]
 
     lengths = (
         books.filter(pages__isnull=False)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("shelves/<str:slug>/rename/", views.shelf_rename, name="shelf-rename"),
     path("shelves/<str:slug>/delete/", views.shelf_delete, name="shelf-delete"),
     path("readers/<str:username>/shelves/<str:slug>/", views.shelf_detail, name="shelf"),
+    path("books/<int:pk>/copies/", views.book_copies, name="copies"),
     path("books/<int:pk>/reviews/new/", views.review_create, name="review-create"),
     path("reviews/<int:pk>/", views.review_detail, name="detail"),
     path("reviews/<int:pk>/edit/", views.review_edit, name="review-edit"),

@@ -24,14 +24,15 @@ from config.navigation import (
 from . import services
 from .forms import (
     ChallengeForm,
+    CopiesForm,
     ProgressForm,
-    RatingForm,
     ReviewForm,
     SessionDatesForm,
     ShelfCreateForm,
     ShelfForm,
     ShelfNameForm,
     TagsForm,
+    stars_words,
 )
 from .models import (
     ImportedReviewer,
@@ -96,23 +97,18 @@ def sign_in_first(to_do: str, page_url):
     return decorator
 
 
-def _stars(n: int) -> str:
-    return f"{n} star{'s' if n != 1 else ''}"
-
-
 @sign_in_first("rate this book", _book_url)
 @require_POST
 @limit_reader_actions("rate")
 def book_rate(request, pk):
     book = get_object_or_404(Book, pk=pk)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        stars = form.cleaned_data["stars"]
-        services.rating_set(user=request.user, book=book, stars=stars)
-        messages.success(request, f"You rated this book {_stars(stars)}.", extra_tags=READING)
+    try:
+        rating = services.rating_set(user=request.user, book=book, stars=request.POST.get("stars"))
+    except services.RatingRefused as refusal:
+        messages.error(request, f"{refusal} Your rating was not changed.", extra_tags=READING)
     else:
-        messages.error(
-            request, "A rating is 1 to 5 stars. Your rating was not changed.", extra_tags=READING
+        messages.success(
+            request, f"You rated this book {stars_words(rating.stars)}.", extra_tags=READING
         )
     return _back(request, book.get_absolute_url(), "your-reading")
 
@@ -184,12 +180,58 @@ def book_unshelve(request, pk):
     return _back(request, book.get_absolute_url(), "your-reading")
 
 
-def _rating_sent(request, rating: int | None):
+@login_required
+@require_http_methods(["GET", "POST"])
+@limit_reader_actions("shelve")
+def book_copies(request, pk):
+    """The copies a reader owns of a shelved book and their private notes on it. The book
+    page's small form posts here and is sent back; a value that does not fit comes back on a
+    page of its own, with its error."""
+    book = get_object_or_404(Book, pk=pk)
+    entry = (
+        ShelfEntry.objects.filter(user=request.user, book=book)
+        .values("owned_copies", "private_notes")
+        .first()
+    )
+    if entry is None:
+        raise Http404("This book is not on your shelves.")
+    form = CopiesForm(request.POST or None, initial=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shelf_entry_update(user=request.user, book=book, **form.cleaned_data)
+        except services.ReadingRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Your copies and notes were saved.", extra_tags=READING)
+            return _back(request, book.get_absolute_url(), READING)
+    return render(
+        request,
+        "reviews/copies_form.html",
+        {"book": book, "form": form, "next": safe_return_url(request)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _rating_sent(request, rating):
     """The review form shows the reader's rating: what it sends back is their rating now.
 
     "No rating" (None) takes the rating away; a form without the field leaves it as it was.
     """
     return rating if "rating" in request.POST else services.KEEP
+
+
+def _review_saved(request, form, write) -> Review | None:
+    """Run ``write`` (a service call) for a valid ``form``; a refusal it raises (a date to
+    come, a value that is no rating) becomes the error of its field, and nothing is saved."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except services.RatingRefused as refusal:
+        form.add_error("rating", str(refusal))
+    except services.ReadingRefused as refusal:
+        form.add_error("date", str(refusal))
+    return None
 
 
 @login_required
@@ -202,15 +244,19 @@ def review_create(request, pk):
     if existing is not None and request.method == "GET":
         return HttpResponseRedirect(reverse("reviews:review-edit", kwargs={"pk": existing.pk}))
     form = ReviewForm(request.POST or None, initial={"rating": book.reader_stars})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        review = services.review_create(
+    review = _review_saved(
+        request,
+        form,
+        lambda data: services.review_create(
             user=request.user,
             book=book,
             body=data["body"],
             spoiler=data["spoiler"],
             rating=_rating_sent(request, data["rating"]),
-        )
+            date=data["date"],
+        ),
+    )
+    if review is not None:
         place = f"review-{review.pk}"
         if existing is None:
             messages.success(request, "Your review was posted.", extra_tags=place)
@@ -236,16 +282,25 @@ def review_edit(request, pk):
     review = get_object_or_404(Review.objects.select_related("book"), pk=pk, user=request.user)
     form = ReviewForm(
         request.POST or None,
-        initial={"body": review.body, "rating": review.rating, "spoiler": review.spoiler},
+        initial={
+            "body": review.body,
+            "rating": review.rating,
+            "spoiler": review.spoiler,
+            "date": review.date,
+        },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.review_update(
+    saved = _review_saved(
+        request,
+        form,
+        lambda data: services.review_update(
             review=review,
             body=data["body"],
             spoiler=data["spoiler"],
             rating=_rating_sent(request, data["rating"]),
-        )
+            date=data["date"],
+        ),
+    )
+    if saved is not None:
         messages.success(request, "Your review was updated.", extra_tags=f"review-{review.pk}")
         return _back(request, review.book.get_absolute_url(), f"review-{review.pk}")
     return render(

@@ -151,6 +151,6 @@ class LikeFactory(factory.django.DjangoModelFactory):
         return Like.objects.get(user=user, review=review)
 
 
-def rated(book, user, stars: int) -> Rating:
-    """``user`` gives ``book`` that many stars (as the rating buttons do)."""
+def rated(book, user, stars) -> Rating:
+    """``user`` gives ``book`` that many stars, half stars too (as the rating form does)."""
     return RatingFactory(book=book, user=user, stars=stars)

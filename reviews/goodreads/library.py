@@ -1,9 +1,10 @@
 """Goodreads library exports: reading and writing their CSV, with no database code.
 
-A Goodreads export has one row per book in 24 columns (``COLUMNS``); older exports have 31
-(``OLDER_COLUMNS`` besides), newer ones 23 (no Average Rating). ``parse_library`` reads a whole
-file into ``LibraryRow`` records plus a ``RowError`` for each problem found, numbered as a
-spreadsheet numbers rows (the header is row 1, the first book row 2). A bad row is reported
+A Goodreads export has one row per book in 24 columns (``COLUMNS``; this site's exports add
+``SITE_COLUMNS`` after them); older exports have 31 (``OLDER_COLUMNS`` besides), newer ones
+23 (no Average Rating). ``parse_library`` reads a whole file into ``LibraryRow`` records plus
+a ``RowError`` for each problem found, numbered as a spreadsheet numbers rows (the header is
+row 1, the first book row 2). A bad row is reported
 and left out; the other rows still count. A value that is wrong but not needed (an ISBN with a
 wrong check digit, an Amazon ASIN in the ISBN13 column) is dropped and the row kept, with a
 warning. A file that is not a Goodreads export at all (empty, binary, not UTF-8, without the
@@ -13,9 +14,16 @@ Text is read as Unicode NFC (a letter and a combining accent become the one acce
 a keyboard types), and the markup Goodreads leaves in titles and reviews (``<br/>``, ``<i>``,
 ``&amp;``) becomes plain text: line breaks and paragraphs stay, tags go.
 
-``write_library`` turns records back into the same 24 columns, in the forms Goodreads writes:
-ISBNs quoted for spreadsheets (``="0307377334"``), dates as ``YYYY/MM/DD``, line breaks in
-reviews as ``<br/>``, the series back in the title ("Harrow the Ninth (The Locked Tomb, #2)").
+Goodreads rates in whole stars, this site in half stars: ``write_library`` writes "My Rating"
+rounded half up (3.5 as 4, half a star as 1, the row of the histogram it counts in) and the
+exact rating in a column of its own, "Shelfmark Rating", that Goodreads ignores. Reading an
+export, that column gives the rating when it rounds to "My Rating"; when it does not, "My
+Rating" was changed after the export and stands (with a warning).
+
+``write_library`` turns records back into the same 24 columns (and "Shelfmark Rating"), in
+the forms Goodreads writes: ISBNs quoted for spreadsheets (``="0307377334"``), dates as
+``YYYY/MM/DD``, line breaks in reviews as ``<br/>``, the series back in the title ("Harrow the
+Ninth (The Locked Tomb, #2)").
 A text cell a spreadsheet would run as a formula (one starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return) is written with a single quote in front, as OWASP recommends, and
 reading such a cell back takes the quote off again, so the site's own export imports unchanged.
@@ -27,11 +35,13 @@ import csv
 import datetime
 import html
 import io
+import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from .text import (
     ISBN10,
@@ -78,6 +88,10 @@ COLUMNS = (
     "Read Count",
     "Owned Copies",
 )
+# This site's own, written after Goodreads' columns: the rating in half stars, which "My
+# Rating" can only round. Goodreads reads past a column it does not know; this site reads it.
+SITE_COLUMNS = ("Shelfmark Rating",)
+EXPORT_COLUMNS = (*COLUMNS, *SITE_COLUMNS)
 # Columns of older exports the site has no place for; they are read past and named in the
 # report.
 OLDER_COLUMNS = (
@@ -157,7 +171,7 @@ class LibraryRow:
     additional_roles: tuple[str, ...] = ()
     isbn10: str = ""
     isbn13: str = ""
-    rating: int = 0  # 0: not rated
+    rating: Decimal = Decimal(0)  # half a star to five, in half stars; 0: not rated
     average_rating: str = ""  # the site's figure; never read back
     publisher: str = ""
     binding: str = ""
@@ -184,6 +198,11 @@ class LibraryRow:
         return (self.author, *self.additional_authors) if self.author else ()
 
     @property
+    def goodreads_rating(self) -> int:
+        """ "My Rating" as Goodreads reads it: whole stars, a half rounded up."""
+        return whole_stars(self.rating)
+
+    @property
     def roles(self) -> tuple[str, ...]:
         """The part each of ``authors`` played: "" for the author, then the row's roles."""
         if not self.author:
@@ -198,6 +217,22 @@ class LibraryRow:
             f"{name} ({role})" if role else name
             for name, role in zip(self.additional_authors, roles, strict=True)
         )
+
+
+def whole_stars(rating) -> int:
+    """A rating in half stars as whole stars, a half rounded up (3.5 is 4, half a star 1)."""
+    return math.ceil(rating)
+
+
+def _half_stars(raw: str) -> Decimal | None:
+    """ "3.5" as a rating, or None when it is no rating from half a star to five."""
+    try:
+        rating = Decimal(raw)
+    except InvalidOperation:
+        return None
+    if not rating.is_finite() or rating * 2 != int(rating * 2) or not 0 < rating <= 5:
+        return None
+    return rating
 
 
 @dataclass(frozen=True)
@@ -333,11 +368,11 @@ def parse_library(text: str) -> ParsedLibrary:
     """Every row of an export, read and checked; nothing is written anywhere. A file of more
     than ``MAX_ROWS`` books is refused."""
     text, records, header = _header(text)
-    index = {column: header.index(column) for column in COLUMNS if column in header}
+    index = {column: header.index(column) for column in EXPORT_COLUMNS if column in header}
     ignored = tuple(
         column
         for column in dict.fromkeys(header)
-        if column and (column not in COLUMNS or column in NOT_KEPT_COLUMNS)
+        if column and (column not in EXPORT_COLUMNS or column in NOT_KEPT_COLUMNS)
     )
     rows: list[LibraryRow] = []
     errors: list[RowError] = []
@@ -455,6 +490,25 @@ def _additional_authors(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(names), tuple(roles)
 
 
+def _shelfmark_rating(read: _RowReader, my_rating: Decimal) -> Decimal:
+    """The rating in half stars this site wrote beside "My Rating", where it still rounds to
+    it; else "My Rating"."""
+    raw = read.values.get("Shelfmark Rating", "").strip()
+    if not raw:
+        return my_rating
+    exact = _half_stars(raw)
+    if exact is None:
+        read.problems.append(f"Shelfmark Rating {raw} is not 0.5-5 in half stars")
+        return my_rating
+    if whole_stars(exact) != my_rating:
+        read.warnings.append(
+            f"Shelfmark Rating {raw} does not round to My Rating {my_rating}, which was "
+            "changed since; My Rating kept"
+        )
+        return my_rating
+    return exact
+
+
 def _parse_row(
     number: int, values: dict[str, str]
 ) -> tuple[LibraryRow | None, list[str], list[str]]:
@@ -481,12 +535,13 @@ def _parse_row(
             f"an Additional Author is longer than {MAX_LENGTHS['author']} characters"
         )
     rating_raw = values.get("My Rating", "").strip()
-    rating = 0
+    rating = Decimal(0)
     if rating_raw:
         if rating_raw in {"0", "1", "2", "3", "4", "5"}:
-            rating = int(rating_raw)
+            rating = Decimal(rating_raw)
         else:
             read.problems.append(f"My Rating {rating_raw} is not 0-5")
+    rating = _shelfmark_rating(read, rating)
     exclusive = read.text("Exclusive Shelf", limit_key="shelf")
     if not exclusive:
         read.problems.append("no Exclusive Shelf")
@@ -555,13 +610,18 @@ def _cell(value):
     return neutralize_formula(value) if isinstance(value, str) else value
 
 
+def _figure(rating: Decimal) -> str:
+    """ "3.5", "4": a rating as the Shelfmark Rating column holds it."""
+    return str(int(rating)) if rating == int(rating) else f"{rating.normalize():f}"
+
+
 def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
     """The CSV text of an export, a line (one book) at a time, header first.
 
     The ISBN columns keep Goodreads' ``="…"`` quoting (digits only inside); every other text
     cell goes through ``neutralize_formula``.
     """
-    yield _csv_line(COLUMNS)
+    yield _csv_line(EXPORT_COLUMNS)
     positions: Counter[str] = Counter()
     for row in rows:
         shelves = [row.exclusive_shelf] if row.exclusive_shelf != "read" else []
@@ -580,7 +640,7 @@ def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
                 row.additional_authors_text,
                 "",  # the ISBNs, quoted below
                 "",
-                row.rating,
+                row.goodreads_rating,
                 row.average_rating,
                 row.publisher,
                 row.binding,
@@ -597,6 +657,7 @@ def write_library(rows: Iterable[LibraryRow]) -> Iterator[str]:
                 row.private_notes,
                 row.read_count,
                 row.owned_copies,
+                _figure(row.rating) if row.rating else "",
             )
         ]
         cells[5:7] = quote_isbn(row.isbn10), quote_isbn(row.isbn13)

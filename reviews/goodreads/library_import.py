@@ -817,11 +817,8 @@ class _Batch:
             if shelf.kind in counters.SHELF_COUNTERS:
                 self.book_deltas[book_id][counters.SHELF_COUNTERS[shelf.kind]] += step
 
-    def _rating_moved(self, book_id: int, old: int | None, new: int | None) -> None:
-        if old is not None:
-            self.book_deltas[book_id][f"ratings_{old}"] -= 1
-        if new is not None:
-            self.book_deltas[book_id][f"ratings_{new}"] += 1
+    def _rating_moved(self, book_id: int, old, new) -> None:
+        self.book_deltas[book_id].update(counters.rating_deltas(old, new))
         if (old is None) != (new is None):
             self.reader_deltas["ratings_count"] += 1 if old is None else -1
 

@@ -3,6 +3,7 @@
 from django import template
 
 from books.templatetags.catalog import cover_image, fill_class, stars_context, summary
+from reviews import forms, models
 
 register = template.Library()
 
@@ -10,12 +11,24 @@ register = template.Library()
 SPOILER_SUMMARY = "This review has spoilers; open it to read them."
 
 
+@register.filter
+def stars_figure(stars) -> str:
+    """A rating as a page writes it: "3.5", "4"; "" for none."""
+    return models.stars_figure(stars) if stars else ""
+
+
+@register.filter
+def stars_words(stars) -> str:
+    """ "3.5 stars", "1 star"; "" for none."""
+    return forms.stars_words(stars) if stars else ""
+
+
 @register.inclusion_tag("books/includes/_stars.html")
 def rating_stars(stars):
-    """A reader's rating ("4★", said "4 of 5 stars"); nothing when there is none."""
+    """A reader's rating ("3.5★", said "3.5 of 5 stars"); nothing when there is none."""
     if not stars:
         return {}
-    return stars_context(stars)
+    return stars_context(models.stars_figure(stars))
 
 
 @register.inclusion_tag("reviews/includes/_review_body.html")

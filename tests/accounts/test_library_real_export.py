@@ -21,7 +21,7 @@ from accounts.models import LibraryImport
 from books.formats import clean_format
 from books.models import Author, Book
 from reviews.counters import recount
-from reviews.goodreads.library import COLUMNS, text_from_markup
+from reviews.goodreads.library import EXPORT_COLUMNS, text_from_markup
 from reviews.goodreads.text import isbn10_valid, isbn13_valid, unquote_isbn
 from reviews.models import Rating, ReadingSession, Review, Shelf, ShelfEntry
 from tests.accounts.test_library_export import download, read_csv
@@ -300,7 +300,7 @@ def test_the_imported_library_exports_as_it_came(imported, reader_client):
     exported_text = download(reader_client)
 
     columns, exported = read_csv(exported_text)
-    assert columns == original_columns == list(COLUMNS)
+    assert columns == [*original_columns, "Shelfmark Rating"] == list(EXPORT_COLUMNS)
     assert len(exported) == len(originals)
     by_id = {row["Book Id"]: row for row in exported}
     assert len(by_id) == len(exported)

@@ -31,7 +31,7 @@ def library(reader):
         "Germinal": (zola, Shelf.Kind.READ, 5, 3, 10),
         "Emma": (austen, Shelf.Kind.READ, 3, 1, 30),
         "Persuasion": (austen, Shelf.Kind.WANT_TO_READ, None, 2, None),
-        "Nana": (zola, Shelf.Kind.CURRENTLY_READING, 4, 4, None),
+        "Nana": (zola, Shelf.Kind.CURRENTLY_READING, "3.5", 4, None),
     }
     for title, (author, shelf, stars, added, read) in books.items():
         book = BookFactory(title=title, authors=[author])
@@ -69,7 +69,8 @@ def test_the_library_sorts_as_the_reader_asks(reader_client, library, sort, expe
     [
         ({"shelf": "read"}, {"Germinal", "Emma"}),
         ({"shelf": "to-read"}, {"Persuasion"}),
-        ({"rating": "4"}, {"Nana"}),
+        ({"rating": "3.5"}, {"Nana"}),
+        ({"rating": "4"}, set()),
         ({"rating": "none"}, {"Persuasion"}),
         ({"q": "zola"}, {"Germinal", "Nana"}),
         ({"q": "emm"}, {"Emma"}),

@@ -116,7 +116,7 @@ def test_a_readers_pages_after_each_action(reader_page, width, source_book, othe
     page = reader_page
     review = services.review_create(user=other_reader, book=source_book, body="Gripping.")
     visit(page, book_path(source_book), "book, signed in")
-    page.locator("#your-reading").get_by_role("button", name="4 stars", exact=True).click()
+    page.locator("#your-reading").get_by_role("radio", name="4 stars", exact=True).click()
     expect(page.locator("#your-reading").get_by_role("status")).to_contain_text("4 stars")
     check(page, "book, after rating")
     page.locator("#your-reading").get_by_role("button", name="Currently reading").click()

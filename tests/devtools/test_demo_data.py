@@ -14,6 +14,7 @@ from config.devtools.demo.generator import ACTIVITY_SINCE
 from config.devtools.demo.words import LANGUAGES
 from reviews.counters import recount
 from reviews.models import (
+    HALF_STARS,
     Activity,
     Follow,
     ImportedReviewer,
@@ -162,6 +163,22 @@ def test_a_few_books_get_most_ratings_and_a_few_readers_rate_most():
     pairs = list(zip(data.rating_readers, data.rating_books, strict=True))
     assert len(set(pairs)) == len(pairs) == 20_000
     assert len({(n, reader) for n, reader in data.likes}) == len(data.likes) == 4000
+
+
+def test_some_ratings_are_half_stars_and_most_are_whole():
+    data = plan(Sizes(books=300, readers=300, ratings=5000, reviews=500, likes=100), seed=2)
+    halves = [stars for stars in data.rating_stars if stars != stars.to_integral()]
+    assert 0.15 < len(halves) / len(data.rating_stars) < 0.25
+    assert set(data.rating_stars) <= set(HALF_STARS)
+    # A reader's review shows their rating, half stars and all.
+    by_pair = {
+        (book, reader): stars
+        for book, reader, stars in zip(
+            data.rating_books, data.rating_readers, data.rating_stars, strict=True
+        )
+    }
+    rated = [review for review in data.reviews if review.reader is not None]
+    assert {review.rating == by_pair[review.book, review.reader] for review in rated} == {True}
 
 
 @pytest.mark.parametrize(

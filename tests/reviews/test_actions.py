@@ -13,6 +13,7 @@ from django.urls import reverse
 from books.models import Book
 from reviews import services
 from reviews.counters import recount
+from reviews.forms import NOT_A_RATING
 from reviews.models import Like, Rating, Review, ShelfEntry
 
 # What the source page states: ratings per star (one star first), reading counts, reviews.
@@ -94,6 +95,7 @@ def snapshot(book):
             book.want_to_read_total,
             book.reviews_total,
             *(book.star_count(s) for s in range(1, 6)),
+            book.ratings_half_stars,
         ],
     }
 
@@ -129,7 +131,7 @@ def test_rating_moves_the_histogram_average_and_total_at_once(reader_client, sou
     assert histogram(html)[5] == (486, 486 * 100 // total)
     assert totals(html)["ratings"] == 812
     assert totals(html)["average"] == expected_average(counts)
-    assert 'value="4" class="star-button" aria-pressed="true"' in html
+    assert 'value="4" class="half-star" aria-label="4 stars" checked>' in html
     assert "Your rating: 4 stars" in html
     assert recount(fix=False) == []
 
@@ -160,7 +162,7 @@ def test_changing_and_removing_a_rating(reader_client, reader, source_book):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("stars", ["6", "0", "-1", "abc", "4.5", ""])
+@pytest.mark.parametrize("stars", ["5.5", "6", "0", "-1", "abc", "3.3", "4.25", "NaN", "Infinity"])
 def test_a_bad_rating_changes_nothing_and_says_why(reader_client, source_book, stars):
     url = book_url(source_book)
     post(reader_client, "reviews:rate", source_book.pk, {"stars": "3"})
@@ -170,7 +172,25 @@ def test_a_bad_rating_changes_nothing_and_says_why(reader_client, source_book, s
 
     assert response.status_code == 303
     assert response["Location"] == f"{url}#your-reading"
-    assert last_message(response) == "A rating is 1 to 5 stars. Your rating was not changed."
+    assert last_message(response) == (
+        f"A rating is from half a star to five stars, in half stars: “{stars}” is not one. "
+        "Your rating was not changed."
+    )
+    assert snapshot(source_book) == before
+
+
+@pytest.mark.django_db
+def test_a_rating_sent_without_stars_asks_for_them(reader_client, source_book):
+    url = book_url(source_book)
+    post(reader_client, "reviews:rate", source_book.pk, {"stars": "3.5"})
+    before = snapshot(source_book)
+
+    response = post(reader_client, "reviews:rate", source_book.pk, {}, next_url=url)
+
+    assert response.status_code == 303
+    assert last_message(response) == (
+        "Choose a rating from half a star to five stars. Your rating was not changed."
+    )
     assert snapshot(source_book) == before
 
 
@@ -325,8 +345,10 @@ def test_writing_a_second_review_updates_the_first(reader_client, reader, source
     [
         ({"body": ""}, "Write something before you post your review."),
         ({"body": "   \n  "}, "Write something before you post your review."),
-        ({"body": "Fine.", "rating": "6"}, "Select a valid choice."),
-        ({"body": "Fine.", "rating": "abc"}, "Select a valid choice."),
+        ({"body": "Fine.", "rating": "5.5"}, NOT_A_RATING),
+        ({"body": "Fine.", "rating": "0"}, NOT_A_RATING),
+        ({"body": "Fine.", "rating": "3.3"}, NOT_A_RATING),
+        ({"body": "Fine.", "rating": "abc"}, NOT_A_RATING),
     ],
 )
 def test_a_bad_review_is_shown_again_with_its_errors(reader_client, source_book, data, error):

@@ -1,5 +1,7 @@
 """What the services refuse, and the edits they make besides the ones the pages exercise."""
 
+from decimal import Decimal
+
 import pytest
 
 from reviews import services
@@ -15,13 +17,25 @@ def book():
     return BookFactory(title="Birth of Our Power")
 
 
-@pytest.mark.parametrize("stars", [0, 6, 4.5])
-def test_a_rating_outside_one_to_five_stars_is_refused(book, reader, stars):
-    with pytest.raises(ValueError, match="whole number of stars from 1 to 5"):
+@pytest.mark.parametrize(
+    "stars", [5.5, "5.5", 0, "0", 3.3, "3.3", "abc", 6, -1, Decimal("4.25"), "nan", "-0.5"]
+)
+def test_a_rating_outside_half_to_five_stars_is_refused(book, reader, stars):
+    services.rating_set(user=reader, book=book, stars="2.5")
+    with pytest.raises(services.RatingRefused, match=r"in half stars: “.*” is not one\.$"):
         services.rating_set(user=reader, book=book, stars=stars)
-    services.rating_set(user=reader, book=book, stars=5)  # the same call with good stars works
     book.refresh_from_db()
-    assert (book.ratings_5, book.ratings_total) == (1, 1)
+    assert reader.ratings.get().stars == Decimal("2.5")
+    assert (book.ratings_3, book.ratings_half_stars, book.ratings_total) == (1, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("stars", "stored"),
+    [(0.5, "0.5"), ("3.5", "3.5"), (Decimal("4.0"), "4.0"), (5, "5.0"), (" 1.5 ", "1.5")],
+)
+def test_a_rating_in_half_stars_is_kept_as_given(book, reader, stars, stored):
+    services.rating_set(user=reader, book=book, stars=stars)
+    assert reader.ratings.get().stars == Decimal(stored)
 
 
 def test_an_unknown_shelf_is_refused(book, reader):

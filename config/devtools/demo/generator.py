@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from itertools import accumulate
 
 from django.contrib.auth import get_user_model
@@ -32,7 +33,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from books.models import STARS, Author, Book
-from reviews.counters import BOOK_COUNTERS, READER_COUNTERS, SHELF_COUNTERS, rating_fields
+from reviews.counters import (
+    BOOK_COUNTERS,
+    READER_COUNTERS,
+    SHELF_COUNTERS,
+    book_rating_fields,
+    rating_deltas,
+)
 from reviews.models import (
     Activity,
     Follow,
@@ -61,6 +68,8 @@ MAX_READER_SHARE = 0.7
 # to read" and "currently reading" (3 to 1) of books the reader has not rated.
 READ_SHARE = 0.6
 HIDDEN_REVIEW_SHARE = 0.005
+# Readers who rate in half stars do so now and then: about one rating in five is a half.
+HALF_STAR_SHARE = 0.2
 SPOILER_SHARE = 0.04
 # Books that came with imported reviews, each showing this many of them on average.
 IMPORTED_REVIEWS_PER_BOOK = 12
@@ -192,7 +201,7 @@ class Plan:
     # One rating per row, in three parallel lists: book index, reader index, stars.
     rating_books: list[int]
     rating_readers: list[int]
-    rating_stars: list[int]
+    rating_stars: list[Decimal]
     imported_reviewers: list[tuple[str, int, int]]  # name, reviews count, followers count
     reviews: list[ReviewPlan]
     # Likes as (review index, reader index).
@@ -326,6 +335,14 @@ def _star_weights(quality: float) -> list[float]:
     """Cumulative weights of one to five stars for a book whose readers average about
     ``quality``."""
     return list(accumulate(math.exp(-((s - quality) ** 2) / 2.4) for s in STARS))
+
+
+def _with_halves(rng: random.Random, stars: int) -> Decimal:
+    """Whole stars, or half a star less for a share of readers (3 becomes 2.5), who count in
+    the same row of the histogram."""
+    if rng.random() < HALF_STAR_SHARE:
+        return Decimal(stars) - Decimal("0.5")
+    return Decimal(stars)
 
 
 def _day(rng: random.Random, first: datetime.date = FIRST_DAY) -> datetime.date:
@@ -510,7 +527,7 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
     star_weights: dict[float, list[float]] = {}
     rating_books: list[int] = []
     rating_readers: list[int] = []
-    rating_stars: list[int] = []
+    rating_stars: list[Decimal] = []
     unrated: list[tuple[int, int]] = []
     for i, book in enumerate(books):
         k, u = per_book_ratings[i], per_book_unrated[i]
@@ -521,7 +538,9 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
         cum = star_weights.get(quality) or star_weights.setdefault(quality, _star_weights(quality))
         rating_books.extend([i] * k)
         rating_readers.extend(who[:k])
-        rating_stars.extend(rng.choices(STARS, cum_weights=cum, k=k))
+        rating_stars.extend(
+            _with_halves(rng, stars) for stars in rng.choices(STARS, cum_weights=cum, k=k)
+        )
         unrated.extend((i, reader) for reader in who[k:])
 
     # Readers' reviews: each goes with one of its writer's ratings.
@@ -872,7 +891,8 @@ def _count(plan: Plan) -> None:
     for book, reader, stars in zip(
         plan.rating_books, plan.rating_readers, plan.rating_stars, strict=True
     ):
-        per_book[book][f"ratings_{stars}"] += 1
+        for counter, n in rating_deltas(None, stars).items():
+            per_book[book][counter] += n
         per_reader[reader]["ratings_count"] += 1
     for book, reader, shelf, _day_added in plan.shelf_entries:
         if shelf in SHELF_COUNTERS:
@@ -891,9 +911,8 @@ def _count(plan: Plan) -> None:
         per_reader[follower]["following_count"] += 1
         per_reader[followed]["followers_count"] += 1
     for book, counters in zip(plan.books, per_book, strict=True):
-        counters.update(
-            rating_fields(book.imported_stars[s - 1] + counters[f"ratings_{s}"] for s in STARS)
-        )
+        imported = {f"imported_ratings_{s}": book.imported_stars[s - 1] for s in STARS}
+        counters.update(book_rating_fields((imported | counters).__getitem__))
         book.counters = counters
     for reader, counters in zip(plan.readers, per_reader, strict=True):
         reader.counters = counters

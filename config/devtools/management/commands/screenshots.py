@@ -130,10 +130,16 @@ class Command(BaseCommand):
         ]
         for book, shelf in zip(others, shelves, strict=False):
             services.shelf_set(user=reader, book=book, shelf=shelf)
-        for book, stars in zip(others[5:], (5, 3), strict=False):
+        for book, stars in zip(others[5:], (5, "2.5"), strict=False):
             services.rating_set(user=reader, book=book, stars=stars)
         services.shelf_set(user=reader, book=source, shelf=Shelf.Kind.READ)
-        services.rating_set(user=reader, book=source, stars=4)
+        services.rating_set(user=reader, book=source, stars="3.5")
+        services.shelf_entry_update(
+            user=reader,
+            book=source,
+            owned_copies=2,
+            private_notes="The 1963 Oxford edition, and a paperback to lend.",
+        )
         services.review_create(
             user=reader,
             book=source,

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('books', '0010_normalise_formats'),
-        ('reviews', '0010_shelves_as_rows_required'),
+        ('reviews', '0011_half_star_ratings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('verb', models.CharField(choices=[('rated', 'rated'), ('reviewed', 'reviewed'), ('shelved', 'shelved'), ('progress', 'noted progress in'), ('finished', 'finished'), ('challenge', 'met their reading challenge'), ('followed', 'started following')], max_length=10)),
-                ('number', models.PositiveIntegerField(blank=True, null=True)),
+                ('number', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
                 ('detail', models.CharField(blank=True, max_length=40)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('actor', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='activities', to=settings.AUTH_USER_MODEL)),
