@@ -41,12 +41,24 @@ class ProfileForm(PictureFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "bio")
-        labels = {"display_name": "Display name"}
+        fields = ("display_name", "bio", "profile_visibility")
+        labels = {"display_name": "Display name", "profile_visibility": "Who sees your profile"}
         help_texts = {
             "display_name": "Shown instead of your username on your profile and your reviews. "
             "Your username stays your address.",
+            "profile_visibility": "Your shelves, ratings, reading and what you do in your "
+            "followers' feeds. With followers only, you approve each reader who asks to follow "
+            "you; a private profile takes no followers. Your reviews stay on the books' pages.",
         }
+        widgets = {"profile_visibility": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form sent without the choice (an older page) leaves it as it is.
+        self.fields["profile_visibility"].required = False
+
+    def clean_profile_visibility(self):
+        return self.cleaned_data["profile_visibility"] or self.instance.profile_visibility
 
     def clean_display_name(self):
         name = " ".join(self.cleaned_data["display_name"].split())

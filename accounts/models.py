@@ -9,6 +9,11 @@ from config.images import Rendition, picture_field
 class User(AbstractUser):
     """A reader with an account on this site."""
 
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Everyone"
+        FOLLOWERS = "followers", "Followers only (you approve who follows you)"
+        PRIVATE = "private", "Only me"
+
     # What the site shows for the reader; the username stays their address (/readers/<username>/).
     display_name = models.CharField(max_length=60, blank=True)
     bio = models.TextField(blank=True)
@@ -29,7 +34,24 @@ class User(AbstractUser):
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=300, blank=True)
 
+    followers_count = models.PositiveIntegerField(default=0)
+    following_count = models.PositiveIntegerField(default=0)
+
+    # Who sees the reader's profile and what they do in the feed; with FOLLOWERS, following
+    # them asks for their approval, and PRIVATE takes no followers at all.
+    profile_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
     AVATAR_RENDITIONS = (Rendition("avatar_small", 64), Rendition("avatar_large", 256))
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(profile_visibility__in=["public", "followers", "private"]),
+                name="user_known_profile_visibility",
+            ),
+        ]
 
     def __str__(self):
         return self.username

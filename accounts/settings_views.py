@@ -120,6 +120,7 @@ def export_json(request):
             "email_addresses": list(user.emailaddress_set.values("email", "verified", "primary")),
             "date_joined": user.date_joined,
             "has_picture": bool(user.avatar_large),
+            "profile_visibility": user.profile_visibility,
         },
         "ratings": list(
             Rating.objects.filter(user=user)
@@ -161,6 +162,20 @@ def export_json(request):
             Comment.objects.filter(user=user)
             .order_by("created_at", "pk")
             .values("id", "review_id", "parent_id", "body", "hidden", "created_at")
+        ),
+        # The readers they follow, block and mute, by the names pages show them under.
+        "following": list(
+            user.following_rows.order_by("created_at", "pk").values_list(
+                "followed__username", flat=True
+            )
+        ),
+        "blocked": list(
+            user.blocks_made.order_by("created_at", "pk").values_list(
+                "blocked__username", flat=True
+            )
+        ),
+        "muted": list(
+            user.mutes_made.order_by("created_at", "pk").values_list("muted__username", flat=True)
         ),
         "library_imports": list(
             user.library_imports.order_by("created_at", "pk").values(

@@ -1,9 +1,19 @@
 from django.contrib.auth import get_user_model
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from books.models import prefetch_authors
-from reviews.models import Rating, ReadingChallenge, ReadingSession, Review, Shelf, ShelfEntry
+from reviews.models import (
+    FollowRequest,
+    Rating,
+    ReadingChallenge,
+    ReadingSession,
+    Review,
+    Shelf,
+    ShelfEntry,
+)
+from reviews.social import relationship
 
 # How many of the latest books, ratings and reviews each part of a profile lists.
 PROFILE_LIST_LIMIT = 30
@@ -12,12 +22,19 @@ PROFILE_READS_LIMIT = 10
 
 
 def profile(request, username):
-    """A reader's shelves, ratings and reviews, as anyone may see them.
+    """A reader's shelves, ratings and reviews, as the reader lets the viewer see them.
 
-    Private notes on shelf entries are loaded for the reader themself only.
+    A reader who blocked the viewer is not found; a profile for followers only (or private)
+    shows others no more than the reader's name and the button to follow or ask to. Private
+    notes on shelf entries are loaded for the reader themself only.
     """
     reader = get_object_or_404(get_user_model(), username=username, is_active=True)
-    is_owner = request.user.pk == reader.pk
+    rel = relationship(request.user, reader)
+    if rel.blocks_you:
+        raise Http404("No such reader.")
+    if not rel.can_see_profile:
+        return render(request, "accounts/profile_closed.html", {"reader": reader, "rel": rel})
+    is_owner = rel.is_self
     entries = list(
         ShelfEntry.objects.newest_per_shelf(reader, PROFILE_LIST_LIMIT, with_notes=is_owner)
     )
@@ -51,5 +68,9 @@ def profile(request, username):
             "finished_reads": finished,
             "challenge": challenge,
             "year": year,
+            "rel": rel,
+            "requests_waiting": (
+                FollowRequest.objects.filter(target=reader).count() if is_owner else 0
+            ),
         },
     )

@@ -1,7 +1,7 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import F, Prefetch
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -26,6 +26,7 @@ from reviews.models import (
     books_recently_reviewed,
     books_with_reader_state,
 )
+from reviews.social import feed_page, friends_on_book
 
 from .filters import SEARCH_MAX_LENGTH, BookFilter
 from .models import (
@@ -46,8 +47,11 @@ HOME_RECENT = 10
 HOME_REVIEWED = 10
 HOME_READING = 10
 HOME_CURRENT_READS = 5  # the signed-in reader's books in progress, with their bars
+HOME_FEED = 15  # the newest activities of the readers the reader follows
 # How many matching authors the search page lists.
 SEARCH_AUTHORS_SHOWN = 30
+# How many of the readers one follows "Friends & Following" on a book's page shows.
+FRIENDS_ON_BOOK = 20
 
 
 @visitor_page
@@ -57,8 +61,15 @@ def home(request):
     then what is new. Each book is shown once."""
     reader = request.user
     shelves = _reader_shelves(reader) if reader.is_authenticated else _visitor_shelves()
-    prefetch_authors([book for shelf in shelves for book in shelf["books"]])
+    feed_items, feed_cursor = [], None
+    if reader.is_authenticated:
+        feed_items, feed_cursor = feed_page(reader, before=None, size=HOME_FEED)
+    prefetch_authors(
+        [book for shelf in shelves for book in shelf["books"]]
+        + [book for item in feed_items for book in item.books]
+    )
     context = {shelf["key"]: shelf["books"] for shelf in shelves}
+    context.update(feed_items=feed_items, feed_cursor=feed_cursor)
     # A shelf with no books is left out; with none at all the site has no books yet.
     context["shelves"] = [shelf for shelf in shelves if shelf["books"]]
     if reader.is_authenticated:
@@ -178,6 +189,19 @@ def _merged_or_404(request, redirects, pk: int, url_name: str):
     return HttpResponsePermanentRedirect(url)
 
 
+# What the book page shows of the signed-in reader's own review, read with the book's row.
+OWN_REVIEW_FIELDS = ("id", "date", "hidden")
+
+
+def _with_own_review(books, user):
+    if not user.is_authenticated:
+        return books
+    return books.annotate(
+        own_review=FilteredRelation("reviews", condition=Q(reviews__user=user)),
+        **{f"own_review_{name}": F(f"own_review__{name}") for name in OWN_REVIEW_FIELDS},
+    )
+
+
 @visitor_page
 def book_detail(request, pk):
     books = books_with_reader_state(Book.objects, request.user)
@@ -188,7 +212,8 @@ def book_detail(request, pk):
             reader_copies=F("own_entry__owned_copies"), reader_notes=F("own_entry__private_notes")
         )
     book = (
-        books.prefetch_related(
+        _with_own_review(books, request.user)
+        .prefetch_related(
             Prefetch("authorships", queryset=Authorship.objects.select_related("author")),
             "blurbs",
         )
@@ -219,12 +244,20 @@ def book_detail(request, pk):
         )
     if request.user.is_authenticated:
         shelves = Shelf.objects.of_reader(request.user, tagging=book)
-        own_review = Review.objects.filter(book=book, user=request.user).first()
-        if own_review is None:
+        if book.own_review_id is not None:
+            own_review = Review(
+                book=book,
+                user=request.user,
+                **{name: getattr(book, f"own_review_{name}") for name in OWN_REVIEW_FIELDS},
+            )
+        else:
             review_form = ReviewForm(initial={"rating": book.reader_stars})
         sessions = list(
             ReadingSession.objects.of_book(request.user, book).prefetch_related("updates")
         )
+    friends = []
+    if request.user.is_authenticated:
+        friends = friends_on_book(request.user, book, limit=FRIENDS_ON_BOOK)
     open_session = next((session for session in sessions if session.is_open), None)
     if open_session is not None:
         open_session.book = book
@@ -259,6 +292,7 @@ def book_detail(request, pk):
             "open_session": open_session,
             "reads_count": sum(session.status == "finished" for session in sessions),
             "progress_form": ProgressForm(),
+            "friends": friends,
         },
     )
 

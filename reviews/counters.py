@@ -23,6 +23,7 @@ from books.models import STARS, Book, damped_average, histogram_row
 
 from .models import (
     Comment,
+    Follow,
     ImportedReviewer,
     Like,
     Notification,
@@ -45,7 +46,13 @@ IMPORTED_STAR_FIELDS = tuple(f"imported_ratings_{s}" for s in STARS)
 HALF_STARS_FIELD = "ratings_half_stars"
 BOOK_COUNTERS = (*STAR_FIELDS, HALF_STARS_FIELD, *SHELF_COUNTERS.values(), "reviews_count")
 RATING_FIGURES = ("ratings_total", "average_rating", "damped_rating")
-READER_COUNTERS = ("ratings_count", "reviews_count", "unread_notifications_count")
+READER_COUNTERS = (
+    "ratings_count",
+    "reviews_count",
+    "unread_notifications_count",
+    "followers_count",
+    "following_count",
+)
 REVIEW_COUNTERS = ("likes_count", "comments_count")
 
 
@@ -217,6 +224,14 @@ def visible_reviews_moved(book_id: int, delta: int, *, reader_id: int | None = N
         _add(User, reader_id, {"reviews_count": delta})
 
 
+def follow_moved(*, follower_id: int, followed_id: int, delta: int) -> None:
+    """``delta`` follows of ``followed_id`` by ``follower_id`` appeared or went. The two
+    readers' rows are updated in order of primary key, so that two readers following each
+    other at the same moment never wait on each other."""
+    for pk, field in sorted(((follower_id, "following_count"), (followed_id, "followers_count"))):
+        _add(User, pk, {field: delta})
+
+
 def likes_moved(review_id: int, delta: int) -> None:
     _add(Review, review_id, {"likes_count": delta})
 
@@ -289,6 +304,11 @@ def _reader_counts(reader_ids: list[int] | None) -> dict[int, dict[str, int]]:
         unread = unread.filter(recipient_id__in=reader_ids)
     for user_id, n in unread.values_list("recipient_id").annotate(n=Count("pk")):
         counts[user_id]["unread_notifications_count"] = n
+    follows = Follow.objects.all()
+    for side, field in (("followed_id", "followers_count"), ("follower_id", "following_count")):
+        rows = follows if reader_ids is None else follows.filter(**{f"{side}__in": reader_ids})
+        for user_id, n in rows.values_list(side).annotate(n=Count("pk")).order_by():
+            counts[user_id][field] = n
     return counts
 
 
@@ -435,6 +455,11 @@ def delete_and_recount(queryset) -> None:
         # Their comments, and the replies to them, leave other readers' reviews.
         said = Comment.objects.filter(user__in=queryset).values_list("review__book_id", flat=True)
         book_ids.update(said.distinct())
+        # The readers they followed, and their followers, count one follow fewer.
+        follows = Follow.objects.filter(follower__in=queryset).values_list("followed_id")
+        reader_ids.update(pk for (pk,) in follows)
+        followers = Follow.objects.filter(followed__in=queryset).values_list("follower_id")
+        reader_ids.update(pk for (pk,) in followers)
     # Notifications about their reviews go with the reviews, and a reader's own doings that
     # others were told of go with the reader.
     told = Q(**{f"review__{owner}__in": queryset})

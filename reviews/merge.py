@@ -22,7 +22,16 @@ from books.models import Author, AuthorRedirect, Authorship, Blurb, Book, BookRe
 from config.orm import changes, save_fields
 
 from . import counters
-from .models import Comment, Like, Notification, Rating, ReadingSession, Review, ShelfEntry
+from .models import (
+    Activity,
+    Comment,
+    Like,
+    Notification,
+    Rating,
+    ReadingSession,
+    Review,
+    ShelfEntry,
+)
 
 # Fields a merge fills on the kept row when it has nothing there and a duplicate has something.
 AUTHOR_FILLABLE = (
@@ -340,6 +349,12 @@ def _merge_reading_sessions(keep: Book, others: list[Book]) -> None:
     ReadingSession.objects.filter(book__in=others).update(book=keep)
 
 
+def _merge_activities(keep: Book, others: list[Book]) -> None:
+    """What readers did with the duplicates stays in their followers' feeds, as done with the
+    book that stays."""
+    Activity.objects.filter(book__in=others).update(book=keep)
+
+
 def _merge_authorships(keep: Book, others: list[Book]) -> None:
     """``keep``'s byline stays as it is; the duplicates' other authors follow it, in their
     books' order (oldest book first), each with their role."""
@@ -367,6 +382,7 @@ BOOK_RELATIONS: dict[str, Callable[[Book, list[Book]], None]] = {
     "reviews.ShelfEntry.book": _merge_shelf_entries,
     "reviews.Review.book": _merge_reviews,
     "reviews.ReadingSession.book": _merge_reading_sessions,
+    "reviews.Activity.book": _merge_activities,
     "books.Blurb.book": _merge_blurbs,
     "books.Authorship.book": _merge_authorships,
     # The many-to-many field is made of those authorships.

@@ -872,3 +872,7 @@ def books_read_in(reader, year: int | None):
 
 # The models of conversation and moderation live in a module of their own.
 from .community import Comment, ModerationAction, Notification, Report  # noqa: E402, F401
+
+# Readers and each other (follows, blocks, the feed's activity) live in a module of their own;
+# imported here so that Django finds their models.
+from .social import Activity, Block, Follow, FollowRequest, Mute  # noqa: E402, F401

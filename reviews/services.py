@@ -14,7 +14,7 @@ from django.utils import timezone
 from books.models import Book
 from config.orm import save_changed
 
-from . import counters
+from . import activity, counters
 from .language import detect_language
 from .models import (
     CHALLENGE_MAX_BOOKS,
@@ -35,6 +35,7 @@ from .models import (
     shelf_slug,
 )
 from .notifications import notifications_remove, notify
+from .social import Activity, Block
 
 
 class ActionRefused(Exception):
@@ -88,9 +89,10 @@ def _checked_stars(stars) -> Decimal:
 
 
 @transaction.atomic
-def rating_set(*, user, book: Book, stars) -> Rating:
+def rating_set(*, user, book: Book, stars, announce: bool = True) -> Rating:
     """Rate a book from half a star to five (3.5, "3.5", Decimal("3.5"), 4); anything else
-    raises ``RatingRefused`` before a row is touched."""
+    raises ``RatingRefused`` before a row is touched. With ``announce`` (not for an import)
+    the reader's followers see it."""
     ensure_may_write(user)
     stars = _checked_stars(stars)
     rating, created = _create_or_lock(Rating, {"stars": stars}, user=user, book=book)
@@ -100,6 +102,8 @@ def rating_set(*, user, book: Book, stars) -> Rating:
             rating.stars = stars
             rating.save(update_fields=["stars", "updated_at"])
         counters.rating_moved(book.pk, reader_id=user.pk, old=old, new=stars)
+        if announce:
+            activity.record(user.pk, activity.Verb.RATED, book=book, number=stars)
     # The reader's review shows their rating, even one given before the review was written.
     Review.objects.filter(user=user, book=book).exclude(rating=stars).update(rating=stars)
     return rating
@@ -167,9 +171,19 @@ def shelf_set(*, user, book: Book, shelf: Shelf | str, sessions: bool = False) -
             entry.read_count = max(entry.read_count, 1)
         entry.save()
         counters.shelf_moved(book.pk, old=old, new=target)
+        if sessions and target.kind != Shelf.Kind.READ:
+            # A reader's own click (an import is not news); "Read" tells of a finished read.
+            activity.record(user.pk, activity.Verb.SHELVED, book=book, detail=_shelf_detail(target))
         if sessions:
             _sessions_follow(user=user, book=book, kind=target.kind)
     return entry
+
+
+def _shelf_detail(shelf: Shelf) -> str:
+    """What a shelving's activity says of the shelf: a built-in kind, or the shelf's name."""
+    if shelf.kind != Shelf.Kind.OWN:
+        return shelf.kind
+    return shelf.name[: Activity._meta.get_field("detail").max_length]
 
 
 def _sessions_follow(*, user, book: Book, kind: str) -> None:
@@ -371,14 +385,14 @@ class _Keep:
 KEEP = _Keep()
 
 
-def _rating_apply(*, user, book: Book, rating) -> Decimal | None:
+def _rating_apply(*, user, book: Book, rating, announce: bool = True) -> Decimal | None:
     """Set (stars), remove (None) or keep (KEEP) the reader's rating; return the stars now."""
     if rating is KEEP:
         return Rating.objects.filter(user=user, book=book).values_list("stars", flat=True).first()
     if rating is None:
         rating_remove(user=user, book=book)
         return None
-    return rating_set(user=user, book=book, stars=rating).stars
+    return rating_set(user=user, book=book, stars=rating, announce=announce).stars
 
 
 @transaction.atomic
@@ -390,16 +404,18 @@ def review_create(
     rating=KEEP,
     spoiler: bool = False,
     date: datetime.date | None = None,
+    announce: bool = True,
 ) -> Review:
     """A reader's review, and with it their rating of the book (stars, None to take it away,
-    or KEEP). A reader has one review per book: a second call edits the first.
+    or KEEP). A reader has one review per book: a second call edits the first. With
+    ``announce`` (not for an import) the reader's followers see it.
 
     ``date`` is the day the review is dated (today unless given; not a day to come). A date
     to come or a value that is no rating raises before anything is written.
     """
     ensure_may_write(user)
     _check_day(date, "review")
-    stars = _rating_apply(user=user, book=book, rating=rating)
+    stars = _rating_apply(user=user, book=book, rating=rating, announce=announce)
     review, created = _create_or_lock(
         Review,
         {
@@ -414,6 +430,8 @@ def review_create(
     )
     if created:
         counters.visible_reviews_moved(book.pk, +1, reader_id=user.pk)
+        if announce:
+            activity.record(user.pk, activity.Verb.REVIEWED, book=book, review=review)
     else:
         review = review_update(review=review, body=body, spoiler=spoiler, date=date)
     return review
@@ -471,6 +489,9 @@ def like_add(*, user, review: Review) -> bool:
     if review.hidden:
         raise ActionRefused("This review is not available.")
     ensure_may_write(user)
+    # The writer by id: the check needs no row of theirs.
+    if review.user_id and Block.objects.between(user, review.user_id).exists():
+        raise ActionRefused("You cannot like this reader's reviews.")
     _like, created = _create_or_lock(Like, {}, user=user, review=review)
     if created:
         counters.likes_moved(review.pk, +1)
@@ -564,7 +585,19 @@ def session_finish(*, user, book: Book, finished_on: datetime.date | None = None
         session.progress_pages = book.pages
     session.save()
     _entry_follows_reads(user=user, book=book)
+    activity.record(user.pk, activity.Verb.FINISHED, book=book)
+    _challenge_met(user=user, year=finished_on.year)
     return session
+
+
+def _challenge_met(*, user, year: int) -> None:
+    """Tell followers once when a finished book reaches the reader's goal for the year."""
+    challenge = ReadingChallenge.objects.with_progress(year).filter(user=user).first()
+    if challenge is None or challenge.books_done < challenge.books_goal:
+        return
+    met = activity.Verb.CHALLENGE
+    if not user.activities.filter(verb=met, number=year).exists():
+        activity.record(user.pk, met, number=year, detail=str(challenge.books_goal))
 
 
 @transaction.atomic
@@ -659,6 +692,7 @@ def progress_add(
         pages = percent * book.pages // 100 if book.pages else None
         progress = {"progress_pages": pages, "progress_percent": percent}
     save_changed(session, progress)
+    activity.record(user.pk, activity.Verb.PROGRESS, book=book, progress=update)
     return update
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import community_views, views
+from . import community_views, social_views, views
 
 app_name = "reviews"
 
@@ -35,4 +35,42 @@ urlpatterns = [
     path("readers/<str:username>/challenge/<int:year>/", views.challenge, name="challenge"),
     path("readers/<str:username>/stats/", views.stats, name="stats"),
     path("readers/<str:username>/stats/<int:year>/", views.stats, name="stats-year"),
+    path("readers/<str:username>/follow/", social_views.follow, name="follow"),
+    path("readers/<str:username>/unfollow/", social_views.unfollow, name="unfollow"),
+    path("readers/<str:username>/block/", social_views.block, name="block"),
+    path("readers/<str:username>/unblock/", social_views.unblock, name="unblock"),
+    path("readers/<str:username>/mute/", social_views.mute, name="mute"),
+    path("readers/<str:username>/unmute/", social_views.unmute, name="unmute"),
+    path(
+        "readers/<str:username>/followers/",
+        social_views.people,
+        {"which": "followers"},
+        name="followers",
+    ),
+    path(
+        "readers/<str:username>/following/",
+        social_views.people,
+        {"which": "following"},
+        name="following",
+    ),
+    path(
+        "readers/<str:username>/friends/",
+        social_views.people,
+        {"which": "friends"},
+        name="friends",
+    ),
+    path("follow-requests/", social_views.follow_requests, name="follow-requests"),
+    path(
+        "follow-requests/<str:username>/approve/",
+        social_views.follow_request_answer,
+        {"answer": "approve"},
+        name="follow-request-approve",
+    ),
+    path(
+        "follow-requests/<str:username>/decline/",
+        social_views.follow_request_answer,
+        {"answer": "decline"},
+        name="follow-request-decline",
+    ),
+    path("feed/", social_views.feed, name="feed"),
 ]

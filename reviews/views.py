@@ -44,6 +44,7 @@ from .models import (
     books_with_reader_state,
 )
 from .ratelimit import limit_reader_actions
+from .social import relationship
 from .stats import reading_stats
 
 # The fragment of the book page's reading controls: actions on them lead back there, and
@@ -454,8 +455,12 @@ def session_dates(request, pk):
     return _back(request, session.book.get_absolute_url(), READING)
 
 
-def _reader_or_404(username: str):
-    return get_object_or_404(get_user_model(), username=username, is_active=True)
+def _reader_or_404(request, username: str):
+    """The reader, if they let the viewer see their profile (and what hangs from it)."""
+    reader = get_object_or_404(get_user_model(), username=username, is_active=True)
+    if not relationship(request.user, reader).can_see_profile:
+        raise Http404("This reader shares this with nobody, or not with you.")
+    return reader
 
 
 def year_or_404(year: int) -> int:
@@ -469,7 +474,7 @@ def year_or_404(year: int) -> int:
 def challenge(request, username, year):
     """A reader's goal for a year and the books they finished in it; the reader sets the goal
     here, others look."""
-    reader = _reader_or_404(username)
+    reader = _reader_or_404(request, username)
     year = year_or_404(year)
     is_owner = request.user.pk == reader.pk
     current = ReadingChallenge.objects.with_progress(year).filter(user=reader).first()
@@ -525,7 +530,7 @@ def challenge(request, username, year):
 def stats(request, username, year=None):
     """A reader's year in books, or all their reading: charts drawn on the server, each with
     its figures in a table."""
-    reader = _reader_or_404(username)
+    reader = _reader_or_404(request, username)
     if year is not None:
         year = year_or_404(year)
     this_year = timezone.localdate().year
@@ -565,7 +570,7 @@ SHELF_SORTS = {
 
 def shelf_detail(request, username, slug):
     """The books on one of a reader's shelves, with covers, sorted and a page at a time."""
-    reader = _reader_or_404(username)
+    reader = _reader_or_404(request, username)
     shelves = Shelf.objects.of_reader(reader)
     shelf = next((shelf for shelf in shelves if shelf.slug == slug), None)
     if shelf is None:

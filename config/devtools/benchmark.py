@@ -33,7 +33,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.utils import get_random_secret_key
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
+from django.db.models.functions import Abs
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -42,12 +43,14 @@ from psycopg import sql as pgsql
 from accounts.tokens import access_token_create
 from books.models import Author, Book
 from config.devtools.demo import Sizes
-from config.devtools.demo.generator import LAST_DAY
+from config.devtools.demo.generator import FEED_READER_FOLLOWS, LAST_DAY
 from reviews import discussion, services
 from reviews.goodreads.library import parse_library
 from reviews.goodreads.library_import import library_import
 from reviews.language import detect_language
 from reviews.models import (
+    Activity,
+    Follow,
     ImportedReviewer,
     Notification,
     Rating,
@@ -88,9 +91,10 @@ SEED = 1
 MAX_QUERIES = 12
 MAX_GROWTH = 1.5  # large median / small median
 BOOK_PAGE_MAX_MS = 25.0
-MAX_ACTION_QUERIES = 10
+# A rating or a shelving also writes the activity followers' feeds read: one insert more.
+MAX_ACTION_QUERIES = 11
 # A write through the API: the service's queries, and its token, book and answer.
-MAX_API_ACTION_QUERIES = 14
+MAX_API_ACTION_QUERIES = 15
 GENERATION_MAX_SECONDS = 180.0
 # A first import of a real 966-row Goodreads export into a reader with an empty library.
 LIBRARY_EXPORT = settings.BASE_DIR / "tests" / "fixtures" / "goodreads_library_export.csv"
@@ -249,6 +253,12 @@ def _subjects() -> dict:
     ).first()
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
     review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
+    User = get_user_model()
+    # The reader following 1,000 (the demo data's first reader; others may follow more).
+    follower = User.objects.order_by(Abs(F("following_count") - FEED_READER_FOLLOWS), "pk").first()
+    # For Friends & Following: the most rated book that reader has no reads of (their own
+    # reads, measured on the other signed-in book page, would add a query of their own).
+    friends_book = rated.exclude(reading_sessions__user=follower).first()
     own = Shelf.objects.filter(kind=Shelf.Kind.OWN).order_by("-books_count", "pk")
     talked = Review.objects.filter(hidden=False).order_by("-comments_count", "pk").first()
     told = (
@@ -262,6 +272,10 @@ def _subjects() -> dict:
         "own_shelf": own.select_related("user").first(),
         "talked": talked,
         "notified": notified,
+        # The reader following 1,000, and the most followed.
+        "follower": follower,
+        "friends_book": friends_book,
+        "followed": User.objects.order_by("-followers_count", "pk").first(),
         "active": active,
         "review": review,
         "popular": popular,
@@ -336,6 +350,14 @@ def pages(subjects: dict) -> list[Page]:
         Page("api", "API book reviews, most rated", "api-1:book_reviews", {"book_id": popular}),
         Page("api", "API 4★ reviews by likes", "api-1:book_reviews", {"book_id": popular},
              query="rating=4&sort=likes"),
+        Page("feed", "feed, following 1,000", "reviews:feed", {}, signed_in=True,
+             as_reader="follower", explain=True),
+        Page("home", "home, following 1,000", "home", {}, signed_in=True, as_reader="follower"),
+        Page("book", "book + friends of 1,000 follows", "books:detail",
+             {"pk": subjects["friends_book"].pk},
+             signed_in=True, as_reader="follower", explain=True),
+        Page("people", "followers, most followed", "reviews:followers",
+             {"username": subjects["followed"].username}),
     ]  # fmt: skip
 
 
@@ -354,7 +376,7 @@ def _explain(sql: str) -> list[str]:
     return lines
 
 
-def measure_page(page: Page, repeat: int, reader) -> dict:
+def measure_page(page: Page, repeat: int, subjects: dict) -> dict:
     result = {**asdict(page), "kwargs": {k: str(v) for k, v in page.kwargs.items()}}
     try:
         url = reverse(page.url_name, kwargs=page.kwargs)
@@ -364,7 +386,7 @@ def measure_page(page: Page, repeat: int, reader) -> dict:
         url = f"{url}?{page.query}"
     client = Client()
     if page.signed_in:
-        client.force_login(reader)
+        client.force_login(subjects[page.as_reader])
     client.get(url)  # the first request compiles templates and warms caches
     with CaptureQueriesContext(connection) as capture:
         response = client.get(url)
@@ -481,6 +503,69 @@ def measure_api_actions(reader, book) -> list[dict]:
     return results
 
 
+def _timed_ms(run: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def measure_feed_design(subjects: dict) -> dict:
+    """The feed read at request time (what the site does) against fan-out on write (an inbox
+    row per follower and activity), roughly, on this database: the read of a page of each for
+    the reader following the most, the write of one event by the most followed reader, and the
+    rows an inbox table would hold. The inbox is built in a temporary table and dropped."""
+    follower, followed = subjects["follower"], subjects["followed"]
+    pull = Activity.objects.feed_for(follower)
+    read_pull = _timed_ms(lambda: list(pull[:31]))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(n * followers_count), 0) FROM (SELECT actor_id, COUNT(*) AS n "
+            "FROM reviews_activity GROUP BY actor_id) JOIN accounts_user ON id = actor_id"
+        )
+        inbox_rows = cursor.fetchone()[0]
+        cursor.execute("CREATE TEMP TABLE inbox (owner_id INTEGER, activity_id INTEGER)")
+        cursor.execute("CREATE INDEX inbox_owner ON inbox (owner_id, activity_id DESC)")
+        # The reader's inbox: every activity of the readers they follow.
+        cursor.execute(
+            "INSERT INTO inbox SELECT %s, a.id FROM reviews_activity a "
+            "JOIN reviews_follow f ON f.followed_id = a.actor_id WHERE f.follower_id = %s",
+            [follower.pk, follower.pk],
+        )
+        inbox_size = cursor.rowcount
+
+        def read_inbox():
+            cursor.execute(
+                "SELECT a.* FROM inbox i JOIN reviews_activity a ON a.id = i.activity_id "
+                "WHERE i.owner_id = %s ORDER BY i.activity_id DESC LIMIT 31",
+                [follower.pk],
+            )
+            cursor.fetchall()
+
+        def write_one():
+            cursor.execute(
+                "INSERT INTO inbox SELECT follower_id, 0 FROM reviews_follow "
+                "WHERE followed_id = %s",
+                [followed.pk],
+            )
+
+        read_fanout = _timed_ms(read_inbox)
+        write_fanout = _timed_ms(write_one)
+        cursor.execute("DROP TABLE inbox")
+    return {
+        "follows": follower.following_count,
+        "inbox_of_follower": inbox_size,
+        "read_pull_ms": read_pull,
+        "read_fanout_ms": read_fanout,
+        "most_followers": Follow.objects.filter(followed=followed).count(),
+        "write_fanout_ms": write_fanout,
+        "activities": Activity.objects.count(),
+        "inbox_rows": inbox_rows,
+    }
+
+
 def measure_library_import() -> dict:
     """Time and queries of a first import of the real export, for a new reader (rows that
     name books the demo data lacks create them, as a first import on a live site does)."""
@@ -512,7 +597,7 @@ def measure_library_import() -> dict:
 def measure(repeat: int) -> dict:
     subjects = _subjects()
 
-    results = [measure_page(page, repeat, subjects[page.as_reader]) for page in pages(subjects)]
+    results = [measure_page(page, repeat, subjects) for page in pages(subjects)]
     return {
         "subjects": {
             "popular": f"{subjects['popular'].title} ({subjects['popular'].ratings_total:,} "
@@ -524,6 +609,7 @@ def measure(repeat: int) -> dict:
         },
         "pages": results,
         "actions": measure_actions(subjects),
+        "feed_design": measure_feed_design(subjects),
         "library_import": measure_library_import(),
         "database": database_version(),
         "session_cookie": session_cookie(subjects["reader"]),

@@ -262,6 +262,8 @@ READER_ACTION_RATE_LIMITS = {
     "shelve": "30/m",
     "review": "30/m",
     "like": "30/m",
+    # Following, blocking and muting readers, and answering follow requests.
+    "follow": "30/m",
     # Reading sessions, progress notes and the yearly challenge.
     "reading": "30/m",
     # Comments on reviews and replies, and reports to staff.

@@ -518,6 +518,7 @@ class _LibraryWriter:
                     body=row.review,
                     spoiler=row.spoiler,
                     date=row.date_read or row.date_added,
+                    announce=False,
                 )
                 changed = True
             elif (review.body, review.spoiler) != (row.review, row.spoiler):
@@ -527,7 +528,7 @@ class _LibraryWriter:
 
         stars = self.ratings.get(book.pk)
         if row.rating and row.rating != stars:
-            services.rating_set(user=user, book=book, stars=row.rating)
+            services.rating_set(user=user, book=book, stars=row.rating, announce=False)
             changed = True
         elif not row.rating and stars:
             services.rating_remove(user=user, book=book)

@@ -177,6 +177,25 @@ def test_the_data_download_holds_the_readers_own_rows_only(
     assert "grace" not in response.text
 
 
+def test_the_data_download_names_whom_the_reader_follows_blocks_and_mutes(
+    reader_client, reader, other_reader
+):
+    from reviews import social_services
+    from tests.factories import UserFactory
+
+    social_services.follow_add(follower=reader, followed=other_reader)
+    social_services.mute_add(muter=reader, muted=other_reader)
+    social_services.block_add(blocker=reader, blocked=UserFactory(username="mallory"))
+    social_services.follow_add(follower=UserFactory(username="fan"), followed=reader)
+
+    data = json.loads(reader_client.get(EXPORT).content)
+
+    assert data["following"] == ["grace"]
+    assert data["muted"] == ["grace"]
+    assert data["blocked"] == ["mallory"]
+    assert data["account"]["profile_visibility"] == "public"
+
+
 def test_deleting_needs_the_password(reader_client, busy_reader):
     response = reader_client.post(DELETE, {"password": "not-my-password"})
 

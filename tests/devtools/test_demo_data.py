@@ -11,11 +11,14 @@ from django.db.models import Count, F
 
 from books.models import Author, Book
 from config.devtools.demo import Sizes, plan
+from config.devtools.demo.generator import ACTIVITY_SINCE
 from config.devtools.demo.words import LANGUAGES
 from reviews.counters import recount
 from reviews.models import (
     HALF_STARS,
+    Activity,
     Comment,
+    Follow,
     ImportedReviewer,
     Like,
     Notification,
@@ -27,6 +30,7 @@ from reviews.models import (
     Shelf,
     ShelfEntry,
 )
+from reviews.social import feed_page
 
 SIZES = {
     "books": 30,
@@ -232,6 +236,42 @@ def test_makes_reading_sessions_with_progress_and_challenges_in_plausible_shares
         assert not ends or ends[-1] == entry.date_read
     assert ReadingChallenge.objects.exists()
     assert recount(fix=False) == []
+
+
+@pytest.mark.django_db
+def test_readers_follow_each_other_and_their_feeds_have_news():
+    generate(seed=7, follows=120)
+    User = get_user_model()
+
+    assert Follow.objects.count() == 120
+    assert not Follow.objects.filter(follower=F("followed")).exists()
+    first = User.objects.order_by("-following_count", "pk").first()
+    # The first reader follows every other one here (1,000 at the benchmark's sizes).
+    assert first.following_count == SIZES["readers"] - 1
+    assert recount(fix=False) == []
+    # One activity per event since the site recorded them, each pointing at rows that exist.
+    since = ACTIVITY_SINCE
+    reviews = Review.objects.filter(user__isnull=False, date__gte=since)
+    assert Activity.objects.filter(verb="reviewed").count() == reviews.count() > 0
+    updates = ProgressUpdate.objects.filter(created_at__date__gte=since)
+    assert Activity.objects.filter(verb="progress").count() == updates.count() > 0
+    assert 0 < Activity.objects.filter(verb="rated").count() < SIZES["ratings"]
+    assert 0 < Activity.objects.filter(verb="followed").count() < 120
+    assert not Activity.objects.filter(created_at__date__lt=since).exists()
+    for activity in Activity.objects.filter(verb="progress").select_related("progress__session"):
+        assert activity.progress.session.user_id == activity.actor_id
+    times = list(Activity.objects.order_by("pk").values_list("created_at", flat=True))
+    assert times == sorted(times)
+    assert feed_page(first, before=None, size=30)[0]
+
+
+def test_a_few_readers_have_most_followers():
+    data = plan(Sizes(books=200, readers=2000, ratings=2000, reviews=200), seed=1)
+    followers = Counter(followed for _follower, followed in data.follows)
+
+    assert len(data.follows) == 20_000
+    assert len(set(data.follows)) == len(data.follows)
+    assert max(followers.values()) > 20 * median(followers.values())
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ from itertools import accumulate
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from books.models import STARS, Author, Book
@@ -40,7 +41,9 @@ from reviews.counters import (
     rating_deltas,
 )
 from reviews.models import (
+    Activity,
     Comment,
+    Follow,
     ImportedReviewer,
     Like,
     Notification,
@@ -99,6 +102,15 @@ DNF_WANT_SHARE = 0.1
 BOOK_CLUB_BOOK_SHARE = 0.05
 # Readers with a goal for the last year of the data, and for the year before.
 CHALLENGE_SHARE = 0.15
+# Follows: how many a reader makes on average (when not given), and the skew of whom: a few
+# readers are followed by very many (the busiest of 20,000 by about a tenth of them).
+FOLLOWS_PER_READER = 10
+FOLLOW_SKEW = 1.0
+# The first reader follows this many (at most all others): the feed the benchmark measures.
+FEED_READER_FOLLOWS = 1_000
+# The site records activity for the feed from this day on (as if following had come then):
+# what readers did earlier has no activity rows.
+ACTIVITY_SINCE = datetime.date(2023, 7, 1)
 PAGES_GOAL_SHARE = 0.3
 
 # Comments: the most liked review of a reader has a long conversation of this many (a page
@@ -128,6 +140,7 @@ class Sizes:
     shelf_entries: int | None = None  # None: a quarter of the ratings
     imported_reviews: int | None = None  # None: one in fifty reviews
     comments: int | None = None  # None: one per two reviews, and at least the long thread
+    follows: int | None = None  # None: ten per reader
 
     def resolved(self) -> Sizes:
         shelf_entries = self.ratings // 4 if self.shelf_entries is None else self.shelf_entries
@@ -135,11 +148,13 @@ class Sizes:
         comments = self.comments
         if comments is None:
             comments = max(self.reviews // 2, LONG_THREAD) if self.reviews and self.readers else 0
+        follows = self.readers * FOLLOWS_PER_READER if self.follows is None else self.follows
         return replace(
             self,
             shelf_entries=shelf_entries,
             imported_reviews=imported if self.books else 0,
             comments=comments,
+            follows=min(follows, self.readers * (self.readers - 1)),
         )
 
 
@@ -236,6 +251,11 @@ class Plan:
     # Notifications as (recipient, actor, kind, review index, comment index or None, read),
     # readers by index: what the services would have written for the likes and comments.
     notifications: list[tuple[int, int, str, int, int | None, bool]] = field(default_factory=list)
+    # Follows as (follower index, followed index).
+    follows: list[tuple[int, int]] = field(default_factory=list)
+    # What followers' feeds show, oldest first: (when, reader index, verb, book index, review
+    # index, progress update index, followed reader index, number, detail); None where unused.
+    activities: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -503,7 +523,7 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
     """Decide every row from ``seed``. Raises PlanError when the sizes cannot be met."""
     sizes = sizes.resolved()
     b, r = sizes.books, sizes.readers
-    if min(b, r, sizes.ratings, sizes.reviews, sizes.likes, sizes.shelf_entries) < 0:
+    if min(b, r, sizes.ratings, sizes.reviews, sizes.likes, sizes.shelf_entries, sizes.follows) < 0:
         raise PlanError("sizes cannot be negative")
     if sizes.ratings and not (b and r):
         raise PlanError("ratings need books and readers")
@@ -583,6 +603,7 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
 
     sessions, updates, rereads = _plan_sessions(rng, books, shelf_entries)
     challenges = _plan_challenges(rng, r, sessions, shelf_entries, books)
+    follows = _plan_follows(rng, r, sizes.follows)
     own_shelves, tags = _plan_own_shelves(random.Random(seed + 1), shelf_entries, sessions)  # noqa: S311
     comments = _plan_comments(rng, sizes.comments, reviews, reader_cum)
     notifications = _plan_notifications(rng, reviews, likes, comments)
@@ -590,6 +611,7 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
     result = Plan(
         comments=comments,
         notifications=notifications,
+        follows=follows,
         sessions=sessions,
         updates=updates,
         challenges=challenges,
@@ -608,7 +630,93 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
         tags=tags,
     )
     _count(result)
+    result.activities = _plan_activities(rng, result)
     return result
+
+
+def _plan_follows(rng: random.Random, readers: int, total: int) -> list[tuple[int, int]]:
+    """Who follows whom: the first reader follows ``FEED_READER_FOLLOWS`` readers, the rest of
+    the follows are spread over the others, and whom they follow is skewed, so that a few
+    readers have very many followers."""
+    if readers < 2 or not total:
+        return []
+    followed_cum = list(accumulate(zipf_weights(rng, readers, FOLLOW_SKEW)))
+    first = min(FEED_READER_FOLLOWS, readers - 1, total)
+    others = allocate(
+        total - first,
+        zipf_weights(rng, readers - 1, READER_SKEW),
+        [readers - 1] * (readers - 1),
+    )
+    follows = []
+    for follower, count in enumerate([first, *others]):
+        follows.extend(
+            (follower, followed)
+            for followed in pick_distinct(rng, count, followed_cum, exclude=follower)
+        )
+    return follows
+
+
+def _at(day: datetime.date, minute: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), datetime.UTC)
+
+
+def _plan_activities(rng: random.Random, plan: Plan) -> list[tuple]:
+    """One activity per event the site's services would have told followers of since
+    ``ACTIVITY_SINCE``, in the order they happened: ratings, reviews, shelvings to read later
+    or now, progress notes, finished reads and follows. (Imports tell nobody; a met goal is
+    left out.)"""
+    minute = rng.randrange
+    since = ACTIVITY_SINCE
+    events = []
+
+    def add(day, *event):
+        if day >= since:
+            events.append((_at(day, minute(1440)), *event))
+
+    for book, reader, stars in zip(
+        plan.rating_books, plan.rating_readers, plan.rating_stars, strict=True
+    ):
+        add(
+            _day(rng, plan.books[book].first_published),
+            reader,
+            "rated",
+            book,
+            None,
+            None,
+            None,
+            stars,
+            "",
+        )
+    for n, review in enumerate(plan.reviews):
+        if review.reader is not None:
+            add(review.date, review.reader, "reviewed", review.book, n, None, None, None, "")
+    for book, reader, shelf, day in plan.shelf_entries:
+        if shelf != "read":
+            # A built-in kind, or the name of the reader's own shelf.
+            detail = shelf if isinstance(shelf, str) else plan.own_shelves[shelf][1][:40]
+            add(day, reader, "shelved", book, None, None, None, None, detail)
+    for session in plan.sessions:
+        if session.status == "finished":
+            add(
+                session.finished_on,
+                session.reader,
+                "finished",
+                session.book,
+                None,
+                None,
+                None,
+                None,
+                "",
+            )
+    for n, (session, _page, _percent, _note, when) in enumerate(plan.updates):
+        if when.date() >= since:
+            reading = plan.sessions[session]
+            events.append((when, reading.reader, "progress", reading.book, None, n, None, None, ""))
+    for follower, followed in plan.follows:
+        joined = plan.readers[follower].date_joined.date()
+        add(_day(rng, joined), follower, "followed", None, None, None, followed, None, "")
+    events.sort(key=lambda event: event[0])
+    return events
 
 
 def _plan_imported(
@@ -895,6 +1003,9 @@ def _count(plan: Plan) -> None:
                 per_reader[review.reader]["reviews_count"] += 1
     for recipient, _actor, _kind, _review, _comment, read in plan.notifications:
         per_reader[recipient]["unread_notifications_count"] += not read
+    for follower, followed in plan.follows:
+        per_reader[follower]["following_count"] += 1
+        per_reader[followed]["followers_count"] += 1
     for book, counters in zip(plan.books, per_book, strict=True):
         imported = {f"imported_ratings_{s}": book.imported_stars[s - 1] for s in STARS}
         counters.update(book_rating_fields((imported | counters).__getitem__))
@@ -923,6 +1034,8 @@ class Written:
     challenges: int = 0
     comments: int = 0
     notifications: int = 0
+    follows: int = 0
+    activities: int = 0
 
     def describe(self) -> str:
         return ", ".join(
@@ -1199,6 +1312,7 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
     ]
     written.reading_sessions = len(session_ids)
     written.progress_updates = len(plan.updates)
+    updates_before = ProgressUpdate.objects.aggregate(last=Max("pk"))["last"] or 0
     link(
         ProgressUpdate,
         "progress updates",
@@ -1256,6 +1370,54 @@ def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no
             None if plan.notifications[n][4] is None else comment_ids[plan.notifications[n][4]],
             plan.notifications[n][5],
         ),
+    )
+    written.follows = len(plan.follows)
+    link(
+        Follow,
+        "follows",
+        written.follows,
+        ("follower", "followed"),
+        lambda n: (reader_ids[plan.follows[n][0]], reader_ids[plan.follows[n][1]]),
+    )
+    # Inserted in order, the updates' keys follow the ones there were before.
+    update_ids = list(
+        ProgressUpdate.objects.filter(pk__gt=updates_before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    moment = connection.ops.adapt_datetimefield_value
+
+    def make_activity(n: int) -> tuple:
+        when, reader, verb, book, review, update, subject, number, detail = plan.activities[n]
+        return (
+            reader_ids[reader],
+            verb,
+            None if book is None else book_ids[book],
+            None if review is None else review_ids[review],
+            None if update is None else update_ids[update],
+            None if subject is None else reader_ids[subject],
+            number,
+            detail,
+            moment(when),
+        )
+
+    written.activities = len(plan.activities)
+    link(
+        Activity,
+        "activities",
+        written.activities,
+        (
+            "actor",
+            "verb",
+            "book",
+            "review",
+            "progress",
+            "subject",
+            "number",
+            "detail",
+            "created_at",
+        ),
+        make_activity,
     )
     return written
 

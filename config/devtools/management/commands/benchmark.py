@@ -288,6 +288,20 @@ class Command(BaseCommand):
                 f"({per_row:.2f} a row)  {verdict(failures)}"
             )
 
+        out("")
+        for name, data in results.items():
+            feed = data.get("feed_design")
+            if not feed:
+                continue
+            out(
+                f"Feed, {name}: a page read at request time {feed['read_pull_ms']:.1f} ms "
+                f"({feed['follows']:,} follows, {feed['activities']:,} activities); fan-out on "
+                f"write: a page {feed['read_fanout_ms']:.1f} ms from an inbox of "
+                f"{feed['inbox_of_follower']:,} rows, one event of the most followed reader "
+                f"({feed['most_followers']:,} followers) {feed['write_fanout_ms']:.1f} ms, "
+                f"{feed['inbox_rows']:,} inbox rows in all"
+            )
+
         if large and large["generation_seconds"] is not None:
             seconds = large["generation_seconds"]
             failures = []

@@ -2,7 +2,7 @@
 
     python manage.py generate_demo_data --books 2000 --readers 2000 --ratings 20000 \\
         --reviews 2000 [--likes 4000] [--shelf-entries N] [--imported-reviews N] [--comments N] \\
-        [--seed 0] [--batch-size 5000] [--verify]
+        [--follows N] [--seed 0] [--batch-size 5000] [--verify]
 
 The same seed and sizes give the same data. Everything is written in one transaction with every
 counter already matching its rows; ``--verify`` runs the recount afterwards and fails on drift.
@@ -97,6 +97,12 @@ class Command(BaseCommand):
             help="Comments and replies on reviews. Default: one per two --reviews, and at "
             "least the long conversation of the most liked review (200).",
         )
+        parser.add_argument(
+            "--follows",
+            type=int,
+            help="Readers following readers, a few followed by very many. Default: ten per "
+            "reader; the first reader follows 1,000 (the feed the benchmark measures).",
+        )
         parser.add_argument("--seed", type=int, default=0, help="Same seed, same data.")
         parser.add_argument("--batch-size", type=int, default=5000, help="Rows per bulk insert.")
         parser.add_argument(
@@ -117,6 +123,7 @@ class Command(BaseCommand):
             shelf_entries=options["shelf_entries"],
             imported_reviews=options["imported_reviews"],
             comments=options["comments"],
+            follows=options["follows"],
         )
         # Outside a transaction only: SQLite refuses to change its syncing inside one.
         if connection.vendor == "sqlite" and not connection.in_atomic_block:

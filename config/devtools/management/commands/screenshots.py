@@ -103,7 +103,7 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         from books.models import Book
-        from reviews import services
+        from reviews import services, social_services
         from reviews.goodreads.page import parse_page
         from reviews.goodreads.page_import import import_page
         from reviews.models import Review, Shelf
@@ -167,6 +167,25 @@ class Command(BaseCommand):
         services.shelf_set(user=reader, book=others[4], shelf=dnf)
         for book in (source, others[5]):
             services.shelf_tags_set(user=reader, book=book, tags=[favourites])
+        # Maria follows the most followed demo readers, one of whom follows her back and
+        # rates and reviews the source book: her feed, and the book's Friends & Following.
+        followed = list(
+            get_user_model().objects.exclude(pk=reader.pk).order_by("-followers_count", "pk")[:6]
+        )
+        for other in followed:
+            social_services.follow_add(follower=reader, followed=other)
+        friend = followed[0]
+        social_services.follow_add(follower=friend, followed=reader)
+        services.review_create(
+            user=friend,
+            book=source,
+            rating=5,
+            body=(
+                "Read it in a week of evenings. The chapters on Petrograd in 1919 are the "
+                "strongest: hunger, cold and the Party's first lies, told by a man who stayed "
+                "loyal to the revolution while he watched it go wrong. " * 3
+            ),
+        )
         review = Review.objects.filter(book=source, imported_reviewer__isnull=False).first()
         talked = Review.objects.order_by("-comments_count", "pk").first()
         author = source.main_authors[0]
@@ -193,6 +212,9 @@ class Command(BaseCommand):
             "search": (reverse("books:search") + "?q=serge", False),
             "profile": (reader.get_absolute_url(), True),
             "library": (reverse("accounts:library"), True),
+            "feed": (reverse("reviews:feed"), True),
+            "followers": (reverse("reviews:followers", kwargs={"username": friend.username}), True),
+            "friend-profile": (friend.get_absolute_url(), True),
             "shelf": (reverse("reviews:shelf", args=[READER, "read"]), False),
             "tag": (favourites.get_absolute_url(), False),
             "shelves": (reverse("reviews:shelves"), True),
