@@ -159,6 +159,8 @@ class Notification(models.Model):
             return self.comment.get_absolute_url()
         if self.review_id:
             return reverse("reviews:detail", kwargs={"pk": self.review_id})
+        if self.kind == self.Kind.FOLLOW_REQUEST:
+            return reverse("reviews:follow-requests")
         return self.actor.get_absolute_url()
 
 

@@ -22,6 +22,7 @@ from .models import Comment, Like, Notification, Report, Review
 from .notifications import notifications_mark_read
 from .ratelimit import limit_reader_actions
 from .services import ActionRefused
+from .social import blocked_between
 from .views import HttpResponseSeeOther, sign_in_first
 
 # Threads (a comment and its replies) per page of a review's conversation.
@@ -37,8 +38,14 @@ def _review_url(pk: int) -> str:
     return reverse("reviews:detail", kwargs={"pk": pk})
 
 
-def _visible_review(pk: int) -> Review:
-    return get_object_or_404(Review.objects.visible().with_authors().select_related("book"), pk=pk)
+def _visible_review(request, pk: int) -> Review:
+    """A review the reader may see: not hidden, and not by a reader either of them blocked."""
+    review = get_object_or_404(
+        Review.objects.visible().with_authors().select_related("book"), pk=pk
+    )
+    if review.user_id and blocked_between(request.user, review.user):
+        raise Http404("No such review.")
+    return review
 
 
 def _review_page(request, review: Review, *, form=None, reply_form=None, reply_to=None, status=200):
@@ -77,7 +84,7 @@ def _review_page(request, review: Review, *, form=None, reply_form=None, reply_t
 @require_GET
 def review_detail(request, pk):
     """One review on a page of its own, whole, with its book, its likes and its comments."""
-    return _review_page(request, _visible_review(pk))
+    return _review_page(request, _visible_review(request, pk))
 
 
 def _page_of_thread(comment: Comment) -> int:
@@ -111,7 +118,7 @@ def comment_detail(request, pk):
 @limit_reader_actions("comment")
 def review_comment(request, pk):
     """Post a comment on a review, or a reply to one of its comments (``parent``)."""
-    review = _visible_review(pk)
+    review = _visible_review(request, pk)
     form = CommentForm(request.POST)
     parent = None
     parent_id = request.POST.get("parent", "")
@@ -202,7 +209,7 @@ def comment_delete(request, pk):
 @require_GET
 def review_likers(request, pk):
     """Everyone who liked a review, the latest first."""
-    review = _visible_review(pk)
+    review = _visible_review(request, pk)
     likes = Like.objects.filter(review=review).select_related("user").order_by("-created_at", "-pk")
     page_obj = page_of(request, likes, LIKERS_PER_PAGE)
     return render(
@@ -228,10 +235,10 @@ def notifications(request):
     )
 
 
-def _report_subject(kind: str, key: str) -> tuple[dict, str, str]:
+def _report_subject(request, kind: str, key: str) -> tuple[dict, str, str]:
     """What is reported (as ``report_create`` takes it), its name, and where to go back."""
     if kind == "review" and key.isdigit():
-        review = _visible_review(int(key))
+        review = _visible_review(request, int(key))
         return {"review": review}, f"{review.writer_name}’s review", _review_url(review.pk)
     if kind == "comment" and key.isdigit():
         comment = get_object_or_404(
@@ -250,7 +257,7 @@ def _report_subject(kind: str, key: str) -> tuple[dict, str, str]:
 @limit_reader_actions("report")
 def report(request, kind, key):
     """Report a review, a comment or a reader's profile to staff, with a reason."""
-    subject, name, back = _report_subject(kind, key)
+    subject, name, back = _report_subject(request, kind, key)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

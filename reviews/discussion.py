@@ -11,6 +11,7 @@ from .community import MAX_COMMENT_LENGTH
 from .models import Comment, Notification, Report, Review
 from .notifications import notifications_remove, notify
 from .services import ActionRefused, _locked, ensure_may_write
+from .social import Block
 
 REPLY_TO_REPLY = (
     "You can only reply to a comment that starts a thread, not to a reply: "
@@ -42,12 +43,16 @@ def comment_create(*, user, review: Review, body: str, parent: Comment | None = 
     review = _locked(Review, pk=review.pk)
     if review is None or review.hidden:
         raise ActionRefused("This review is not available.")
+    if review.user_id and Block.objects.between(user, review.user_id).exists():
+        raise ActionRefused("You cannot comment on this reader's reviews.")
     if parent is not None:
         parent = _locked(Comment, pk=parent.pk, review=review, hidden=False)
         if parent is None:
             raise ActionRefused("The comment you replied to is no longer there.")
         if parent.parent_id is not None:
             raise ActionRefused(REPLY_TO_REPLY)
+        if Block.objects.between(user, parent.user_id).exists():
+            raise ActionRefused("You cannot reply to this reader.")
     comment = Comment.objects.create(review=review, user=user, parent=parent, body=body)
     counters.comments_moved(review.pk, +1)
     Kind = Notification.Kind

@@ -12,7 +12,9 @@ from django.db import transaction
 from accounts.models import User
 
 from . import activity, counters
-from .services import ActionRefused, _create_or_lock, _locked
+from .models import Notification
+from .notifications import notifications_remove, notify
+from .services import ActionRefused, _create_or_lock, _locked, ensure_may_write
 from .social import Block, Follow, FollowRequest, Mute, blocked_between
 
 FOLLOWING = "following"
@@ -54,6 +56,7 @@ def follow_add(*, follower, followed) -> str:
     """Follow a reader: at once (``FOLLOWING``) when their profile is public, or by asking
     them (``REQUESTED``) when it is for their followers only. A private profile takes no
     followers."""
+    ensure_may_write(follower)
     _not_self(follower, followed, "follow")
     _lock_pair(follower, followed)
     if blocked_between(follower, followed):
@@ -67,9 +70,11 @@ def follow_add(*, follower, followed) -> str:
         _request, created = _create_or_lock(FollowRequest, {}, requester=follower, target=followed)
         if not created:
             raise ActionRefused(f"You already asked to follow {followed.shown_name}.")
+        notify(recipient_id=followed.pk, actor=follower, kind=Notification.Kind.FOLLOW_REQUEST)
         return REQUESTED
     if not _follow_create(follower=follower, followed=followed):
         raise ActionRefused(f"You already follow {followed.shown_name}.")
+    notify(recipient_id=followed.pk, actor=follower, kind=Notification.Kind.FOLLOW)
     return FOLLOWING
 
 
@@ -77,6 +82,14 @@ def follow_add(*, follower, followed) -> str:
 def follow_remove(*, follower, followed) -> bool:
     """Stop following a reader, or take back a request to; False when there was neither."""
     withdrawn = FollowRequest.objects.filter(requester=follower, target=followed).delete()[0]
+    # What the followed reader was told of is taken back with it, as a like's is.
+    notifications_remove(
+        Notification.objects.filter(
+            recipient=followed,
+            actor=follower,
+            kind__in=[Notification.Kind.FOLLOW, Notification.Kind.FOLLOW_REQUEST],
+        )
+    )
     return _follow_delete(follower=follower, followed=followed) or bool(withdrawn)
 
 
