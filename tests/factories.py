@@ -15,7 +15,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from books.models import Author, Blurb, Book
+from books.models import Author, Authorship, Blurb, Book
 from reviews import counters, services
 from reviews.models import ImportedReviewer, Like, Rating, Review, Shelf, ShelfEntry
 
@@ -52,7 +52,15 @@ class BookFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def authors(book, create, extracted, **kwargs):
         if create and extracted:
-            book.authors.set(extracted)
+            credit(book, *extracted)
+
+
+def credit(book, *authors) -> None:
+    """Make ``authors`` the book's authors in the order given (``book.authors.set`` leaves
+    the order to the database)."""
+    Authorship.objects.bulk_create(
+        Authorship(book=book, author=author, position=n) for n, author in enumerate(authors)
+    )
 
 
 class BlurbFactory(factory.django.DjangoModelFactory):

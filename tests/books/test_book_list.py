@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from books.models import Author, Book
 from reviews import counters
+from tests.factories import credit
 from tests.query_budget import assert_queries_do_not_grow, get
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def make_book(title, *, authors=(), stars=(0, 0, 0, 0, 0), **fields):
     """A book whose page stated ``stars`` ratings (one star first)."""
     imported = {f"imported_ratings_{n}": count for n, count in enumerate(stars, 1)}
     book = Book.objects.create(title=title, **imported, **fields)
-    book.authors.set(authors)
+    credit(book, *authors)
     counters.refresh_rating_summary(book.pk)
     book.refresh_from_db()
     return book

@@ -20,7 +20,8 @@ def book():
     book = Book.objects.create(title="Conquered City")
     serge = Author.objects.create(name="Victor Serge")
     greeman = Author.objects.create(name="Richard Greeman")
-    book.authors.set([serge, greeman])
+    Authorship.objects.create(book=book, author=serge, position=0)
+    Authorship.objects.create(book=book, author=greeman, position=1)
     return Book.objects.with_authors().get(pk=book.pk)
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from books.models import Author, Book
+from tests.factories import credit
 from tests.query_budget import assert_queries_do_not_grow, get
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ SEARCH_URL = reverse("books:search")
 
 def make_book(title, *, authors=(), **fields):
     book = Book.objects.create(title=title, **fields)
-    book.authors.set(authors)
+    credit(book, *authors)
     return book
 
 

@@ -2,6 +2,8 @@
 (made, shown once, refused, revoked) pass the layout checks, and the API's documentation
 loads its scripts and styles under the site's CSP and lists the operations."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -22,6 +24,7 @@ def test_make_see_once_and_revoke_a_token(reader_page, reader, width):
 
     page.goto(reverse("accounts:settings"))
     page.get_by_role("link", name="Manage your tokens").click()
+    expect(page).to_have_url(re.compile(reverse("accounts:access-tokens") + "$"))
     check(page, "tokens, none")
     page.get_by_role("button", name="Make token").click()
     expect(page.locator(".errorlist")).to_be_visible()

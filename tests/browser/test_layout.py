@@ -46,6 +46,7 @@ TARGETS_SCRIPT = """() => {
 
 def check(page: Page, what: str) -> None:
     """The page as shown now fits the screen, passes axe-core and has big enough targets."""
+    page.wait_for_load_state("load")  # a click just before may still be loading the next page
     width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"{what}: {width} px wide on a {inner} px screen"
     results = AXE.run(page)
