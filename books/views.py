@@ -223,7 +223,9 @@ def book_detail(request, pk):
     if book is None:
         return _merged_or_404(request, BookRedirect.objects, pk, "books:detail")
     review_filter = BookReviewFilter(
-        request.GET, queryset=book.reviews.visible().with_authors(), request=request
+        request.GET,
+        queryset=book.reviews.visible().seen_by(request.user).with_authors(),
+        request=request,
     )
     page_obj = page_of(request, review_filter.qs, settings.REVIEWS_PER_PAGE)
     reviews = list(page_obj.object_list)

@@ -14,6 +14,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
 from .models import Review
+from .social import Block
 
 # A comment is a reply to a review, not a review of its own: a long paragraph or two.
 MAX_COMMENT_LENGTH = 2_000
@@ -25,13 +26,21 @@ class CommentQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden=False)
 
-    def thread_of(self, review):
+    def seen_by(self, viewer):
+        """Less the comments of readers ``viewer`` blocked or was blocked by."""
+        if not getattr(viewer, "is_authenticated", False):
+            return self
+        blocked, blocked_by = Block.objects.involving_ids(viewer)
+        return self.exclude(user__in=blocked).exclude(user__in=blocked_by)
+
+    def thread_of(self, review, viewer=None):
         """The review's visible comments that start a thread, oldest first, with their
         writers and their visible replies (oldest first, with writers): two queries, however
-        many there are."""
-        replies = self.visible().select_related("user").order_by("created_at", "pk")
+        many there are. With ``viewer``, what readers blocked either way wrote is left out."""
+        replies = self.visible().seen_by(viewer).select_related("user").order_by("created_at", "pk")
         return (
             self.visible()
+            .seen_by(viewer)
             .filter(review=review, parent__isnull=True)
             .select_related("user")
             .prefetch_related(models.Prefetch("replies", queryset=replies))

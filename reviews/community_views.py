@@ -53,7 +53,7 @@ def _review_page(request, review: Review, *, form=None, reply_form=None, reply_t
     prefetch_authors([review.book])
     placed, other_messages = placed_messages(request, [f"review-{review.pk}", COMMENTS])
     review.placed_messages = placed.get(f"review_{review.pk}", [])
-    threads = page_of(request, Comment.objects.thread_of(review), COMMENTS_PER_PAGE)
+    threads = page_of(request, Comment.objects.thread_of(review, request.user), COMMENTS_PER_PAGE)
     likers = list(
         Like.objects.filter(review=review)
         .select_related("user")

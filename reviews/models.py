@@ -133,6 +133,15 @@ class ReviewQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden=False)
 
+    def seen_by(self, viewer):
+        """Less the reviews of readers ``viewer`` blocked or was blocked by (for a visitor,
+        all of them): a block keeps two readers out of each other's lists, not only off
+        each other's profiles. Filtered in the same query, by two subqueries."""
+        if not getattr(viewer, "is_authenticated", False):
+            return self
+        blocked, blocked_by = Block.objects.involving_ids(viewer)
+        return self.exclude(user__in=blocked).exclude(user__in=blocked_by)
+
     def with_authors(self):
         """Reviews with what a listing shows of their writer, in one query."""
         return self.select_related("user", "imported_reviewer")

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from reviews import services, social_services
+from reviews import discussion, services, social_services
 from reviews.models import Follow, FollowRequest
 from tests.factories import BookFactory, UserFactory
 from tests.query_budget import assert_queries_do_not_grow, get
@@ -86,6 +86,75 @@ def test_a_blocked_reader_can_neither_see_nor_follow_the_blocker(client, ana, bo
     assert liked.status_code == 200
     assert not Follow.objects.exists()
     assert not review.likes.exists()
+
+
+def test_a_block_keeps_each_readers_reviews_and_comments_out_of_the_others_lists(client, ana, bo):
+    book = BookFactory()
+    cy = UserFactory(username="cy")
+    services.review_create(user=ana, book=book, body="Ana writes.")
+    services.review_create(user=bo, book=book, body="Bo writes.")
+    cys = services.review_create(user=cy, book=book, body="Cy writes.")
+    discussion.comment_create(user=ana, review=cys, body="Ana answers.")
+    discussion.comment_create(user=bo, review=cys, body="Bo answers.")
+    social_services.block_add(blocker=bo, blocked=ana)
+
+    def seen_by(reader):
+        if reader is None:
+            client.logout()
+        else:
+            client.force_login(reader)
+        listed = client.get(book.get_absolute_url()).content.decode()
+        thread = client.get(reverse("reviews:detail", kwargs={"pk": cys.pk})).content.decode()
+        return {
+            text
+            for text in ("Ana writes.", "Bo writes.", "Cy writes.", "Ana answers.", "Bo answers.")
+            if text in listed or text in thread
+        }
+
+    everything = {"Ana writes.", "Bo writes.", "Cy writes.", "Ana answers.", "Bo answers."}
+    assert seen_by(ana) == everything - {"Bo writes.", "Bo answers."}
+    assert seen_by(bo) == everything - {"Ana writes.", "Ana answers."}
+    assert seen_by(cy) == everything
+    assert seen_by(None) == everything
+
+
+def test_opening_a_profile_to_everyone_lets_those_who_asked_follow(client, ana, bo):
+    User.objects.filter(pk=bo.pk).update(profile_visibility="followers")
+    bo.refresh_from_db()
+    cy = UserFactory(username="cy")
+    for reader in (ana, cy):
+        assert social_services.follow_add(follower=reader, followed=bo) == "requested"
+    client.force_login(bo)
+
+    response = client.post(
+        reverse("accounts:settings"),
+        {"display_name": "Bo Reads", "bio": "", "profile_visibility": "public"},
+        follow=True,
+    )
+
+    assert "2 readers who asked to follow you now follow you." in texts(response)
+    assert not FollowRequest.objects.exists()
+    assert set(Follow.objects.filter(followed=bo).values_list("follower__username", flat=True)) == {
+        "ana",
+        "cy",
+    }
+    bo.refresh_from_db()
+    assert bo.followers_count == 2
+
+
+def test_keeping_a_followers_only_profile_leaves_requests_waiting(client, ana, bo):
+    User.objects.filter(pk=bo.pk).update(profile_visibility="followers")
+    bo.refresh_from_db()
+    social_services.follow_add(follower=ana, followed=bo)
+    client.force_login(bo)
+
+    client.post(
+        reverse("accounts:settings"),
+        {"display_name": "Bo Now", "bio": "", "profile_visibility": "followers"},
+    )
+
+    assert FollowRequest.objects.filter(requester=ana, target=bo).exists()
+    assert not Follow.objects.exists()
 
 
 def test_the_blocker_sees_the_blocked_reader_only_to_unblock(ana_client, ana, bo):
