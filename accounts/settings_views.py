@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from config import images
 from config.orm import save_fields
-from reviews import counters
+from reviews import counters, social_services
 from reviews.models import Comment, Like, Rating, Review, Shelf, ShelfEntry
 
 from . import tokens
@@ -48,7 +48,18 @@ def settings_page(request):
             # Only what the form changed: the reader's counters may move meanwhile.
             save_fields(profile, [name for name in form.changed_data if name in form.Meta.fields])
             form.save_picture(profile)
+            opened = (
+                "profile_visibility" in form.changed_data
+                and profile.profile_visibility == User.Visibility.PUBLIC
+            )
+            approved = social_services.follow_requests_approve_all(target=profile) if opened else 0
         messages.success(request, "Your profile is saved.")
+        if approved:
+            messages.info(
+                request,
+                f"{approved} {'reader' if approved == 1 else 'readers'} who asked to follow you "
+                "now follow you.",
+            )
         return redirect("accounts:settings")
     return render(
         request,

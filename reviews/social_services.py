@@ -113,6 +113,16 @@ def follow_request_approve(*, target, requester) -> bool:
 
 
 @transaction.atomic
+def follow_requests_approve_all(*, target) -> int:
+    """Let everyone waiting to follow ``target`` follow them, as a profile that opens to
+    everyone no longer asks; how many now follow."""
+    requesters = User.objects.filter(
+        pk__in=FollowRequest.objects.filter(target=target).values("requester_id")
+    ).order_by("pk")
+    return sum(follow_request_approve(target=target, requester=r) for r in requesters)
+
+
+@transaction.atomic
 def follow_request_decline(*, target, requester) -> bool:
     return bool(FollowRequest.objects.filter(requester=requester, target=target).delete()[0])
 
