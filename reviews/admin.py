@@ -8,8 +8,20 @@ from django.utils.text import Truncator
 
 from config.admin import ChangedFieldsOnlyMixin, DeleteAndRecountMixin, count_column
 
-from . import services
-from .models import ImportedReviewer, Like, Rating, Review, Shelf, ShelfEntry
+from . import services, social_services
+from .models import (
+    Activity,
+    Block,
+    Follow,
+    FollowRequest,
+    ImportedReviewer,
+    Like,
+    Mute,
+    Rating,
+    Review,
+    Shelf,
+    ShelfEntry,
+)
 
 
 class DeleteThroughServicesMixin:
@@ -232,3 +244,78 @@ class ShelfAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
 
 # The report queue, the log of what staff did and readers' comments.
 from . import moderation_admin  # noqa: E402, F401
+
+
+class BetweenReadersAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
+    """Rows between two readers (follows, requests, blocks, mutes): looked up by either
+    reader's name, deleted through the service that keeps the counters."""
+
+    list_display = ("one", "other", "created_at")
+    ordering = ("-pk",)  # newest first, by the primary key's index
+    show_full_result_count = False
+    sides = ("", "")
+
+    def get_list_select_related(self, request):
+        return self.sides
+
+    def get_search_fields(self, request):
+        return [f"{side}__username" for side in self.sides]
+
+    @admin.display(description="reader")
+    def one(self, row):
+        return getattr(row, self.sides[0])
+
+    @admin.display(description="of reader")
+    def other(self, row):
+        return getattr(row, self.sides[1])
+
+
+@admin.register(Follow)
+class FollowAdmin(BetweenReadersAdmin):
+    sides = ("follower", "followed")
+
+    def delete_row(self, follow):
+        social_services.follower_remove(reader=follow.followed, follower=follow.follower)
+
+
+@admin.register(FollowRequest)
+class FollowRequestAdmin(BetweenReadersAdmin):
+    sides = ("requester", "target")
+
+    def delete_row(self, request_row):
+        social_services.follow_request_decline(
+            target=request_row.target, requester=request_row.requester
+        )
+
+
+@admin.register(Block)
+class BlockAdmin(BetweenReadersAdmin):
+    sides = ("blocker", "blocked")
+
+    def delete_row(self, block):
+        social_services.block_remove(blocker=block.blocker, blocked=block.blocked)
+
+
+@admin.register(Mute)
+class MuteAdmin(BetweenReadersAdmin):
+    sides = ("muter", "muted")
+
+    def delete_row(self, mute):
+        social_services.mute_remove(muter=mute.muter, muted=mute.muted)
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
+    """What readers did, as their followers' feeds show it. Nothing counts these rows: a
+    deleted one leaves the feeds and nothing else."""
+
+    list_display = ("actor", "verb", "book", "subject", "created_at")
+    list_filter = ("verb",)
+    list_select_related = ("actor", "book", "subject")
+    search_fields = ("actor__username",)
+    ordering = ("-pk",)  # newest first, by the primary key's index
+    show_full_result_count = False
+    raw_id_fields = ("actor", "book", "review", "progress", "subject")
+
+    def delete_row(self, activity):
+        activity.delete()
