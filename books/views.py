@@ -254,9 +254,7 @@ def book_detail(request, pk):
             )
         else:
             review_form = ReviewForm(initial={"rating": book.reader_stars})
-        sessions = list(
-            ReadingSession.objects.of_book(request.user, book).prefetch_related("updates")
-        )
+        sessions = ReadingSession.objects.of_book_with_updates(request.user, book)
     friends = []
     if request.user.is_authenticated:
         friends = friends_on_book(request.user, book, limit=FRIENDS_ON_BOOK)

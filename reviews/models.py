@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Length, Lower, RowNumber
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -596,9 +596,32 @@ class ReadingSessionQuerySet(models.QuerySet):
 
     def of_book(self, reader, book):
         """A reader's sessions of a book, the latest first."""
-        return self.filter(user=reader, book=book).order_by(
-            models.F("started_on").desc(nulls_last=True), "-created_at", "-pk"
+        return self.filter(user=reader, book=book).order_by(*self._LATEST_FIRST)
+
+    _LATEST_FIRST = (models.F("started_on").desc(nulls_last=True), "-created_at", "-pk")
+
+    def of_book_with_updates(self, reader, book) -> list:
+        """``of_book`` with each session's progress updates, newest first, in
+        ``progress_updates``: one query (the sessions joined to their updates, a row per
+        update), where a prefetch would take a second whenever the reader has a session."""
+        fields = ("id", "page", "percent", "note", "created_at")
+        rows = (
+            self.filter(user=reader, book=book)
+            .annotate(**{f"update_{name}": F(f"updates__{name}") for name in fields})
+            .order_by(*self._LATEST_FIRST, "-updates__created_at", "-updates__id")
         )
+        sessions: dict[int, ReadingSession] = {}
+        for row in rows:
+            session = sessions.setdefault(row.pk, row)
+            if not hasattr(session, "progress_updates"):
+                session.progress_updates = []
+            if row.update_id is not None:
+                session.progress_updates.append(
+                    ProgressUpdate(
+                        session=session, **{name: getattr(row, f"update_{name}") for name in fields}
+                    )
+                )
+        return list(sessions.values())
 
     def of_reader(self, reader):
         """A reader's sessions, the latest moved first, with their books and the latest

@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from books.models import Author, Authorship, Book
@@ -215,3 +217,34 @@ def test_a_reviews_page_has_a_fixed_budget(client, who, django_assert_max_num_qu
     assert data["review"].body in response.content.decode()
     if who == "reader":
         assert 'aria-pressed="true">Liked</button>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_readers_reads_of_a_book_cost_its_page_no_query(client):
+    """The signed-in book page runs as many queries for a reader with no read of the book as
+    for one who read it twice with progress notes, and shows those notes."""
+    book = Book.objects.create(title="Conquered City", pages=300)
+    reader = get_user_model().objects.create_user("reads")
+    client.force_login(reader)
+    url = reverse("books:detail", kwargs={"pk": book.pk})
+
+    def measure():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    measure()  # the reader's built-in shelves are made on the first visit
+    without, _body = measure()
+
+    services.session_start(user=reader, book=book, started_on=datetime.date(2024, 1, 2))
+    services.progress_add(user=reader, book=book, page=40, note="Slow start")
+    services.session_finish(user=reader, book=book, finished_on=datetime.date(2024, 2, 1))
+    services.session_start(user=reader, book=book, started_on=datetime.date(2025, 3, 4))
+    services.progress_add(user=reader, book=book, page=120, note="Better the second time")
+    services.progress_add(user=reader, book=book, percent=75)
+    with_reads, body = measure()
+
+    assert with_reads == without <= MAX_QUERIES
+    assert body.count('class="session"') == 2
+    assert body.index("Better the second time") < body.index("Slow start")
