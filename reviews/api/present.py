@@ -138,6 +138,7 @@ def review(request, review, liked_ids: set[int] | None) -> dict:
         "spoiler": review.spoiler,
         "language": review.language,
         "likes_count": review.likes_count,
+        "comments_count": review.comments_count,
         "liked": None if liked_ids is None else review.pk in liked_ids,
         "url": absolute(request, reverse("reviews:detail", kwargs={"pk": review.pk})),
     }

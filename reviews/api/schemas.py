@@ -104,6 +104,7 @@ class Review(Schema):
     spoiler: bool
     language: str
     likes_count: int
+    comments_count: int = Field(description="its visible comments and replies")
     liked: bool | None = Field(description="whether the signed-in reader likes it")
     url: str
 
