@@ -141,8 +141,16 @@ def test_a_closed_profiles_people_are_shown_only_to_whom_the_profile_is(
     assert writer_api.get("readers/grace/followers").status_code == 200
     assert writer_api.get("readers/grace").status_code == 200
     private(other_reader)
+    session = services.session_start(user=other_reader, book=BookFactory())
     assert writer_api.get("readers/grace/followers").status_code == 404
     assert writer_api.get("readers/grace/reviews").status_code == 404
+    assert writer_api.get(f"sessions/{session.pk}").status_code == 404
+    assert (
+        ApiClient(Client(), access_token_create(user=other_reader, name="g", scope="read")[1])
+        .get(f"sessions/{session.pk}")
+        .status_code
+        == 200
+    )
 
 
 def test_the_feed_shows_what_the_feed_page_shows(writer_api, reader, other_reader, client):
