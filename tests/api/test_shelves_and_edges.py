@@ -10,6 +10,7 @@ from accounts.tokens import access_token_create
 from reviews import services
 from reviews.models import Review, Shelf, ShelfEntry
 from tests.api.conftest import ApiClient
+from tests.api.test_query_budgets import WRITE_BUDGET
 from tests.factories import BookFactory, UserFactory
 from tests.query_budget import assert_queries_do_not_grow
 
@@ -204,4 +205,4 @@ def test_shelf_writes_run_as_many_queries_for_more_shelves_and_books(db, setting
             }.items()
         }
 
-    assert_queries_do_not_grow(requests=calls, grow=_shelved, steps=(3, 25), budget=21)
+    assert_queries_do_not_grow(requests=calls, grow=_shelved, steps=(3, 25), budget=WRITE_BUDGET)

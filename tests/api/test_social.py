@@ -10,6 +10,7 @@ from accounts.tokens import access_token_create
 from reviews import services, social_services
 from reviews.models import Follow, FollowRequest
 from tests.api.conftest import ApiClient
+from tests.api.test_query_budgets import WRITE_BUDGET
 from tests.factories import BookFactory, UserFactory
 from tests.query_budget import assert_queries_do_not_grow
 
@@ -219,10 +220,8 @@ def _social(n: int) -> dict:
         reading = BookFactory(pages=100)
         services.session_start(user=other, book=reading)
         services.progress_add(user=other, book=reading, page=10, note="Hm.")
-    return {
-        "me": me,
-        "api": ApiClient(Client(), access_token_create(user=me, name="t", scope="write")[1]),
-    }
+    token = access_token_create(user=me, name="t", scope="write")[1]
+    return {"me": me, "api": ApiClient(Client(), token), "target": UserFactory(username=f"x{n}")}
 
 
 def test_the_feed_and_a_readers_people_run_as_many_queries_for_more_rows(db):
@@ -232,10 +231,14 @@ def test_the_feed_and_a_readers_people_run_as_many_queries_for_more_rows(db):
             "feed": lambda: api.get("me/feed"),
             "followers": lambda: api.get(f"readers/{name}/followers"),
             "following": lambda: api.get(f"readers/{name}/following"),
+            "follow": lambda: api.put(f"readers/{data['target'].username}/follow"),
+            "unfollow": lambda: api.delete(f"readers/{data['target'].username}/follow"),
+            "block": lambda: api.put(f"readers/{data['target'].username}/block"),
+            "unblock": lambda: api.delete(f"readers/{data['target'].username}/block"),
         }
 
     results = assert_queries_do_not_grow(
-        requests=calls, grow=_social, steps=(3, 25), budget=12, warm_up=True
+        requests=calls, grow=_social, steps=(3, 25), budget=WRITE_BUDGET
     )
 
     many = results[-1]
