@@ -109,6 +109,18 @@ def test_a_reply_goes_under_a_thread_and_never_under_a_reply(writer_api, review,
     assert Comment.objects.filter(parent=thread).count() == 1
 
 
+def test_a_reader_who_blocked_the_commenter_gets_no_reply_from_them(writer_api, review, reader):
+    stranger = UserFactory(username="mo")
+    thread = comment(stranger, review, "Mine.")
+    social_services.block_add(blocker=stranger, blocked=reader)
+
+    response = writer_api.post(f"comments/{thread.pk}/replies", {"body": "Hey."})
+
+    assert response.status_code == 403
+    assert response.json()["message"] == "You cannot reply to this reader."
+    assert not Comment.objects.filter(parent=thread).exists()
+
+
 @pytest.mark.parametrize("body", ["", "   ", "x" * 2001])
 def test_a_comment_the_page_refuses_is_refused_and_nothing_is_posted(writer_api, review, body):
     response = writer_api.post(f"reviews/{review.pk}/comments", {"body": body})
@@ -193,6 +205,24 @@ def test_notifications_list_newest_first_and_are_marked_read_all_or_one(
     assert (one.json(), again.json()) == ({"marked": 1, "unread": 2}, {"marked": 0, "unread": 2})
     assert writer_api.post("me/notifications/read").json() == {"marked": 2, "unread": 0}
     assert not Notification.objects.filter(read=False).exists()
+
+
+def test_notifications_are_paged_by_cursor_newest_first(writer_api, reader):
+    made = [
+        Notification.objects.create(
+            recipient=reader, actor=UserFactory(), kind=Notification.Kind.FOLLOW
+        ).pk
+        for _ in range(5)
+    ]
+
+    seen, cursor = [], None
+    for _ in range(3):
+        body = writer_api.get("me/notifications", {"limit": 2, "cursor": cursor or ""}).json()
+        seen += [n["id"] for n in body["results"]]
+        cursor = body["next_cursor"]
+
+    assert seen == made[::-1]
+    assert cursor is None
 
 
 def test_another_readers_notification_cannot_be_marked(writer_api, other_reader):
