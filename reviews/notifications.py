@@ -69,6 +69,15 @@ def notifications_mark_read(*, user) -> int:
     return changed
 
 
+@transaction.atomic
+def notification_mark_read(*, user, pk: int) -> bool:
+    """Mark one of the reader's notifications read; False when it was read already (or is
+    not theirs)."""
+    changed = Notification.objects.filter(recipient=user, pk=pk, read=False).update(read=True)
+    counters.unread_moved(user.pk, -changed)
+    return bool(changed)
+
+
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 

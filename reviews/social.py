@@ -25,10 +25,35 @@ def _pair_constraints(prefix: str, one: str, other: str) -> list:
     ]
 
 
+# The lists of a reader's people: which side of the follow is listed, and which is the reader.
+PEOPLE_SIDES = {
+    "followers": ("follower", "followed"),
+    "following": ("followed", "follower"),
+    "friends": ("followed", "follower"),
+}
+
+
 class FollowQuerySet(models.QuerySet):
     def followed_ids(self, reader):
         """The readers ``reader`` follows, as a subquery of ids."""
         return self.filter(follower=reader).values("followed_id")
+
+    def people_of(self, reader, which: str):
+        """The follows that list ``reader``'s followers, the readers they follow, or their
+        friends (who follow each other), newest first; each with the listed reader selected
+        and ``mutual`` (whether they follow each other), in one query."""
+        listed, owner = PEOPLE_SIDES[which]
+        # Mutual: the listed reader follows back (followers: the reader follows them back).
+        mutual = Follow.objects.filter(
+            **{f"{owner}_id": models.OuterRef(f"{listed}_id"), f"{listed}_id": reader.pk}
+        )
+        rows = (
+            self.filter(**{owner: reader})
+            .select_related(listed)
+            .annotate(mutual=models.Exists(mutual))
+            .order_by("-id")
+        )
+        return rows.filter(mutual=True) if which == "friends" else rows
 
 
 class Follow(models.Model):

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from config.navigation import page_of
 from . import social_services as services
 from .ratelimit import limit_reader_actions
 from .services import ActionRefused
-from .social import Follow, FollowRequest, feed_page
+from .social import PEOPLE_SIDES, Follow, FollowRequest, feed_page
 from .views import HttpResponseSeeOther, _back
 from .views import _reader_or_404 as _visible_reader_or_404
 
@@ -132,38 +131,21 @@ unmute = _relation_action(
 )
 
 
-# The lists of a reader's people: which side of the follow is listed, and which is the reader.
-PEOPLE_LISTS = {
-    "followers": ("Followers", "follower", "followed"),
-    "following": ("Following", "followed", "follower"),
-    "friends": ("Friends", "followed", "follower"),
-}
+PEOPLE_TITLES = {"followers": "Followers", "following": "Following", "friends": "Friends"}
 
 
 def people(request, username, which):
     """A reader's followers, the readers they follow, or their friends (who follow each
     other), newest first, a page at a time; friends are marked in each list."""
     reader = _visible_reader_or_404(request, username)
-    title, listed, owner = PEOPLE_LISTS[which]
-    # Mutual: the listed reader follows back (followers: the reader follows them back).
-    mutual = Follow.objects.filter(
-        **{f"{owner}_id": OuterRef(f"{listed}_id"), f"{listed}_id": reader.pk}
-    )
-    rows = (
-        Follow.objects.filter(**{owner: reader})
-        .select_related(listed)
-        .annotate(mutual=Exists(mutual))
-        .order_by("-id")
-    )
-    if which == "friends":
-        rows = rows.filter(mutual=True)
-    page_obj = _page(request, rows)
+    listed = PEOPLE_SIDES[which][0]
+    page_obj = _page(request, Follow.objects.people_of(reader, which))
     return render(
         request,
         "reviews/people_list.html",
         {
             "reader": reader,
-            "title": title,
+            "title": PEOPLE_TITLES[which],
             "which": which,
             "page_obj": page_obj,
             "people": [(getattr(row, listed), row.mutual) for row in page_obj.object_list],

@@ -13,12 +13,13 @@ from ninja.decorators import decorate_view
 from books.filters import SEARCH_MAX_LENGTH, BookFilter
 from books.models import Author, Book
 from books.views import SEARCH_AUTHORS_SHOWN
+from reviews.community_views import _visible_review
 from reviews.filters import BookReviewFilter
 from reviews.models import Like, Review, Shelf, books_with_reader_state
 
 from . import present, schemas
 from .errors import invalid, responses
-from .paging import Page, Paging, page
+from .paging import Page, Paging, keyset_page, page
 from .routes import router
 
 TAGS = ["books"]
@@ -134,7 +135,8 @@ def book_reviews(request, book_id: int, filters: Query[ReviewFilters], paging: Q
             _query(filters), queryset=book.reviews.visible().with_authors(), request=request
         )
     )
-    rows, following = page(reviews, paging)
+    order = BookReviewFilter.SORTS.get(filters.sort) or Review._meta.ordering
+    rows, following = keyset_page(reviews, paging, order)
     liked = Like.objects.review_ids_liked_by(request.user, rows)
     known = liked if request.user.is_authenticated else None
     return {"results": [present.review(request, r, known) for r in rows], "next_cursor": following}
@@ -148,7 +150,7 @@ def book_reviews(request, book_id: int, filters: Query[ReviewFilters], paging: Q
 )
 @decorate_view(conditional_page)
 def review_detail(request, review_id: int):
-    review = get_object_or_404(Review.objects.visible().with_authors(), pk=review_id)
+    review = _visible_review(request, review_id)
     liked = Like.objects.review_ids_liked_by(request.user, [review])
     return present.review(request, review, liked if request.user.is_authenticated else None)
 
@@ -160,13 +162,9 @@ def review_detail(request, review_id: int):
     summary="The readers who like a review, the latest first",
 )
 def review_likes(request, review_id: int, paging: Query[Paging]):
-    review = get_object_or_404(Review.objects.visible().only("pk"), pk=review_id)
-    likes = (
-        review.likes.filter(user__is_active=True)
-        .select_related("user")
-        .order_by("-created_at", "-pk")
-    )
-    rows, following = page(likes, paging)
+    review = _visible_review(request, review_id)
+    likes = review.likes.filter(user__is_active=True).select_related("user")
+    rows, following = keyset_page(likes, paging, ("-created_at", "-pk"))
     return {
         "results": [present.reader_ref(request, like.user) for like in rows],
         "next_cursor": following,

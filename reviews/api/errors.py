@@ -63,8 +63,13 @@ def error_response(
 
 def _field_name(loc) -> str:
     """The name a person knows a field by: the last part of its location, less where it
-    came from (``["body", "payload", "stars"]`` → ``"stars"``)."""
-    parts = [str(part) for part in loc if part not in ("body", "query", "path", "payload", "form")]
+    came from (``["body", "payload", "stars"]`` → ``"stars"``; a field may itself be called
+    "body")."""
+    parts = [str(part) for part in loc]
+    if parts[:1] and parts[0] in ("body", "query", "path", "form"):
+        parts = parts[1:]
+    if parts[:1] == ["payload"]:
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 

@@ -11,7 +11,7 @@ import datetime
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Schema, Status
+from ninja import Field, File, Query, Schema, Status
 from ninja.files import UploadedFile
 
 from accounts.models import LibraryImport
@@ -28,6 +28,7 @@ from reviews.goodreads.library_import import library_rows
 from reviews.models import (
     CHALLENGE_MAX_BOOKS,
     MAX_REVIEW_LENGTH,
+    SHELF_NAME_MAX_LENGTH,
     ProgressUpdate,
     ReadingChallenge,
     ReadingSession,
@@ -551,3 +552,92 @@ def library_export(request):
     )
     response["Content-Disposition"] = 'attachment; filename="goodreads_library_export.csv"'
     return response
+
+
+# The reader's own shelves ----------------------------------------------------------------------
+
+
+class ShelfCreateIn(Schema):
+    name: str = Field(min_length=1, max_length=SHELF_NAME_MAX_LENGTH)
+    exclusive: bool = Field(
+        False, description="holds books in place of the built-in shelves; else a tag"
+    )
+
+
+class ShelfRenameIn(Schema):
+    name: str = Field(min_length=1, max_length=SHELF_NAME_MAX_LENGTH)
+
+
+class ShelfDeleteQuery(Schema):
+    move_to: str | None = Field(
+        None,
+        max_length=100,
+        description="the id of the exclusive shelf an exclusive shelf's books move to",
+    )
+
+
+def _own_shelf(request, slug: str) -> Shelf:
+    return get_object_or_404(Shelf, user=request.user, slug=slug, kind=Shelf.Kind.OWN)
+
+
+def _shelf_out(shelf: Shelf):
+    shelf.refresh_from_db(fields=["books_count"])
+    return present.shelf(shelf)
+
+
+@router.post(
+    "/me/shelves",
+    tags=TAGS,
+    auth=writer,
+    response={201: schemas.Shelf, **responses(*WRITE_ERRORS)},
+    summary="Make a shelf of one's own: exclusive, or a tag",
+)
+def shelf_create(request, payload: ShelfCreateIn):
+    _limit(request, "shelve")
+    try:
+        shelf = services.shelf_create(
+            user=request.user, name=payload.name, exclusive=payload.exclusive
+        )
+    except services.ShelfRefused as refusal:
+        raise _refused(refusal, "name") from None
+    except services.ActionRefused as refusal:
+        raise ApiError(403, str(refusal)) from None
+    return Status(201, _shelf_out(shelf))
+
+
+@router.patch(
+    "/me/shelves/{slug}",
+    tags=TAGS,
+    auth=writer,
+    response={200: schemas.Shelf, **responses(*WRITE_ERRORS)},
+    summary="Rename a shelf of one's own (its id follows its name)",
+)
+def shelf_rename(request, slug: str, payload: ShelfRenameIn):
+    shelf = _own_shelf(request, slug)
+    _limit(request, "shelve")
+    try:
+        services.shelf_rename(shelf=shelf, name=payload.name)
+    except services.ShelfRefused as refusal:
+        raise _refused(refusal, "name") from None
+    return _shelf_out(shelf)
+
+
+@router.delete(
+    "/me/shelves/{slug}",
+    tags=TAGS,
+    auth=writer,
+    response={204: None, **responses(*WRITE_ERRORS)},
+    summary="Delete a shelf of one's own; an exclusive one's books move to move_to",
+)
+def shelf_delete(request, slug: str, query: Query[ShelfDeleteQuery]):
+    shelf = _own_shelf(request, slug)
+    move_to = None
+    if query.move_to:
+        kind = _exclusive_shelf(request, query.move_to)
+        move_to = services.shelves_built_in(request.user)[kind] if isinstance(kind, str) else kind
+    _limit(request, "shelve")
+    try:
+        services.shelf_delete(shelf=shelf, move_to=move_to)
+    except services.ShelfRefused as refusal:
+        raise _refused(refusal, "move_to") from None
+    return Status(204, None)

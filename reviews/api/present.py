@@ -138,6 +138,7 @@ def review(request, review, liked_ids: set[int] | None) -> dict:
         "spoiler": review.spoiler,
         "language": review.language,
         "likes_count": review.likes_count,
+        "comments_count": review.comments_count,
         "liked": None if liked_ids is None else review.pk in liked_ids,
         "url": absolute(request, reverse("reviews:detail", kwargs={"pk": review.pk})),
     }
@@ -181,4 +182,79 @@ def library_import(request, job) -> dict:
         "finished_at": job.finished_at,
         "report": job.report if job.finished else {},
         "url": absolute(request, reverse("api-1:library-import", kwargs={"pk": job.pk})),
+    }
+
+
+def comment(request, row, replies=None) -> dict:
+    """A comment with its writer (selected with it); with ``replies``, a thread."""
+    shown = {
+        "id": row.pk,
+        "review_id": row.review_id,
+        "parent_id": row.parent_id,
+        "writer": reader_ref(request, row.user),
+        "body": row.body,
+        "edited": row.edited,
+        "created_at": row.created_at,
+        "url": absolute(request, reverse("reviews:comment", kwargs={"pk": row.pk})),
+    }
+    if replies is not None:
+        shown["replies"] = [comment(request, reply) for reply in replies]
+    return shown
+
+
+def person(request, user, mutual: bool) -> dict:
+    return {**reader_ref(request, user), "mutual": mutual}
+
+
+def notification(request, row) -> dict:
+    book = row.review.book if row.review_id else None
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "text": f"{row.actor.shown_name} {row.get_kind_display()}",
+        "actor": reader_ref(request, row.actor),
+        "review_id": row.review_id,
+        "book": book and {"id": book.pk, "title": book.title},
+        "comment_id": row.comment_id,
+        "read": row.read,
+        "created_at": row.created_at,
+        "url": absolute(request, row.get_absolute_url()),
+    }
+
+
+def feed_item(request, item) -> dict:
+    """A line of the feed (``reviews.social.FeedItem``), each activity with what it names."""
+    return {
+        "verb": item.verb,
+        "actor": reader_ref(request, item.actor),
+        "created_at": item.created_at,
+        "activities": [_activity(request, item, row) for row in item.rows],
+    }
+
+
+def _activity(request, item, row) -> dict:
+    verb = row.verb
+    review_shown = None
+    if row.review_id:
+        row.review.user = item.actor  # the writer of a review in the feed is its actor
+        review_shown = review(request, row.review, None)
+    progress = None
+    if row.progress_id:
+        progress = {
+            "page": row.progress.page,
+            "percent": row.progress.percent,
+            "note": row.progress.note,
+        }
+    challenge_met = verb == "challenge"
+    return {
+        "id": row.pk,
+        "book": book_summary(request, row.book) if row.book_id else None,
+        "stars": float(row.number) if verb == "rated" and row.number is not None else None,
+        "shelf": row.detail if verb == "shelved" else "",
+        "review": review_shown,
+        "progress": progress,
+        "subject": reader_ref(request, row.subject) if row.subject_id else None,
+        "year": int(row.number) if challenge_met and row.number is not None else None,
+        "goal": int(row.detail) if challenge_met and row.detail.isdigit() else None,
+        "created_at": row.created_at,
     }

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Schema
 
 from books.models import Book, prefetch_authors
 from reviews.models import ReadingChallenge, ReadingSession, Review, Shelf, ShelfEntry
+from reviews.social import profile_visible_to
 from reviews.stats import reading_stats
-from reviews.views import SHELF_SORTS, year_or_404
+from reviews.views import SHELF_SORTS, _reader_or_404, year_or_404
 
 from . import present, schemas
 from .errors import ApiError, responses
-from .paging import Page, Paging, page
+from .paging import Page, Paging, keyset_page, page
 from .routes import router
 
 TAGS = ["readers"]
@@ -24,8 +24,10 @@ TAGS = ["readers"]
 READ_ERRORS = (401, 404, 422)
 
 
-def _reader(username: str):
-    return get_object_or_404(get_user_model(), username=username, is_active=True)
+def _reader(request, username: str):
+    """The reader, if they let the asker see their profile (as its page does): else 404, as
+    the pages of their shelves, challenge and stats answer."""
+    return _reader_or_404(request, username)
 
 
 @router.get(
@@ -35,7 +37,7 @@ def _reader(username: str):
     summary="A reader's public profile",
 )
 def reader_detail(request, username: str):
-    return present.reader(request, _reader(username))
+    return present.reader(request, _reader(request, username))
 
 
 @router.get(
@@ -45,7 +47,7 @@ def reader_detail(request, username: str):
     summary="A reader's shelves (the three built-in ones first), with how many books each holds",
 )
 def reader_shelves(request, username: str):
-    return [present.shelf(shelf) for shelf in Shelf.objects.of_reader(_reader(username))]
+    return [present.shelf(shelf) for shelf in Shelf.objects.of_reader(_reader(request, username))]
 
 
 @router.get(
@@ -55,7 +57,7 @@ def reader_shelves(request, username: str):
     summary="The books on one of a reader's shelves, as its page sorts them",
 )
 def reader_shelf(request, username: str, slug: str, paging: Query[Paging]):
-    reader = _reader(username)
+    reader = _reader(request, username)
     shelf = next((s for s in Shelf.objects.of_reader(reader) if s.slug == slug), None)
     if shelf is None:
         raise ApiError(404, "The reader has no such shelf.")
@@ -85,8 +87,9 @@ def reader_shelf(request, username: str, slug: str, paging: Query[Paging]):
     summary="A reader's reviews, the newest first",
 )
 def reader_reviews(request, username: str, paging: Query[Paging]):
-    reader = _reader(username)
-    rows, following = page(Review.objects.newest_of(reader).select_related("user"), paging)
+    reader = _reader(request, username)
+    reviews = Review.objects.newest_of(reader).select_related("user")
+    rows, following = keyset_page(reviews, paging, ("-date", "-pk"))
     return {"results": [present.review(request, r, None) for r in rows], "next_cursor": following}
 
 
@@ -103,7 +106,7 @@ class SessionFilters(Schema):
     summary="A reader's reading sessions with their progress, the latest moved first",
 )
 def reader_sessions(request, username: str, filters: Query[SessionFilters], paging: Query[Paging]):
-    sessions = ReadingSession.objects.of_reader(_reader(username))
+    sessions = ReadingSession.objects.of_reader(_reader(request, username))
     if filters.status:
         sessions = sessions.filter(status=filters.status)
     rows, following = page(sessions, paging)
@@ -120,10 +123,12 @@ def reader_sessions(request, username: str, filters: Query[SessionFilters], pagi
 def session_detail(request, session_id: int):
     session = get_object_or_404(
         ReadingSession.objects.filter(user__is_active=True)
-        .select_related("book")
+        .select_related("book", "user")
         .prefetch_related("updates"),
         pk=session_id,
     )
+    if not profile_visible_to(session.user, request.user):
+        raise ApiError(404, "There is nothing here.")
     prefetch_authors([session.book])
     updates = list(session.updates.all())
     return {
@@ -143,7 +148,7 @@ def session_detail(request, session_id: int):
     summary="A reader's goal for a year and how far they are",
 )
 def reader_challenge(request, username: str, year: int):
-    reader = _reader(username)
+    reader = _reader(request, username)
     current = ReadingChallenge.objects.with_progress(year_or_404(year)).filter(user=reader).first()
     if current is None:
         raise ApiError(404, f"{reader.username} set no goal for {year}.")
@@ -161,7 +166,7 @@ class StatsQuery(Schema):
     summary="A reader's figures for a year, or all time",
 )
 def reader_stats(request, username: str, query: Query[StatsQuery]):
-    reader = _reader(username)
+    reader = _reader(request, username)
     year = None if query.year is None else year_or_404(query.year)
     stats = reading_stats(reader, year)
     # The longest and shortest come with their titles only: read them whole, with authors.

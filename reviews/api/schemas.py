@@ -104,6 +104,7 @@ class Review(Schema):
     spoiler: bool
     language: str
     likes_count: int
+    comments_count: int = Field(description="its visible comments and replies")
     liked: bool | None = Field(description="whether the signed-in reader likes it")
     url: str
 
@@ -225,3 +226,89 @@ class LibraryImport(Schema):
     finished_at: datetime.datetime | None
     report: dict = Field(description="what the import did, once done; the failure, if failed")
     url: str
+
+
+class Comment(Schema):
+    id: int
+    review_id: int
+    parent_id: int | None = Field(description="the comment this one replies to")
+    writer: ReaderRef
+    body: str
+    edited: bool
+    created_at: datetime.datetime
+    url: str
+
+
+class CommentThread(Comment):
+    replies: list[Comment] = Field(description="the replies to it, oldest first")
+
+
+class Person(ReaderRef):
+    mutual: bool = Field(description="whether the two follow each other")
+
+
+class FollowState(Schema):
+    state: str = Field(description="following, requested (awaiting approval) or none")
+
+
+class BlockState(Schema):
+    blocked: bool
+
+
+class NotificationBook(Schema):
+    id: int
+    title: str
+
+
+class Notification(Schema):
+    id: int
+    kind: str = Field(description="like, comment, reply, follow, follow_request or warning")
+    text: str = Field(description="what happened, as the page says it")
+    actor: ReaderRef
+    review_id: int | None
+    book: NotificationBook | None
+    comment_id: int | None
+    read: bool
+    created_at: datetime.datetime
+    url: str
+
+
+class NotificationPage(Schema):
+    results: list[Notification]
+    next_cursor: str | None = Field(description="the cursor of the next page; null at the end")
+    unread: int = Field(description="how many of the reader's notifications are unread")
+
+
+class MarkedRead(Schema):
+    marked: int = Field(description="how many were unread and are now read")
+    unread: int
+
+
+class FeedProgress(Schema):
+    page: int | None
+    percent: int | None
+    note: str
+
+
+class FeedActivity(Schema):
+    id: int
+    book: BookSummary | None
+    stars: float | None = Field(description="the stars given (rated)")
+    shelf: str = Field(description="the shelf (shelved): a built-in kind or a shelf's name")
+    review: Review | None = Field(description="the review written (reviewed)")
+    progress: FeedProgress | None = Field(description="the progress noted (progress)")
+    subject: ReaderRef | None = Field(description="the reader followed (followed)")
+    year: int | None = Field(description="the year of the challenge met (challenge)")
+    goal: int | None = Field(description="the books of the challenge met (challenge)")
+    created_at: datetime.datetime
+
+
+class FeedItem(Schema):
+    verb: str = Field(
+        description="rated, reviewed, shelved, progress, finished, challenge or followed"
+    )
+    actor: ReaderRef
+    created_at: datetime.datetime
+    activities: list[FeedActivity] = Field(
+        description="what it stands for: one, or several alike in a row, newest first"
+    )

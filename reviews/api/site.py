@@ -6,7 +6,7 @@ Built with django-ninja: the schema comes from the type hints of the operations 
 
 from ninja import NinjaAPI
 
-from . import books, errors, me, readers  # noqa: F401 - each adds its operations
+from . import books, community, errors, me, readers, social  # noqa: F401 - each adds its operations
 from .auth import visitor
 from .parsing import JsonParser
 from .routes import router
