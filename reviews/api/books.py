@@ -132,7 +132,9 @@ def book_reviews(request, book_id: int, filters: Query[ReviewFilters], paging: Q
     book = get_object_or_404(Book.objects.only("pk"), pk=book_id)
     reviews = _filtered(
         BookReviewFilter(
-            _query(filters), queryset=book.reviews.visible().with_authors(), request=request
+            _query(filters),
+            queryset=book.reviews.visible().seen_by(request.user).with_authors(),
+            request=request,
         )
     )
     order = BookReviewFilter.SORTS.get(filters.sort) or Review._meta.ordering

@@ -59,7 +59,9 @@ def _refused(refusal: ActionRefused) -> ApiError:
 )
 def review_comments(request, review_id: int, paging: Query[Paging]):
     review = _visible_review(request, review_id)
-    threads, following = keyset_page(Comment.objects.thread_of(review), paging, THREAD_ORDER)
+    threads, following = keyset_page(
+        Comment.objects.thread_of(review, request.user), paging, THREAD_ORDER
+    )
     return {
         "results": [present.comment(request, c, c.replies.all()) for c in threads],
         "next_cursor": following,

@@ -304,3 +304,23 @@ class _ok:
     @property
     def status_code(self):
         return 200
+
+
+def test_a_block_keeps_each_readers_reviews_and_comments_out_of_the_others_lists(review):
+    ana, bo = UserFactory(username="ana"), UserFactory(username="bo")
+    ReviewFactory(user=ana, book=review.book, body="Ana writes.")
+    ReviewFactory(user=bo, book=review.book, body="Bo writes.")
+    comment(ana, review, "Ana answers.")
+    comment(bo, review, "Bo answers.")
+    social_services.block_add(blocker=bo, blocked=ana)
+
+    def seen_by(api):
+        listed = api.get(f"books/{review.book_id}/reviews").json()["results"]
+        threads = api.get(f"reviews/{review.pk}/comments").json()["results"]
+        return {r["body"] for r in listed} | {t["body"] for t in threads}
+
+    everything = {"A review to talk about.", "Ana writes.", "Bo writes."}
+    everything |= {"Ana answers.", "Bo answers."}
+    assert seen_by(api_of(ana, "read")) == everything - {"Bo writes.", "Bo answers."}
+    assert seen_by(api_of(bo, "read")) == everything - {"Ana writes.", "Ana answers."}
+    assert seen_by(ApiClient(Client())) == everything
