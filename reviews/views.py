@@ -494,21 +494,21 @@ def challenge(request, username, year):
         messages.success(request, f"Your goal for {year} was saved.")
         return HttpResponseSeeOther(request.path)
     sessions, entries = books_read_in(reader, year)
+    # Every read of the year as a light row (for the count, the pages and the order), and
+    # the books of one page of them in full: a reader of hundreds of books a year gets pages.
     reads = sorted(
         [
-            *(
-                {"book": session.book, "finished_on": session.finished_on, "session": session}
-                for session in sessions.select_related("book")
-            ),
-            *(
-                {"book": entry.book, "finished_on": entry.date_read, "session": None}
-                for entry in entries.select_related("book").defer("private_notes")
-            ),
+            *sessions.values_list("finished_on", "book__title", "book_id", "book__pages"),
+            *entries.values_list("date_read", "book__title", "book_id", "book__pages"),
         ],
-        key=lambda read: (read["finished_on"], read["book"].title),
         reverse=True,
     )
-    prefetch_authors(read["book"] for read in reads)
+    page_obj = page_of(request, reads, settings.BOOKS_PER_PAGE)
+    books = Book.objects.in_bulk([book_id for _day, _title, book_id, _pages in page_obj])
+    prefetch_authors(books.values())
+    page_reads = [
+        {"book": books[book_id], "finished_on": day} for day, _title, book_id, _pages in page_obj
+    ]
     return render(
         request,
         "reviews/challenge_detail.html",
@@ -518,8 +518,10 @@ def challenge(request, username, year):
             "is_owner": is_owner,
             "challenge": current,
             "form": form,
-            "reads": reads,
-            "pages_read": sum(read["book"].pages or 0 for read in reads),
+            "reads": page_reads,
+            "reads_count": len(reads),
+            "page_obj": page_obj,
+            "pages_read": sum(pages or 0 for *_read, pages in reads),
             "previous_year": year - 1,
             "next_year": year + 1 if year < timezone.localdate().year else None,
         },

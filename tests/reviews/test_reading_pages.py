@@ -170,6 +170,23 @@ def test_the_challenge_lists_the_books_finished_that_year(client, reader, book):
     assert "goal reached" in page.text
 
 
+def test_a_year_of_many_reads_is_paged_newest_first_with_every_page_counted(client, reader):
+    for day in range(1, 36):
+        book = BookFactory(title=f"Day {day:02}", pages=100)
+        services.shelf_set(user=reader, book=book, shelf=READ)
+        ShelfEntry.objects.filter(book=book).update(date_read=datetime.date(2024, 3, day % 28 + 1))
+    url = reverse("reviews:challenge", kwargs={"username": reader.username, "year": 2024})
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+
+    shown = [read["book"].title for page in (first, second) for read in page.context["reads"]]
+    assert len(first.context["reads"]) == 30
+    assert sorted(shown) == [f"Day {day:02}" for day in range(1, 36)]
+    days = [read["finished_on"] for page in (first, second) for read in page.context["reads"]]
+    assert days == sorted(days, reverse=True)
+    assert "(35, 3,500 pages)" in second.text
+
+
 @pytest.mark.parametrize("year", [1800, THIS_YEAR + 2])
 def test_a_year_out_of_range_is_not_found(client, reader, year):
     url = reverse("reviews:challenge", kwargs={"username": reader.username, "year": year})
@@ -266,5 +283,8 @@ def test_the_reading_pages_run_as_many_queries_for_many_reads_as_for_few(client,
     )
     large = results[-1]
     assert large["stats, year"].context["stats"].books == 30 + 30 + 5 + 5
-    assert len(large["challenge"].context["reads"]) == 70
+    challenge = large["challenge"]
+    assert challenge.context["reads_count"] == 70
+    assert len(challenge.context["reads"]) == 30  # a page of them, linking to the rest
+    assert 'rel="next" href="?page=2"' in challenge.text
     assert len(large["profile"].context["current_reads"]) == 10
