@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
@@ -33,17 +33,39 @@ class CommentQuerySet(models.QuerySet):
         blocked, blocked_by = Block.objects.involving_ids(viewer)
         return self.exclude(user__in=blocked).exclude(user__in=blocked_by)
 
-    def thread_of(self, review, viewer=None):
+    def thread_of(self, review, viewer=None, *, replies: int | None = None):
         """The review's visible comments that start a thread, oldest first, with their
-        writers and their visible replies (oldest first, with writers): two queries, however
-        many there are. With ``viewer``, what readers blocked either way wrote is left out."""
-        replies = self.visible().seen_by(viewer).select_related("user").order_by("created_at", "pk")
+        writers and their visible replies (oldest first, with writers, in ``shown_replies``):
+        two queries, however many there are. With ``viewer``, what readers blocked either
+        way wrote is left out. With ``replies``, each thread brings at most that many of its
+        first replies, and counts them all (``replies_total``), so that a thread of hundreds
+        of replies weighs on the page no more than a short one."""
+        answers = self.visible().seen_by(viewer).select_related("user").order_by("created_at", "pk")
+        threads = self.visible().seen_by(viewer).filter(review=review, parent__isnull=True)
+        if replies is not None:
+            answers = answers[:replies]
+            counted = (
+                Comment.objects.visible()
+                .filter(parent=models.OuterRef("pk"))
+                .order_by()
+                .values("parent")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            threads = threads.annotate(replies_total=Coalesce(models.Subquery(counted), 0))
+        return (
+            threads.select_related("user")
+            .prefetch_related(models.Prefetch("replies", queryset=answers, to_attr="shown_replies"))
+            .order_by("created_at", "pk")
+        )
+
+    def replies_to(self, comment, viewer=None):
+        """A thread's visible replies, oldest first, with their writers (its own page)."""
         return (
             self.visible()
             .seen_by(viewer)
-            .filter(review=review, parent__isnull=True)
+            .filter(parent=comment)
             .select_related("user")
-            .prefetch_related(models.Prefetch("replies", queryset=replies))
             .order_by("created_at", "pk")
         )
 

@@ -7,6 +7,7 @@ place on the review's page); a form with a mistake is shown again with its error
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -27,6 +28,10 @@ from .views import HttpResponseSeeOther, sign_in_first
 
 # Threads (a comment and its replies) per page of a review's conversation.
 COMMENTS_PER_PAGE = 50
+# The first replies of a thread the review's page shows; all of them are on the thread's page.
+REPLIES_SHOWN = 3
+# Replies per page of a thread's own page.
+REPLIES_PER_PAGE = 50
 # Readers named under a review as liking it; the rest are on a page of their own.
 LIKERS_SHOWN = 12
 LIKERS_PER_PAGE = 60
@@ -53,7 +58,11 @@ def _review_page(request, review: Review, *, form=None, reply_form=None, reply_t
     prefetch_authors([review.book])
     placed, other_messages = placed_messages(request, [f"review-{review.pk}", COMMENTS])
     review.placed_messages = placed.get(f"review_{review.pk}", [])
-    threads = page_of(request, Comment.objects.thread_of(review, request.user), COMMENTS_PER_PAGE)
+    threads = page_of(
+        request,
+        Comment.objects.thread_of(review, request.user, replies=REPLIES_SHOWN),
+        COMMENTS_PER_PAGE,
+    )
     likers = list(
         Like.objects.filter(review=review)
         .select_related("user")
@@ -97,9 +106,56 @@ def _page_of_thread(comment: Comment) -> int:
 
 
 def _comment_place(comment: Comment) -> str:
+    """Where ``comment`` shows: on the review's page, or (a reply past a thread's first few)
+    on its thread's page."""
+    if comment.parent_id:
+        before = (
+            Comment.objects.visible()
+            .filter(parent_id=comment.parent_id)
+            .filter(
+                models.Q(created_at__lt=comment.created_at)
+                | models.Q(created_at=comment.created_at, pk__lt=comment.pk)
+            )
+            .count()
+        )
+        if before >= REPLIES_SHOWN:
+            page = before // REPLIES_PER_PAGE + 1
+            query = f"?page={page}" if page > 1 else ""
+            url = reverse("reviews:comment-replies", kwargs={"pk": comment.parent_id})
+            return f"{url}{query}#comment-{comment.pk}"
     page = _page_of_thread(comment)
     query = f"?page={page}" if page > 1 else ""
     return f"{_review_url(comment.review_id)}{query}#comment-{comment.pk}"
+
+
+@require_GET
+def comment_replies(request, pk):
+    """A thread on a page of its own: the comment and all its replies, as many pages as they
+    take (the review's page shows each thread's first few)."""
+    parent = get_object_or_404(
+        Comment.objects.visible().select_related("user"),
+        pk=pk,
+        parent__isnull=True,
+        review__hidden=False,
+    )
+    review = _visible_review(request, parent.review_id)
+    if blocked_between(request.user, parent.user):
+        raise Http404("This comment is not shown.")
+    prefetch_authors([review.book])
+    replies = page_of(request, Comment.objects.replies_to(parent, request.user), REPLIES_PER_PAGE)
+    return render(
+        request,
+        "reviews/comment_replies.html",
+        {
+            "review": review,
+            "book": review.book,
+            "parent": parent,
+            "page_obj": replies,
+            "replies": replies.object_list,
+            "back": _comment_place(parent),
+            "is_writer": request.user.is_authenticated and review.user_id == request.user.pk,
+        },
+    )
 
 
 @require_GET

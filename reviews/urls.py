@@ -20,6 +20,7 @@ urlpatterns = [
     path("reviews/<int:pk>/comments/", community_views.review_comment, name="comment-create"),
     path("reviews/<int:pk>/likes/", community_views.review_likers, name="likers"),
     path("comments/<int:pk>/", community_views.comment_detail, name="comment"),
+    path("comments/<int:pk>/replies/", community_views.comment_replies, name="comment-replies"),
     path("comments/<int:pk>/edit/", community_views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", community_views.comment_delete, name="comment-delete"),
     path("notifications/", community_views.notifications, name="notifications"),

@@ -63,7 +63,7 @@ def review_comments(request, review_id: int, paging: Query[Paging]):
         Comment.objects.thread_of(review, request.user), paging, THREAD_ORDER
     )
     return {
-        "results": [present.comment(request, c, c.replies.all()) for c in threads],
+        "results": [present.comment(request, c, c.shown_replies) for c in threads],
         "next_cursor": following,
     }
 

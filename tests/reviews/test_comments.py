@@ -4,7 +4,7 @@ script: plain posts that lead back to the comment's place."""
 import pytest
 from django.urls import reverse
 
-from reviews import discussion, services
+from reviews import discussion, services, social_services
 from reviews.community import MAX_COMMENT_LENGTH
 from reviews.counters import recount
 from reviews.models import Comment, Notification
@@ -204,6 +204,70 @@ def test_a_comments_address_leads_to_its_page_of_the_conversation(client, reader
     assert f'id="comment-{comment.pk}"' in page_two
     assert f'id="comment-{first.pk}"' not in page_two
     assert '<h2 id="comments-heading">55 comments</h2>' in page_two
+
+
+def test_a_long_thread_shows_its_first_replies_and_leads_to_the_rest(
+    client, reader, other_reader, review
+):
+    thread = discussion.comment_create(user=reader, review=review, body="Who else cried?")
+    replies = [
+        discussion.comment_create(
+            user=other_reader, review=review, body=f"Answer {i}.", parent=thread
+        )
+        for i in range(5)
+    ]
+    thread_url = reverse("reviews:comment-replies", kwargs={"pk": thread.pk})
+
+    review_page = client.get(review_url(review)).content.decode()
+    thread_page = client.get(thread_url).content.decode()
+
+    assert [f"Answer {i}." in review_page for i in range(5)] == [True] * 3 + [False] * 2
+    assert f'href="{thread_url}">All 5 replies' in review_page
+    assert [thread_page.index(f"Answer {i}.") for i in range(5)] == sorted(
+        thread_page.index(f"Answer {i}.") for i in range(5)
+    )
+    assert "Who else cried?" in thread_page
+    # A reply past the first few is found on the thread's page, and its address leads there.
+    last = client.get(reverse("reviews:comment", kwargs={"pk": replies[-1].pk}))
+    assert last["Location"] == f"{thread_url}#comment-{replies[-1].pk}"
+    first = client.get(reverse("reviews:comment", kwargs={"pk": replies[0].pk}))
+    assert first["Location"] == f"{review_url(review)}#comment-{replies[0].pk}"
+
+
+def test_a_reply_posted_on_a_long_threads_page_leads_back_to_it(reader_client, reader, review):
+    thread = discussion.comment_create(user=reader, review=review, body="Thoughts?")
+    for i in range(3):
+        discussion.comment_create(user=reader, review=review, body=f"More {i}.", parent=thread)
+    thread_url = reverse("reviews:comment-replies", kwargs={"pk": thread.pk})
+    assert f'name="parent" value="{thread.pk}"' in reader_client.get(thread_url).text
+
+    response = post_comment(reader_client, review, "And one more.", parent=thread)
+
+    reply = Comment.objects.get(body="And one more.")
+    assert response.status_code == 303
+    assert response["Location"] == f"{thread_url}#comment-{reply.pk}"
+    assert "And one more." in reader_client.get(thread_url).text
+
+
+def test_a_threads_page_is_not_found_for_a_reply_a_hidden_comment_or_a_block(
+    client, reader, other_reader, review
+):
+    thread = discussion.comment_create(user=reader, review=review, body="Hello.")
+    reply = discussion.comment_create(user=other_reader, review=review, body="Hi.", parent=thread)
+    hidden = discussion.comment_create(user=reader, review=review, body="Gone.")
+    discussion.comment_set_hidden(comment=hidden, hidden=True)
+    blocked = UserFactory(username="blocked")
+    social_services.block_add(blocker=reader, blocked=blocked)
+
+    def status(pk, as_reader=None):
+        if as_reader:
+            client.force_login(as_reader)
+        return client.get(reverse("reviews:comment-replies", kwargs={"pk": pk})).status_code
+
+    assert status(thread.pk) == 200
+    assert status(reply.pk) == 404
+    assert status(hidden.pk) == 404
+    assert status(thread.pk, as_reader=blocked) == 404
 
 
 def test_the_book_page_shows_each_reviews_comment_count(client, reader, review):

@@ -28,8 +28,9 @@ def _readers(n: int) -> list[User]:
 
 
 def conversation(n: int) -> dict:
-    """A review with n threads (each with a reply), n likes, n notifications for its writer
-    and n reports of one comment; the rows are written in bulk and the counters recounted."""
+    """A review with n threads (each with a reply, the first with n more), n likes, n
+    notifications for its writer and n reports of one comment; the rows are written in bulk
+    and the counters recounted."""
     writer = UserFactory()
     review = Review.objects.create(
         user=writer, book=BookFactory(), body="Worth it.", date="2024-01-01"
@@ -43,6 +44,12 @@ def conversation(n: int) -> dict:
     )
     Comment.objects.bulk_create(
         [Comment(review=review, user=writer, parent=thread, body="Reply.") for thread in threads]
+    )
+    Comment.objects.bulk_create(
+        [
+            Comment(review=review, user=reader, parent=threads[0], body=f"Answer {i}.")
+            for i, reader in enumerate(readers)
+        ]
     )
     Like.objects.bulk_create([Like(review=review, user=reader) for reader in readers])
     Notification.objects.bulk_create(
@@ -66,6 +73,7 @@ def test_the_conversation_pages_do_not_grow_with_their_rows():
         writer.force_login(data["writer"])
         reader.force_login(data["reader"])
         review = data["review"].pk
+        replies = reverse("reviews:comment-replies", kwargs={"pk": data["comment"].pk})
         return {
             "review, visitor": get(visitor, reverse("reviews:detail", kwargs={"pk": review})),
             "review, writer": get(writer, reverse("reviews:detail", kwargs={"pk": review})),
@@ -74,6 +82,8 @@ def test_the_conversation_pages_do_not_grow_with_their_rows():
                 visitor, reverse("reviews:detail", kwargs={"pk": review}), {"page": 2}
             ),
             "likers": get(visitor, reverse("reviews:likers", kwargs={"pk": review})),
+            "a thread's replies": get(reader, replies),
+            "a thread's replies, page 2": get(visitor, replies, {"page": 2}),
             "notifications": get(writer, reverse("reviews:notifications")),
             "notifications, page 2": get(writer, reverse("reviews:notifications"), {"page": 2}),
             "notification settings": get(writer, reverse("accounts:notification-settings")),
@@ -93,8 +103,13 @@ def test_the_conversation_pages_do_not_grow_with_their_rows():
     large = results[-1]
     html = large["review, visitor"].content.decode()
     assert html.count('class="comment"') == 50  # a page of threads
-    assert html.count('class="comment reply"') == 50
-    assert '<h2 id="comments-heading">400 comments</h2>' in html
+    # Each thread's reply, and the first thread's first three of its 201 replies.
+    assert html.count('class="comment reply"') == 52
+    assert "All 201 replies" in html
+    assert '<h2 id="comments-heading">600 comments</h2>' in html
+    thread = large["a thread's replies"].content.decode()
+    assert thread.count('class="comment reply"') == 50
+    assert large["a thread's replies, page 2"].content.decode().count('class="comment reply"') == 50
     assert large["notifications"].content.decode().count('<li class="notification') == 30
 
 
