@@ -50,6 +50,7 @@ from reviews.goodreads.library_import import library_import
 from reviews.language import detect_language
 from reviews.models import (
     Activity,
+    Comment,
     Follow,
     ImportedReviewer,
     Notification,
@@ -252,7 +253,21 @@ def _subjects() -> dict:
         ReadingSession.objects.values("user_id").annotate(n=Count("pk")).order_by("-n", "user_id")
     ).first()
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
-    review = Review.objects.filter(hidden=False).order_by("-likes_count", "pk").first()
+    talked = Review.objects.filter(hidden=False).order_by("-comments_count", "pk").first()
+    # The most liked review other than the longest conversation (measured on its own), so
+    # that both sizes measure a review of the same kind.
+    review = (
+        Review.objects.filter(hidden=False)
+        .exclude(pk=getattr(talked, "pk", None))
+        .order_by("-likes_count", "pk")
+        .first()
+    )
+    thread = (
+        Comment.objects.filter(hidden=False, parent__isnull=True, review=talked)
+        .annotate(n=Count("replies"))
+        .order_by("-n", "pk")
+        .first()
+    )
     User = get_user_model()
     # The reader following 1,000 (the demo data's first reader; others may follow more).
     follower = User.objects.order_by(Abs(F("following_count") - FEED_READER_FOLLOWS), "pk").first()
@@ -260,7 +275,6 @@ def _subjects() -> dict:
     # reads, measured on the other signed-in book page, would add a query of their own).
     friends_book = rated.exclude(reading_sessions__user=follower).first()
     own = Shelf.objects.filter(kind=Shelf.Kind.OWN).order_by("-books_count", "pk")
-    talked = Review.objects.filter(hidden=False).order_by("-comments_count", "pk").first()
     told = (
         Notification.objects.values("recipient_id")
         .annotate(n=Count("pk"))
@@ -271,6 +285,7 @@ def _subjects() -> dict:
     return {
         "own_shelf": own.select_related("user").first(),
         "talked": talked,
+        "thread": thread,
         "notified": notified,
         # The reader following 1,000, and the most followed.
         "follower": follower,
@@ -326,6 +341,8 @@ def pages(subjects: dict) -> list[Page]:
              {"pk": subjects["talked"].pk}, query="page=2"),
         Page("review", "review, commented, signed in", "reviews:detail",
              {"pk": subjects["talked"].pk}, signed_in=True),
+        *([Page("thread", "replies of the longest thread", "reviews:comment-replies",
+                {"pk": subjects["thread"].pk})] if subjects["thread"] else []),
         Page("likers", "who liked the most liked", "reviews:likers", {"pk": review.pk}),
         Page("notifications", "notifications, most told", "reviews:notifications", {},
              signed_in=True, as_reader="notified", explain=True),
