@@ -370,6 +370,8 @@ def pages(subjects: dict) -> list[Page]:
         Page("feed", "feed, following 1,000", "reviews:feed", {}, signed_in=True,
              as_reader="follower", explain=True),
         Page("home", "home, following 1,000", "home", {}, signed_in=True, as_reader="follower"),
+        Page("api", "API feed, following 1,000", "api-1:feed", {}, signed_in=True,
+             as_reader="follower"),
         Page("book", "book + friends of 1,000 follows", "books:detail",
              {"pk": subjects["friends_book"].pk},
              signed_in=True, as_reader="follower", explain=True),
