@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psycopg
+import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.utils import get_random_secret_key
@@ -182,9 +183,12 @@ def create_database(url: str) -> None:
             conn.execute(pgsql.SQL("CREATE DATABASE {}").format(name))
 
 
-def child_environment(database: str, static_root: Path, *, page_cache: bool = False) -> dict:
+def child_environment(
+    database: str, static_root: Path, *, page_cache: bool = False, redis: str = ""
+) -> dict:
     """Production settings for a throw-away database, served over plain http on loopback.
-    Visitors' pages come from the cache only with ``page_cache``."""
+    Visitors' pages come from the cache only with ``page_cache``; with ``redis`` (a URL) the
+    cache is that Redis, as in production, else each process's memory."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -202,7 +206,19 @@ def child_environment(database: str, static_root: Path, *, page_cache: bool = Fa
     )
     if not page_cache:
         env["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+    if redis:
+        env["REDIS_URL"] = redis
     return env
+
+
+def empty_redis(url: str) -> None:
+    """Empty the Redis database ``url`` names, so that a run starts with a cold cache and no
+    rate limits left by the last."""
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
@@ -632,6 +648,10 @@ def measure(repeat: int) -> dict:
         "library_import": measure_library_import(),
         "database": database_version(),
         "session_cookie": session_cookie(subjects["reader"]),
+        # Under gunicorn, each signed-in page is loaded as the reader it is measured for.
+        "session_cookies": {
+            who: session_cookie(subjects[who]) for who in ("reader", "follower", "notified")
+        },
     }
 
 
@@ -741,6 +761,7 @@ class Load:
     label: str
     path: str
     cookie: str = ""
+    target: float | None = None  # the least share of /healthz's requests a second
 
 
 def serve_and_load(env: dict[str, str], loads: list[Load], seconds: float) -> dict:

@@ -9,14 +9,17 @@ to 40 seconds on two busy cores: it is ``perf`` too (``pytest -m perf``).
 import shutil
 import subprocess
 import sys
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 
 from config.devtools import benchmark
+from config.devtools.management.commands.benchmark import SERVED, served
 from tests.factories import AuthorFactory, BookFactory, UserFactory
 
 
@@ -81,3 +84,54 @@ def test_gunicorn_serves_a_page_signed_out_and_in_beside_the_ceiling(tmp_path):
     # The visitor's page came from the cache; the reader's was theirs, signed in.
     assert "public" in signed_out["cache_control"]
     assert "private" in signed_in["cache_control"]
+
+
+def test_with_redis_the_children_use_it_and_without_they_keep_their_own_cache(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("REDIS_URL", "redis://elsewhere:6379/0")
+
+    plain = benchmark.child_environment("sqlite:///x.sqlite3", tmp_path)
+    with_redis = benchmark.child_environment(
+        "sqlite:///x.sqlite3", tmp_path, redis="redis://127.0.0.1:6379/13"
+    )
+
+    assert "REDIS_URL" not in plain  # never the developer's own Redis
+    assert with_redis["REDIS_URL"] == "redis://127.0.0.1:6379/13"
+
+
+def test_a_run_with_redis_starts_from_an_empty_database():
+    url = "redis://127.0.0.1:6379/13"
+    client = redis.Redis.from_url(url)
+    try:
+        client.set("left:by:the:last:run", "1")
+
+        benchmark.empty_redis(url)
+
+        assert client.dbsize() == 0
+    finally:
+        client.close()
+
+
+def test_every_page_served_under_gunicorn_is_measured_and_signed_in_as_its_reader():
+    thing = SimpleNamespace(pk=1, username="someone", slug="own", comments_count=3)
+    thing.user = thing
+    names = "popular mid reader reviewer review active own_shelf talked thread friends_book"
+    subjects = dict.fromkeys([*names.split(), "followed", "author", "follower", "notified"], thing)
+    pages = [
+        {"label": page.label, "url": f"/{n}/", "as_reader": page.as_reader}
+        for n, page in enumerate(benchmark.pages(subjects))
+    ]
+    cookies = {"reader": "r=1", "follower": "f=1", "notified": "n=1"}
+
+    loads = served({"pages": pages, "session_cookies": cookies})
+
+    by_label = {load.label: load for load in loads}
+    assert by_label["book, most rated, signed out"].cookie == ""
+    assert by_label["book, most rated, signed out"].target == 0.5
+    assert by_label["book, most rated, signed in"].cookie == "r=1"
+    assert by_label["book, most rated, signed in"].target == 0.1
+    assert by_label["feed, following 1,000, signed in"].cookie == "f=1"
+    assert "feed, following 1,000, signed out" not in by_label
+    assert by_label["notifications, most told, signed in"].cookie == "n=1"
+    assert len(loads) == sum(2 if out is not None else 1 for out, _in in SERVED.values())
