@@ -149,6 +149,7 @@ class Command(BaseCommand):
             ),
         )
         # Others talk about the reader's review: notifications for the reader to read.
+        from config.devtools.demo.generator import LAST_DAY
         from reviews import discussion
 
         neighbours = list(get_user_model().objects.exclude(pk=reader.pk).order_by("pk")[:3])
@@ -162,6 +163,18 @@ class Command(BaseCommand):
         discussion.comment_create(
             user=neighbours[2], review=own, body="Thank you, this made me pick it up."
         )
+        # A longer thread: the review's page shows its first replies, its own page all.
+        for n, body in enumerate(
+            (
+                "Mine is the Penguin with the Sedgwick translation.",
+                "The notes make the names easier to follow.",
+                "Is the introduction by Hochschild worth reading first?",
+                "Read it after: it gives away the ending of more than one life.",
+            )
+        ):
+            discussion.comment_create(
+                user=neighbours[n % 3], review=own, body=body, parent=question
+            )
         dnf = services.shelf_create(user=reader, name="did not finish", exclusive=True)
         favourites = services.shelf_create(user=reader, name="favourites", exclusive=False)
         services.shelf_set(user=reader, book=others[4], shelf=dnf)
@@ -201,6 +214,12 @@ class Command(BaseCommand):
             "review": (reverse("reviews:detail", kwargs={"pk": review.pk}), False),
             "review-conversation": (reverse("reviews:detail", kwargs={"pk": talked.pk}), True),
             "review-own": (reverse("reviews:detail", kwargs={"pk": own.pk}), True),
+            "thread": (reverse("reviews:comment-replies", kwargs={"pk": question.pk}), False),
+            "stats": (reverse("reviews:stats", kwargs={"username": READER}), False),
+            "challenge": (
+                reverse("reviews:challenge", kwargs={"username": READER, "year": LAST_DAY.year}),
+                True,
+            ),
             "notifications": (reverse("reviews:notifications"), True),
             "notification-settings": (reverse("accounts:notification-settings"), True),
             "report": (
