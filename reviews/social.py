@@ -88,6 +88,13 @@ class Follow(models.Model):
         return f"{self.follower_id} follows {self.followed_id}"
 
 
+class FollowRequestQuerySet(models.QuerySet):
+    def waiting_for(self, reader):
+        """The requests waiting for ``reader`` to approve or decline them, newest first, each
+        with the reader who asked selected: the follow requests page and the API list these."""
+        return self.filter(target=reader).select_related("requester").order_by("-id")
+
+
 class FollowRequest(models.Model):
     """``requester`` asked to follow ``target``, whose profile is for followers only."""
 
@@ -98,6 +105,8 @@ class FollowRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowRequestQuerySet.as_manager()
 
     class Meta:
         constraints = _pair_constraints("follow_request", "requester", "target")

@@ -160,8 +160,7 @@ def _page(request, rows):
 @login_required
 def follow_requests(request):
     """The readers who asked to follow the signed-in reader, to approve or decline."""
-    rows = FollowRequest.objects.filter(target=request.user).select_related("requester")
-    page_obj = _page(request, rows.order_by("-id"))
+    page_obj = _page(request, FollowRequest.objects.waiting_for(request.user))
     return render(
         request,
         "reviews/follow_requests.html",

@@ -206,6 +206,11 @@ def person(request, user, mutual: bool) -> dict:
     return {**reader_ref(request, user), "mutual": mutual}
 
 
+def follow_request(request, row) -> dict:
+    """A request to follow the reader, by the reader who asked (selected with it)."""
+    return {**reader_ref(request, row.requester), "asked_at": row.created_at}
+
+
 def notification(request, row) -> dict:
     book = row.review.book if row.review_id else None
     return {

@@ -255,6 +255,20 @@ class BlockState(Schema):
     blocked: bool
 
 
+class MuteState(Schema):
+    muted: bool = Field(description="whether the reader is kept out of one's feed")
+
+
+class FollowRequest(ReaderRef):
+    asked_at: datetime.datetime = Field(description="when the reader asked to follow")
+
+
+class AskerState(Schema):
+    follows_you: bool = Field(
+        description="whether the reader who asked now follows the signed-in reader"
+    )
+
+
 class NotificationBook(Schema):
     id: int
     title: str

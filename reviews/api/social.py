@@ -1,10 +1,13 @@
-"""Readers and each other: follow and block a reader, a reader's followers and the readers
-they follow, and the feed of what the readers one follows do.
+"""Readers and each other: follow, block and mute a reader, answer the requests to follow
+one, a reader's followers and the readers they follow, and the feed of what the readers one
+follows do.
 
-The writes are the profile's buttons' services (``reviews.social_services``) under the same
-per-reader limit; the lists are shown to whoever may see the reader's profile, as their pages
-are, and the feed is the feed page's (``reviews.social.feed_page``), with its rules on
-private, muted and blocked readers and hidden reviews.
+The writes are the profile's and the follow requests page's buttons' services
+(``reviews.social_services``) under the same per-reader limit; the lists are shown to whoever
+may see the reader's profile, as their pages are, the requests waiting are the page's
+(``FollowRequest.objects.waiting_for``), and the feed is the feed page's
+(``reviews.social.feed_page``), with its rules on private, muted and blocked readers and
+hidden reviews.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from ninja import Query
 from books.models import prefetch_authors
 from reviews import social_services
 from reviews.services import ActionRefused
-from reviews.social import Activity, Follow, feed_page, relationship
+from reviews.social import Activity, Follow, FollowRequest, feed_page, relationship
 from reviews.views import _reader_or_404 as _visible_reader_or_404
 
 from . import present, schemas
@@ -32,6 +35,7 @@ TAGS = ["readers"]
 
 READ_ERRORS = (401, 404, 422)
 PEOPLE_ORDER = ("-pk",)
+REQUESTS_ORDER = ("-pk",)
 FEED_ORDER = ("-pk",)
 
 
@@ -107,6 +111,90 @@ def unblock(request, username: str):
     _limit(request, "follow")
     social_services.block_remove(blocker=request.user, blocked=other)
     return {"blocked": False}
+
+
+@router.put(
+    "/readers/{username}/mute",
+    tags=TAGS,
+    auth=writer,
+    response={200: schemas.MuteState, **responses(*WRITE_ERRORS)},
+    summary="Mute a reader: what they do no longer shows in one's feed, and nothing else changes",
+)
+def mute(request, username: str):
+    other = _other_reader(request, username)
+    _limit(request, "follow")
+    social_services.mute_add(muter=request.user, muted=other)
+    return {"muted": True}
+
+
+@router.delete(
+    "/readers/{username}/mute",
+    tags=TAGS,
+    auth=writer,
+    response={200: schemas.MuteState, **responses(*WRITE_ERRORS)},
+    summary="Unmute a reader: what they do shows in one's feed again",
+)
+def unmute(request, username: str):
+    other = _other_reader(request, username)
+    _limit(request, "follow")
+    social_services.mute_remove(muter=request.user, muted=other)
+    return {"muted": False}
+
+
+@router.get(
+    "/me/follow-requests",
+    tags=["me"],
+    auth=reader,
+    response={200: Page[schemas.FollowRequest], **responses(401, 422)},
+    summary="The readers waiting for one to approve or decline their request to follow, the "
+    "newest first",
+)
+def follow_requests(request, paging: Query[Paging]):
+    rows, following = keyset_page(
+        FollowRequest.objects.waiting_for(request.user), paging, REQUESTS_ORDER
+    )
+    return {
+        "results": [present.follow_request(request, row) for row in rows],
+        "next_cursor": following,
+    }
+
+
+def _answer(request, username: str, answer) -> dict:
+    """Approve or decline (``answer``, the page's service) the request ``username`` made to
+    follow the reader; 404 when no such request is waiting. Answers whether they now follow
+    the reader, as the database has it afterwards."""
+    waiting = (
+        FollowRequest.objects.waiting_for(request.user)
+        .filter(requester__username=username, requester__is_active=True)
+        .first()
+    )
+    if waiting is None:
+        raise ApiError(404, "No request to follow you from this reader is waiting.")
+    _limit(request, "follow")
+    answer(target=request.user, requester=waiting.requester)
+    return {"follows_you": relationship(request.user, waiting.requester).follows_you}
+
+
+@router.post(
+    "/me/follow-requests/{username}/approve",
+    tags=["me"],
+    auth=writer,
+    response={200: schemas.AskerState, **responses(*WRITE_ERRORS)},
+    summary="Approve a reader's request to follow: they follow one from now on",
+)
+def follow_request_approve(request, username: str):
+    return _answer(request, username, social_services.follow_request_approve)
+
+
+@router.post(
+    "/me/follow-requests/{username}/decline",
+    tags=["me"],
+    auth=writer,
+    response={200: schemas.AskerState, **responses(*WRITE_ERRORS)},
+    summary="Decline a reader's request to follow (they may ask again)",
+)
+def follow_request_decline(request, username: str):
+    return _answer(request, username, social_services.follow_request_decline)
 
 
 def _people(request, username: str, which: Literal["followers", "following"], paging: Paging):

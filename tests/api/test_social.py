@@ -1,5 +1,8 @@
-"""Readers and each other through the API: following (at once, or by asking), blocking, a
-reader's followers and following as their profile allows, and the feed as its page shows it."""
+"""Readers and each other through the API: following (at once, or by asking), answering the
+requests to follow, blocking, muting, a reader's followers and following as their profile
+allows, and the feed as its page shows it."""
+
+import datetime
 
 import pytest
 from django.test import Client
@@ -8,7 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.tokens import access_token_create
 from reviews import services, social_services
-from reviews.models import Follow, FollowRequest
+from reviews.models import Activity, Follow, FollowRequest, Mute
 from tests.api.conftest import ApiClient
 from tests.api.test_query_budgets import WRITE_BUDGET
 from tests.factories import BookFactory, UserFactory
@@ -68,10 +71,17 @@ def test_unfollowing_ends_the_follow(writer_api, reader, other_reader):
     assert not Follow.objects.exists()
 
 
-def test_one_cannot_follow_or_block_oneself_or_nobody(writer_api):
+def test_one_cannot_follow_block_or_mute_oneself_or_nobody(writer_api):
     assert writer_api.put("readers/ada/follow").status_code == 422
     assert writer_api.put("readers/ada/block").status_code == 422
     assert writer_api.put("readers/nobody/follow").status_code == 404
+    themself = [writer_api.put("readers/ada/mute"), writer_api.delete("readers/ada/mute")]
+    nobody = [writer_api.put("readers/nobody/mute"), writer_api.delete("readers/nobody/mute")]
+
+    assert [r.status_code for r in themself + nobody] == [422, 422, 404, 404]
+    assert themself[0].json()["message"] == "You cannot do this to yourself."
+    assert nobody[0].json()["code"] == "not_found"
+    assert not Mute.objects.exists()
 
 
 def test_blocking_ends_follows_both_ways_and_unblocking_brings_none_back(
@@ -106,6 +116,180 @@ def test_following_and_blocking_need_a_write_token_and_count_against_the_limit(
 
     assert statuses == [200, 200, 429]
     assert not User.objects.get(username="kim").blocks_received.exists()
+
+
+def test_muting_keeps_a_reader_out_of_the_feed_and_changes_nothing_else(
+    writer_api, reader, other_reader
+):
+    social_services.follow_add(follower=reader, followed=other_reader)
+    social_services.follow_add(follower=other_reader, followed=reader)
+    services.review_create(user=other_reader, book=BookFactory(), body="Spice.")
+
+    muted = writer_api.put("readers/grace/mute")
+    again = writer_api.put("readers/grace/mute")
+
+    assert muted.json() == again.json() == {"muted": True}
+    assert Mute.objects.filter(muter=reader, muted=other_reader).count() == 1
+    assert writer_api.get("me/feed").json()["results"] == []
+    # Still following, followed back, and seeing and seen as before.
+    assert [p["username"] for p in writer_api.get("readers/ada/following").json()["results"]] == [
+        "grace"
+    ]
+    assert [p["username"] for p in writer_api.get("readers/ada/followers").json()["results"]] == [
+        "grace"
+    ]
+    assert writer_api.get("readers/grace").status_code == 200
+    grace = ApiClient(Client(), access_token_create(user=other_reader, name="g", scope="read")[1])
+    assert [i["actor"]["username"] for i in grace.get("me/feed").json()["results"]] == ["ada"]
+
+    assert writer_api.delete("readers/grace/mute").json() == {"muted": False}
+    assert writer_api.delete("readers/grace/mute").json() == {"muted": False}
+    assert not Mute.objects.exists()
+    feed = writer_api.get("me/feed").json()["results"]
+    assert [(i["actor"]["username"], i["verb"]) for i in feed] == [
+        ("grace", "reviewed"),
+        ("grace", "followed"),
+    ]
+
+
+def _ask(requester, target):
+    """``requester`` asks to follow ``target``, whose profile is for followers only."""
+    private(target, User.Visibility.FOLLOWERS)
+    assert social_services.follow_add(follower=requester, followed=target) == "requested"
+
+
+def test_the_readers_waiting_to_follow_one_are_listed_newest_first_to_one_alone(
+    api, reader_api, reader, other_reader
+):
+    kim, lou = UserFactory(username="kim"), UserFactory(username="lou")
+    _ask(other_reader, reader)
+    _ask(kim, reader)
+    _ask(reader, lou)  # asked by ada, not of her
+    _ask(other_reader, lou)
+
+    listed = reader_api.get("me/follow-requests").json()
+    first = reader_api.get("me/follow-requests", {"limit": 1}).json()
+    rest = reader_api.get("me/follow-requests", {"limit": 1, "cursor": first["next_cursor"]})
+    lous = ApiClient(Client(), access_token_create(user=lou, name="l", scope="read")[1])
+
+    assert [r["username"] for r in listed["results"]] == ["kim", "grace"]
+    assert listed["next_cursor"] is None
+    assert listed["results"][0]["url"] == "http://testserver/readers/kim/"
+    asked = FollowRequest.objects.get(requester=kim).created_at
+    # To the millisecond, as the API writes moments.
+    shown = datetime.datetime.fromisoformat(listed["results"][0]["asked_at"])
+    assert shown == asked.replace(microsecond=asked.microsecond // 1000 * 1000)
+    assert [r["username"] for r in first["results"] + rest.json()["results"]] == ["kim", "grace"]
+    assert rest.json()["next_cursor"] is None
+    assert [r["username"] for r in lous.get("me/follow-requests").json()["results"]] == [
+        "grace",
+        "ada",
+    ]
+    assert api.get("me/follow-requests").status_code == 401
+    assert reader_api.get("me/follow-requests", {"cursor": "b2ZmLXRoZS1tYXA"}).status_code == 422
+
+
+def test_approving_a_request_makes_a_follower_as_the_requests_page_does(
+    writer_api, client, reader, other_reader
+):
+    kim = UserFactory(username="kim")
+    _ask(other_reader, reader)
+    _ask(kim, reader)
+
+    approved = writer_api.post("me/follow-requests/grace/approve")
+    client.force_login(reader)
+    client.post(reverse("reviews:follow-request-approve", kwargs={"username": "kim"}))
+    again = writer_api.post("me/follow-requests/grace/approve")
+
+    assert approved.status_code == 200
+    assert approved.json() == {"follows_you": True}
+    assert not FollowRequest.objects.exists()
+    assert set(Follow.objects.values_list("follower__username", "followed__username")) == {
+        ("grace", "ada"),
+        ("kim", "ada"),
+    }
+    for user in (reader, other_reader, kim):
+        user.refresh_from_db()
+    assert (reader.followers_count, reader.following_count) == (2, 0)
+    assert (other_reader.following_count, kim.following_count) == (1, 1)
+    followed = Activity.objects.filter(verb=Activity.Verb.FOLLOWED, subject=reader)
+    assert sorted(followed.values_list("actor__username", flat=True)) == ["grace", "kim"]
+    assert again.status_code == 404
+    assert again.json() == {
+        "code": "not_found",
+        "message": "No request to follow you from this reader is waiting.",
+        "fields": {},
+    }
+    # Now a follower, grace sees the profile that is for followers only.
+    grace = ApiClient(Client(), access_token_create(user=other_reader, name="g", scope="read")[1])
+    assert grace.get("readers/ada").status_code == 200
+
+
+def test_declining_a_request_leaves_no_follower_and_only_ones_own_can_be_answered(
+    writer_api, reader, other_reader
+):
+    kim = UserFactory(username="kim")
+    _ask(other_reader, reader)
+    _ask(kim, other_reader)
+
+    declined = writer_api.post("me/follow-requests/grace/decline")
+    again = writer_api.post("me/follow-requests/grace/decline")
+    # Kim asked grace, not ada; nobody asked at all; and ada cannot ask herself.
+    others = [
+        writer_api.post("me/follow-requests/kim/approve"),
+        writer_api.post("me/follow-requests/kim/decline"),
+        writer_api.post("me/follow-requests/nobody/approve"),
+        writer_api.post("me/follow-requests/ada/approve"),
+    ]
+
+    assert declined.json() == {"follows_you": False}
+    assert again.status_code == 404
+    assert [r.status_code for r in others] == [404, 404, 404, 404]
+    assert {r.json()["code"] for r in others} == {"not_found"}
+    assert not Follow.objects.exists()
+    assert list(FollowRequest.objects.values_list("requester__username", "target__username")) == [
+        ("kim", "grace")
+    ]
+    other_reader.refresh_from_db()
+    assert other_reader.following_count == 0
+    # Declined, grace may ask again.
+    assert social_services.follow_add(follower=other_reader, followed=reader) == "requested"
+
+
+def test_answering_requests_and_muting_need_a_write_token_and_count_against_the_limit(
+    reader_api, writer_api, reader, settings
+):
+    kim, lou = UserFactory(username="kim"), UserFactory(username="lou")
+    _ask(kim, reader)
+    _ask(lou, reader)
+    settings.READER_ACTION_RATE_LIMITS = {"follow": "3/m"}
+
+    refused = [
+        reader_api.post("me/follow-requests/kim/approve"),
+        reader_api.post("me/follow-requests/kim/decline"),
+        reader_api.put("readers/kim/mute"),
+        reader_api.delete("readers/kim/mute"),
+    ]
+    assert [r.status_code for r in refused] == [403, 403, 403, 403]
+    assert reader_api.get("me/follow-requests").status_code == 200
+    statuses = [
+        writer_api.put("readers/kim/mute").status_code,
+        writer_api.delete("readers/kim/mute").status_code,
+        writer_api.post("me/follow-requests/kim/approve").status_code,
+    ]
+    over = [
+        writer_api.post("me/follow-requests/lou/approve"),
+        writer_api.post("me/follow-requests/lou/decline"),
+        writer_api.put("readers/lou/mute"),
+    ]
+
+    assert statuses == [200, 200, 200]
+    assert [r.status_code for r in over] == [429, 429, 429]
+    assert over[0]["Retry-After"]
+    assert over[0].json()["code"] == "rate_limited"
+    assert FollowRequest.objects.filter(requester=lou).exists()
+    assert not Follow.objects.filter(follower=lou).exists()
+    assert not Mute.objects.exists()
 
 
 def test_followers_and_following_list_the_newest_first_with_who_follows_back(
@@ -220,13 +404,26 @@ def _social(n: int) -> dict:
         reading = BookFactory(pages=100)
         services.session_start(user=other, book=reading)
         services.progress_add(user=other, book=reading, page=10, note="Hm.")
+    for i in range(n):
+        FollowRequest.objects.create(requester=UserFactory(username=f"asker{n}x{i}"), target=me)
+    askers = {a: UserFactory(username=f"{a}{n}") for a in ("approve", "decline")}
+    for asker in askers.values():
+        FollowRequest.objects.create(requester=asker, target=me)
     token = access_token_create(user=me, name="t", scope="write")[1]
-    return {"me": me, "api": ApiClient(Client(), token), "target": UserFactory(username=f"x{n}")}
+    return {
+        "me": me,
+        "api": ApiClient(Client(), token),
+        "target": UserFactory(username=f"x{n}"),
+        "askers": askers,
+    }
 
 
-def test_the_feed_and_a_readers_people_run_as_many_queries_for_more_rows(db):
+def test_the_feed_the_follow_requests_and_a_readers_people_run_as_many_queries_for_more_rows(
+    db,
+):
     def calls(data):
         api, name = data["api"], data["me"].username
+        approved, declined = (data["askers"][a].username for a in ("approve", "decline"))
         return {
             "feed": lambda: api.get("me/feed"),
             "followers": lambda: api.get(f"readers/{name}/followers"),
@@ -235,6 +432,11 @@ def test_the_feed_and_a_readers_people_run_as_many_queries_for_more_rows(db):
             "unfollow": lambda: api.delete(f"readers/{data['target'].username}/follow"),
             "block": lambda: api.put(f"readers/{data['target'].username}/block"),
             "unblock": lambda: api.delete(f"readers/{data['target'].username}/block"),
+            "mute": lambda: api.put(f"readers/{data['target'].username}/mute"),
+            "unmute": lambda: api.delete(f"readers/{data['target'].username}/mute"),
+            "requests": lambda: api.get("me/follow-requests"),
+            "approve": lambda: api.post(f"me/follow-requests/{approved}/approve"),
+            "decline": lambda: api.post(f"me/follow-requests/{declined}/decline"),
         }
 
     results = assert_queries_do_not_grow(
@@ -249,3 +451,6 @@ def test_the_feed_and_a_readers_people_run_as_many_queries_for_more_rows(db):
     assert all(a["subject"]["username"] == "hub25" for verb, a in shown if verb == "followed")
     assert len(many["followers"].json()["results"]) == 20
     assert all(p["mutual"] for p in many["following"].json()["results"])
+    assert len(many["requests"].json()["results"]) == 20
+    assert many["approve"].json() == {"follows_you": True}
+    assert many["decline"].json() == {"follows_you": False}
