@@ -137,6 +137,7 @@ CHART_GAP = 8
 CHART_HEIGHT = 120
 CHART_TOP = 16  # room for the figure above the tallest bar
 CHART_BOTTOM = 20  # room for the labels under the bars
+CHART_LABEL_CHAR = 5  # about the width of a character of a label, at its size (9)
 
 
 @register.inclusion_tag("reviews/includes/_bar_chart.html")
@@ -148,17 +149,20 @@ def bar_chart(rows, *, title, caption, unit="books", chart_id):
     """
     rows = list(rows)
     highest = max((value for _label, _long, value in rows), default=0) or 1
+    # A bar as wide as its longest label ("1 to 3 months"), so that labels never overlap.
+    longest = max((len(str(label)) for label, _long, _value in rows), default=0)
+    bar_width = max(CHART_BAR, longest * CHART_LABEL_CHAR)
     bars = []
     for index, (label, long_label, value) in enumerate(rows):
         height = round(value * CHART_HEIGHT / highest)
-        x = CHART_GAP + index * (CHART_BAR + CHART_GAP)
+        x = CHART_GAP + index * (bar_width + CHART_GAP)
         bars.append(
             {
                 "label": label,
                 "long_label": long_label,
                 "value": value,
                 "x": x,
-                "middle": x + CHART_BAR // 2,
+                "middle": x + bar_width // 2,
                 "y": CHART_TOP + CHART_HEIGHT - height,
                 "height": height,
                 "figure_y": CHART_TOP + CHART_HEIGHT - height - 4,
@@ -170,12 +174,15 @@ def bar_chart(rows, *, title, caption, unit="books", chart_id):
         "caption": caption,
         "unit": unit,
         "chart_id": chart_id,
-        "bar_width": CHART_BAR,
-        "width": CHART_GAP + len(rows) * (CHART_BAR + CHART_GAP),
+        "bar_width": bar_width,
+        "width": CHART_GAP + len(rows) * (bar_width + CHART_GAP),
         "height": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM,
         "baseline": CHART_TOP + CHART_HEIGHT,
         "label_y": CHART_TOP + CHART_HEIGHT + 14,
+        # A few bars are drawn at most about one and a half times their size, not the page's
+        # width: narrow ones (a bar per star) and, with long labels, a little wider.
         "narrow": len(rows) <= 6,
+        "wide_labels": bar_width > CHART_BAR,
     }
 
 

@@ -288,3 +288,24 @@ def test_the_reading_pages_run_as_many_queries_for_many_reads_as_for_few(client,
     assert len(challenge.context["reads"]) == 30  # a page of them, linking to the rest
     assert 'rel="next" href="?page=2"' in challenge.text
     assert len(large["profile"].context["current_reads"]) == 10
+
+
+def test_a_charts_bars_are_as_wide_as_their_longest_label():
+    from reviews.templatetags.reading import CHART_BAR, CHART_LABEL_CHAR, bar_chart
+
+    labels = ["Under a week", "1 to 4 weeks", "1 to 3 months", "Longer"]
+    drawn = bar_chart(
+        [(label, label, n) for n, label in enumerate(labels)],
+        title="Time taken",
+        caption="Reads by how long they took",
+        chart_id="chart-test",
+    )
+    months = [(label, label, n) for n, label in enumerate(["Jan", "Feb", "Mar"])]
+    short = bar_chart(months, title="Month", caption="Books", chart_id="chart-months")
+
+    middles = [bar["middle"] for bar in drawn["bars"]]
+    room = min(b - a for a, b in zip(middles, middles[1:], strict=False))
+    assert room >= len("1 to 3 months") * CHART_LABEL_CHAR
+    assert drawn["wide_labels"]
+    assert not short["wide_labels"]
+    assert short["bar_width"] == CHART_BAR

@@ -101,12 +101,13 @@ class Command(BaseCommand):
         """Fill the database; return each page (its path, whether signed in) and the reader's
         session cookie."""
         from django.contrib.auth import get_user_model
+        from django.db.models import Count
 
         from books.models import Book
         from reviews import services, social_services
         from reviews.goodreads.page import parse_page
         from reviews.goodreads.page_import import import_page
-        from reviews.models import Review, Shelf
+        from reviews.models import ReadingSession, Review, Shelf
 
         text = SOURCE_PAGE.read_text(encoding="utf-8")
         title = "\nMemoirs of a Revolutionary\n"
@@ -199,6 +200,14 @@ class Command(BaseCommand):
                 "loyal to the revolution while he watched it go wrong. " * 3
             ),
         )
+        # The demo reader who finished the most books in the data's last year.
+        busiest = (
+            ReadingSession.objects.finished_in(LAST_DAY.year)
+            .values("user__username")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "user__username")
+            .first()["user__username"]
+        )
         review = Review.objects.filter(book=source, imported_reviewer__isnull=False).first()
         talked = Review.objects.order_by("-comments_count", "pk").first()
         author = source.main_authors[0]
@@ -215,8 +224,12 @@ class Command(BaseCommand):
             "review-conversation": (reverse("reviews:detail", kwargs={"pk": talked.pk}), True),
             "review-own": (reverse("reviews:detail", kwargs={"pk": own.pk}), True),
             "thread": (reverse("reviews:comment-replies", kwargs={"pk": question.pk}), False),
-            "stats": (reverse("reviews:stats", kwargs={"username": READER}), False),
+            "stats": (reverse("reviews:stats", kwargs={"username": busiest}), False),
             "challenge": (
+                reverse("reviews:challenge", kwargs={"username": busiest, "year": LAST_DAY.year}),
+                False,
+            ),
+            "challenge-own": (
                 reverse("reviews:challenge", kwargs={"username": READER, "year": LAST_DAY.year}),
                 True,
             ),
