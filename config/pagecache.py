@@ -155,6 +155,36 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
+def fragment_key(name: str, *parts) -> str | None:
+    """The cache key of the part of a page ``name`` shows for ``parts`` (a book, a query),
+    under the generation of now; ``None`` when no such part may be kept or served.
+
+    A page that keeps a part every reader sees alike reads the key first, before any query
+    the part is drawn from: a write meanwhile then leaves the part under a generation nobody
+    asks for again, as with whole pages. Nothing is kept while Redis is away (each process's
+    memory would not hear of other processes' writes)."""
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return None
+    if _Missed.writes:
+        _new_generation()
+    if _Missed.writes or _cache_is_down():
+        return None
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"fragments:{release()}:{generation()}:{name}:{digest}"
+
+
+def kept_fragment(key: str | None, render):
+    """What ``render()`` returns (anything the cache can hold), from the cache under ``key``
+    when it is there, rendered and kept otherwise; rendered afresh without a key."""
+    if key is None:
+        return render()
+    kept = cache.get(key)
+    if kept is None:
+        kept = render()
+        cache.set(key, kept, settings.FRAGMENT_CACHE_SECONDS)
+    return kept
+
+
 def _key(request) -> str:
     address = f"{request.get_host()} {request.get_full_path()}"
     return f"pages:{release()}:{generation()}:{hashlib.sha256(address.encode()).hexdigest()}"

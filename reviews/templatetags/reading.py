@@ -1,11 +1,12 @@
 """Template pieces of reading: a reader's stars, a review's text and its like button."""
 
 from django import template
+from django.middleware.csrf import get_token
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
 
 from books.templatetags.catalog import cover_image, fill_class, stars_context, summary
-from reviews import forms, models
+from reviews import cards, forms, models
 
 register = template.Library()
 
@@ -58,7 +59,7 @@ def review_body(review, whole=False):
     return {"review": review, "whole": whole}
 
 
-@register.inclusion_tag("reviews/includes/_likes.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def likes(context, review, liked_ids=None):
     """The review's likes, and a Like (or Liked) button for a signed-in reader who did not
     write it. ``liked_ids`` holds the reviews on the page the reader likes; pages that offer
@@ -68,13 +69,29 @@ def likes(context, review, liked_ids=None):
     """
     request = context["request"]
     user = request.user
-    offered = liked_ids is not None and user.is_authenticated and review.user_id != user.pk
-    return {
-        "review": review,
-        "offered": offered,
-        "liked": offered and review.pk in liked_ids,
-        "next": request.get_full_path(),
-    }
+    count = cards.likes_count(review)
+    if liked_ids is None or not user.is_authenticated or review.user_id == user.pk:
+        return count
+    form = cards.like_form(
+        review.pk,
+        liked=review.pk in liked_ids,
+        csrf_token=get_token(request),
+        next_url=request.get_full_path(),
+    )
+    return format_html("{}\n{}", count, form)
+
+
+@register.simple_tag
+def likes_count(review):
+    """The review's likes, the same for every reader (the button is a ``reader_part``)."""
+    return cards.likes_count(review)
+
+
+@register.simple_tag
+def reader_part(kind, review):
+    """Where a card kept for every reader takes a part of its reader's own (see
+    ``reviews.cards``)."""
+    return cards.reader_part(kind, review)
 
 
 @register.inclusion_tag("reviews/includes/_rating_meter.html")
