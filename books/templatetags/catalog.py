@@ -7,6 +7,8 @@ the view's prefetch), so a page that lists many books runs no query per book.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -20,6 +22,32 @@ register = template.Library()
 MOST_STARS = max(STARS)
 # How much of a description a link shared elsewhere shows.
 SOCIAL_DESCRIPTION_LENGTH = 200
+
+
+# A text longer than either is clamped to a few lines, with "Show more".
+CLAMP_CHARACTERS = 480
+CLAMP_WORDS = 80
+
+
+@register.simple_tag
+def clamped(text, css_class, *, lines=6, lang=""):
+    """``text`` in paragraphs, clamped to a few lines with "Show more" that opens it without a
+    script (a <details> beside it; the stylesheet unclamps the text when it is open). Short
+    texts are shown whole. Written here rather than by a template: a page of thirty reviews
+    clamps each of them."""
+    language = format_html(' lang="{}"', lang) if lang else ""
+    paragraphs = format_html(
+        '<div class="{}"{}>{}</div>', css_class, language, linebreaks_filter(text)
+    )
+    if len(text) <= CLAMP_CHARACTERS and len(text.split()) <= CLAMP_WORDS:
+        return paragraphs
+    return format_html(
+        '<div class="clamp{}">\n  {}\n  <details class="clamp-toggle"><summary>'
+        '<span class="more">Show more</span><span class="less">Show less</span></summary>'
+        "</details>\n</div>",
+        " lines-8" if lines == 8 else "",
+        paragraphs,
+    )
 
 
 @register.inclusion_tag("books/includes/_byline.html")

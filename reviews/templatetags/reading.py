@@ -2,10 +2,17 @@
 
 from django import template
 from django.middleware.csrf import get_token
+from django.template.defaultfilters import linebreaks_filter
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
 
-from books.templatetags.catalog import cover_image, fill_class, stars_context, summary
+from books.templatetags.catalog import (
+    clamped,
+    cover_image,
+    fill_class,
+    stars_context,
+    summary,
+)
 from reviews import cards, forms, models
 
 register = template.Library()
@@ -50,13 +57,26 @@ def rating_stars(stars):
     return stars_context(models.stars_figure(stars))
 
 
-@register.inclusion_tag("reviews/includes/_review_body.html")
+@register.simple_tag
 def review_body(review, whole=False):
     """The review's text in paragraphs, folded behind a warning when it spoils the book.
 
     A long text is clamped to about eight lines with "Show more", unless ``whole``.
     """
-    return {"review": review, "whole": whole}
+    if whole:
+        language = format_html(' lang="{}"', review.language) if review.language else ""
+        text = format_html(
+            '<div class="review-body"{}>{}</div>', language, linebreaks_filter(review.body)
+        )
+    else:
+        text = clamped(review.body, "review-body", lines=8, lang=review.language)
+    if not review.spoiler:
+        return text
+    return format_html(
+        '<details class="spoiler">\n  <summary>This review contains spoilers. Show it</summary>'
+        "\n  {}\n</details>",
+        text,
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -94,11 +114,21 @@ def reader_part(kind, review):
     return cards.reader_part(kind, review)
 
 
-@register.inclusion_tag("reviews/includes/_rating_meter.html")
+@register.simple_tag
 def rating_meter(stars):
     """A reader's rating drawn as five stars, that many lit, around the words of
-    ``rating_stars``; nothing when there is none."""
-    return {"stars": stars, "fill": fill_class(stars) if stars else ""}
+    ``rating_stars``; nothing when there is none. Written here rather than by a template: a
+    page of thirty reviews draws one for each."""
+    if not stars:
+        return ""
+    figure = models.stars_figure(stars)
+    return format_html(
+        '<span class="star-meter small {}"><span class="stars" role="img" aria-label="{}">'
+        "{}★</span></span>",
+        fill_class(stars),
+        stars_context(figure)["label"],
+        figure,
+    )
 
 
 def progress_words(pages, percent, total) -> str:
