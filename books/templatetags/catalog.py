@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.template.defaultfilters import linebreaks_filter
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -47,6 +47,34 @@ def clamped(text, css_class, *, lines=6, lang=""):
         "</details>\n</div>",
         " lines-8" if lines == 8 else "",
         paragraphs,
+    )
+
+
+@register.simple_tag
+def choice_select(field):
+    """The <select> of a form's choice field (a ``BoundField``), as its widget writes it, with
+    the chosen option selected: written here because Django's widget renders a template for
+    each option, and a list's filters offer dozens."""
+    chosen = field.value()
+    chosen = chosen if isinstance(chosen, list | tuple) else [chosen]
+    chosen = {"" if value is None else str(value) for value in chosen}
+    options = format_html_join(
+        "\n",
+        '  <option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) in chosen else "", label)  # noqa: S308
+            for value, label in field.field.choices
+        ),
+    )
+    invalid = ""
+    if field.errors:
+        invalid = format_html(' aria-invalid="true" aria-describedby="{}_error"', field.auto_id)
+    return format_html(
+        '<select name="{}"{} id="{}">\n{}\n</select>',
+        field.html_name,
+        invalid,
+        field.auto_id,
+        options,
     )
 
 
