@@ -7,6 +7,7 @@ the view's prefetch), so a page that lists many books runs no query per book.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.forms import Select
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -54,7 +55,11 @@ def clamped(text, css_class, *, lines=6, lang=""):
 def choice_select(field):
     """The <select> of a form's choice field (a ``BoundField``), as its widget writes it, with
     the chosen option selected: written here because Django's widget renders a template for
-    each option, and a list's filters offer dozens."""
+    each option, and a list's filters offer dozens. A field that asks more of its widget
+    (attributes, a required choice, another kind of widget) is left to the widget."""
+    widget = field.field.widget
+    if type(widget) is not Select or widget.attrs or field.field.required:
+        return field.as_widget()
     chosen = field.value()
     chosen = chosen if isinstance(chosen, list | tuple) else [chosen]
     chosen = {"" if value is None else str(value) for value in chosen}

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.http import QueryDict
 from django.template import Context, Template
 
@@ -212,3 +213,20 @@ def test_a_choice_select_marks_the_chosen_option_and_escapes_labels():
 
     assert '<option value="el" selected>Greek &lt;&amp;&gt;</option>' in html
     assert '<option value="" selected>' not in html
+
+
+def test_a_choice_select_leaves_a_required_or_dressed_field_to_its_widget():
+    class Choosing(forms.Form):
+        needed = forms.ChoiceField(choices=[("", "Pick one"), ("a", "A")])
+        dressed = forms.ChoiceField(
+            choices=[("a", "A")], required=False, widget=forms.Select(attrs={"class": "wide"})
+        )
+
+    form = Choosing()
+
+    needed = render("{% choice_select field %}", field=form["needed"])
+    dressed = render("{% choice_select field %}", field=form["dressed"])
+    assert needed == str(form["needed"])
+    assert '<select name="needed" required id="id_needed">' in needed
+    assert dressed == str(form["dressed"])
+    assert 'class="wide"' in dressed
