@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from config.pagecache import fragment_key
@@ -225,3 +227,15 @@ def test_a_visitor_gets_the_list_without_buttons_or_a_token(scene):
     assert "like-form" not in html
     assert "csrfmiddlewaretoken" not in html
     assert "<!--reader:" not in html
+
+
+def test_the_kept_list_saves_the_lists_three_queries(scene):
+    ana = signed_in(scene["ana"])
+    with CaptureQueriesContext(connection) as rendered:
+        assert not from_the_cache(ana.get(scene["url"]))
+    with CaptureQueriesContext(connection) as kept:
+        assert from_the_cache(ana.get(scene["url"]))
+
+    # The book's languages, its count of reviews and the page of them.
+    assert len(kept) == len(rendered) - 3
+    assert not any('FROM "reviews_review"' in query["sql"] for query in kept)
