@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from config import pagecache
 from config.pagecache import fragment_key
 from reviews import services, social_services
 from tests.factories import BookFactory, UserFactory
@@ -239,3 +240,25 @@ def test_the_kept_list_saves_the_lists_three_queries(scene):
     # The book's languages, its count of reviews and the page of them.
     assert len(kept) == len(rendered) - 3
     assert not any('FROM "reviews_review"' in query["sql"] for query in kept)
+
+
+def test_nothing_is_kept_while_the_shared_cache_is_away(scene, monkeypatch):
+    """Each process's memory would not hear of other processes' writes."""
+    monkeypatch.setattr(pagecache, "_cache_is_down", lambda: True)
+    ana = signed_in(scene["ana"])
+
+    ana.get(scene["url"])
+    again = ana.get(scene["url"])
+
+    assert not from_the_cache(again)
+    assert "Wren&#x27;s words." in again.content.decode()
+    assert fragment_key("book-reviews", scene["book"].pk, True, "") is None
+
+
+def test_nothing_is_kept_when_the_setting_says_0(scene, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    ana = signed_in(scene["ana"])
+
+    ana.get(scene["url"])
+
+    assert not from_the_cache(ana.get(scene["url"]))
