@@ -183,7 +183,8 @@ def create_database(url: str) -> None:
 
 def child_environment(database: str, static_root: Path, *, page_cache: bool = False) -> dict:
     """Production settings for a throw-away database, served over plain http on loopback.
-    Visitors' pages come from the cache only with ``page_cache``."""
+    Visitors' pages, and the parts of pages kept for every reader, come from the cache only
+    with ``page_cache``."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -200,7 +201,10 @@ def child_environment(database: str, static_root: Path, *, page_cache: bool = Fa
         PYTHONUNBUFFERED="1",
     )
     if not page_cache:
+        # Nor the book page's list of reviews (kept for every reader alike): each request
+        # renders it, as the first after a write does.
         env["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+        env["DJANGO_FRAGMENT_CACHE_SECONDS"] = "0"
     return env
 
 

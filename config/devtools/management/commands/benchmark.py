@@ -182,6 +182,7 @@ class Command(BaseCommand):
                 # The measuring child's secret key, which signed the reader's session.
                 serving_env = {**environments[name]}
                 del serving_env["DJANGO_PAGE_CACHE_SECONDS"]
+                del serving_env["DJANGO_FRAGMENT_CACHE_SECONDS"]
                 results[name]["serving"] = benchmark.serve_and_load(
                     serving_env, served(results[name]), options["seconds"]
                 )
