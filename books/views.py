@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from config import placeholders
 from config.navigation import page_of, placed_messages, query_string_without_page
 from config.pagecache import MAX_QUERY_LENGTH, fragment_key, kept_fragment, visitor_page
-from reviews.cards import with_reader_parts
+from reviews.cards import shared_cards, with_reader_parts
 from reviews.filters import BookReviewFilter
 from reviews.forms import STAR_CHOICES, CopiesForm, ProgressForm, ReviewForm
 from reviews.models import (
@@ -237,6 +237,8 @@ def _community_reviews(request, book, key) -> dict:
         )
         page_obj = page_of(request, review_filter.qs, settings.REVIEWS_PER_PAGE)
         reviews = list(page_obj.object_list)
+        for review, card in zip(reviews, shared_cards(reviews), strict=True):
+            review.card = card
         fresh.update(review_filter=review_filter, page_obj=page_obj, reviews=reviews)
         # Rendered without the request: no CSRF token, no reader, no messages.
         html = render_to_string(

@@ -185,6 +185,34 @@ def kept_fragment(key: str | None, render):
     return kept
 
 
+def content_key(name: str, *parts) -> str | None:
+    """The cache key of a part of a page drawn from ``parts`` alone (the rows it shows, as
+    read), under no generation: the key moves with what the part shows, so a write to
+    anything else leaves it right. ``None`` when no part may be kept."""
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return None
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"fragments:{release()}:{name}:{digest}"
+
+
+def kept_fragments(keys: list[str | None], render) -> list:
+    """For the i-th of ``keys``, what ``render(i)`` returns: from the cache where it is there,
+    rendered otherwise and kept under its key (if it has one), each way in one round trip."""
+    kept = cache.get_many([key for key in keys if key is not None])
+    rendered = {}
+    parts = []
+    for i, key in enumerate(keys):
+        if key is None:
+            parts.append(render(i))
+            continue
+        if key not in kept:
+            kept[key] = rendered[key] = render(i)
+        parts.append(kept[key])
+    if rendered:
+        cache.set_many(rendered, settings.FRAGMENT_CACHE_SECONDS)
+    return parts
+
+
 def _key(request) -> str:
     address = f"{request.get_host()} {request.get_full_path()}"
     return f"pages:{release()}:{generation()}:{hashlib.sha256(address.encode()).hexdigest()}"

@@ -15,6 +15,7 @@ import re
 from urllib.parse import quote
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models.fields.files import FieldFile
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
@@ -22,10 +23,46 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from config.navigation import pk_url
+from config.pagecache import content_key, kept_fragments
 
 # The parts a card leaves to the reader: the like button, the own review's links, messages.
 LIKE, OWN, MESSAGES = "like", "own", "messages"
 _PART = re.compile(r"<!--reader:(like|own|messages):(\d+):(\d*)-->")
+
+
+# A review's card, as every reader sees it.
+CARD = "reviews/includes/_review.html"
+# Never part of what a card shows, and kept out of its key.
+UNSHOWN_COLUMNS = {"password"}
+
+
+def _as_read(row) -> tuple:
+    """The columns of ``row`` as its query read them (a file by its name)."""
+    values = []
+    for field in row._meta.concrete_fields:
+        if field.attname in UNSHOWN_COLUMNS:
+            continue
+        value = row.__dict__.get(field.attname)
+        values.append(getattr(value, "name", value) if isinstance(value, FieldFile) else value)
+    return (row._meta.label, *values)
+
+
+def card_key(review) -> str | None:
+    """The key of the review's card: a digest of every column of the review and of its
+    writer's row, so that a card is kept across writes to anything else and never outlives a
+    change to what it shows (a like moves ``likes_count``, a new name the writer's row)."""
+    writer = review.user if review.user_id else review.imported_reviewer
+    return content_key("review-card", _as_read(review), _as_read(writer))
+
+
+def shared_cards(reviews) -> list[SafeString]:
+    """The card of each of ``reviews`` (with their writers selected) as every reader sees it,
+    ``reader_part`` markers and all: from the cache where it is, rendered without a request
+    otherwise."""
+    return kept_fragments(
+        [card_key(review) for review in reviews],
+        lambda i: render_to_string(CARD, {"review": reviews[i], "shared": True}),
+    )
 
 
 def reader_part(kind: str, review) -> SafeString:

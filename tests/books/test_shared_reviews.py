@@ -262,3 +262,39 @@ def test_nothing_is_kept_when_the_setting_says_0(scene, settings):
     ana.get(scene["url"])
 
     assert not from_the_cache(ana.get(scene["url"]))
+
+
+def rendered_cards(response) -> int:
+    return sum(template.name == "reviews/includes/_review.html" for template in response.templates)
+
+
+def test_after_a_write_elsewhere_the_list_is_drawn_again_from_kept_cards(scene):
+    bo = signed_in(scene["bo"])
+    first = bo.get(scene["url"])
+    services.rating_set(user=scene["ana"], book=BookFactory(), stars=3)
+
+    again = bo.get(scene["url"])
+
+    assert rendered_cards(first) == 2
+    assert not from_the_cache(again)  # the list is rendered again...
+    assert rendered_cards(again) == 0  # ...from the cards as they were
+    # The same card, but for the CSRF token, masked afresh on every page.
+    unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert unmasked.sub("", card(again, scene["by_wren"])) == unmasked.sub(
+        "", card(first, scene["by_wren"])
+    )
+    assert like_form(again, scene["by_yves"])["pressed"] == "true"
+
+
+def test_a_writers_new_name_shows_on_their_card(scene):
+    bo = signed_in(scene["bo"])
+    bo.get(scene["url"])
+    wren = scene["wren"]
+    wren.display_name = "Wren Anew"
+    wren.save(update_fields=["display_name"])
+
+    again = bo.get(scene["url"])
+
+    assert rendered_cards(again) == 1
+    assert "Wren Anew" in card(again, scene["by_wren"])
+    assert "Wren Anew" not in card(again, scene["by_yves"])
