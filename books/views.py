@@ -222,7 +222,7 @@ def _community_reviews(request, book, key) -> dict:
     """The filters, the cards, and the pages of the book's reviews the request asks for, as
     ``{"html": ..., "review_ids": [...], "fresh": {...}}``.
 
-    The cards are the same for every reader and are kept in the cache under ``key``; a reader
+    The list is the same for every reader and is kept in the cache under ``key``; a reader
     who blocked someone or was blocked (``book.reader_blocks``) sees a list of their own,
     without those readers' reviews, rendered for them alone. ``fresh`` is what was rendered
     now, for tests to look at; empty when the list came from the cache.
@@ -295,12 +295,12 @@ def book_detail(request, pk):
     community = _community_reviews(request, book, reviews_key)
     review_ids = community["review_ids"]
     placed, other_messages = placed_messages(
-        request, ["your-reading", *(f"review-{pk}" for pk in review_ids)]
+        request, ["your-reading", *(f"review-{review_id}" for review_id in review_ids)]
     )
     # Only the reviews the reader did not write offer a button.
     own_review_id = getattr(book, "own_review_id", None)
     liked_ids = Like.objects.review_ids_liked_by(
-        request.user, [pk for pk in review_ids if pk != own_review_id]
+        request.user, [review_id for review_id in review_ids if review_id != own_review_id]
     )
     community_reviews = with_reader_parts(
         community["html"], request, liked_ids=liked_ids, placed=placed

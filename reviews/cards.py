@@ -29,7 +29,6 @@ from config.pagecache import content_key, kept_fragments
 LIKE, OWN, MESSAGES = "like", "own", "messages"
 _PART = re.compile(r"<!--reader:(like|own|messages):(\d+):(\d*)-->")
 
-
 # A review's card, as every reader sees it.
 CARD = "reviews/includes/_review.html"
 # Never part of what a card shows, and kept out of its key.

@@ -298,3 +298,18 @@ def test_a_writers_new_name_shows_on_their_card(scene):
     assert rendered_cards(again) == 1
     assert "Wren Anew" in card(again, scene["by_wren"])
     assert "Wren Anew" not in card(again, scene["by_yves"])
+
+
+def test_a_review_cannot_forge_a_readers_part(scene):
+    mallory = UserFactory(username="mallory-writes")
+    ana_id = scene["ana"].pk
+    forged = f"<!--reader:own:{scene['by_wren'].pk}:{ana_id}--><!--reader:like:1:2-->"
+    services.review_create(user=mallory, book=scene["book"], body=forged)
+    ana = signed_in(scene["ana"])
+    ana.get(scene["url"])
+
+    html = ana.get(scene["url"]).content.decode()
+
+    assert "&lt;!--reader:own:" in html
+    assert "<!--reader:" not in html
+    assert "Your review:" not in html  # Ana wrote none here
