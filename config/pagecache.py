@@ -31,6 +31,12 @@ set no cookie and used no CSRF token, so nothing of one visitor's can reach anot
 Redis is away (``config.cache.FallbackRedisCache`` answers from each process's memory), pages
 are rendered afresh, and a process that wrote meanwhile replaces the generation once it is
 back.
+
+Signed-in readers' pages are never kept whole, but a part of one that every reader sees alike
+may be (``fragment_key`` and ``kept_fragment``: the book page's list of reviews), under the
+same release and generation. A part drawn only from the rows it shows (a review's card) may
+instead be kept under a digest of those rows (``content_key`` and ``kept_fragments``), which
+stays right across writes to anything else.
 """
 
 from __future__ import annotations
