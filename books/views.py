@@ -1,19 +1,20 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import F, FilteredRelation, Prefetch, Q
+from django.db.models import Exists, F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import quote_etag
+from django.utils.http import quote_etag, urlencode
 from django.views.decorators.http import require_safe
 
 from config import placeholders
 from config.navigation import page_of, placed_messages, query_string_without_page
-from config.pagecache import visitor_page
+from config.pagecache import MAX_QUERY_LENGTH, fragment_key, kept_fragment, visitor_page
+from reviews.cards import shared_cards, with_reader_parts
 from reviews.filters import BookReviewFilter
 from reviews.forms import STAR_CHOICES, CopiesForm, ProgressForm, ReviewForm
 from reviews.models import (
@@ -26,7 +27,7 @@ from reviews.models import (
     books_recently_reviewed,
     books_with_reader_state,
 )
-from reviews.social import feed_page, friends_on_book
+from reviews.social import Block, feed_page, friends_on_book
 
 from .filters import SEARCH_MAX_LENGTH, BookFilter
 from .models import (
@@ -202,14 +203,83 @@ def _with_own_review(books, user):
     )
 
 
+# The book page's list of reviews, kept for every reader alike (see ``_community_reviews``).
+COMMUNITY_REVIEWS = "books/includes/_community_reviews.html"
+
+
+def _community_reviews_key(request, pk) -> str | None:
+    """The key of the list of reviews this request asks for, read before any query (see
+    ``config.pagecache.fragment_key``); None for a query string nobody's link is as long as."""
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        return None
+    # The same list whatever the order of the parameters.
+    normalised = urlencode(sorted(request.GET.lists()), doseq=True)
+    return fragment_key("book-reviews", int(pk), request.user.is_authenticated, normalised)
+
+
+def _community_reviews(request, book, key) -> dict:
+    """The filters, the cards, and the pages of the book's reviews the request asks for, as
+    ``{"html": ..., "review_ids": [...], "fresh": {...}}``.
+
+    The list is the same for every reader and is kept in the cache under ``key``; a reader
+    who blocked someone or was blocked (``book.reader_blocks``) sees a list of their own,
+    without those readers' reviews, rendered for them alone. ``fresh`` is what was rendered
+    now, for tests to look at; empty when the list came from the cache.
+    """
+    fresh = {}
+
+    def render() -> dict:
+        review_filter = BookReviewFilter(
+            request.GET,
+            queryset=book.reviews.visible().seen_by(request.user).with_authors(),
+            request=request,
+        )
+        page_obj = page_of(request, review_filter.qs, settings.REVIEWS_PER_PAGE)
+        reviews = list(page_obj.object_list)
+        for review, card in zip(reviews, shared_cards(reviews), strict=True):
+            review.card = card
+        fresh.update(review_filter=review_filter, page_obj=page_obj, reviews=reviews)
+        # Rendered without the request: no CSRF token, no reader, no messages.
+        html = render_to_string(
+            COMMUNITY_REVIEWS,
+            {
+                "book": book,
+                "review_filter": review_filter,
+                "page_obj": page_obj,
+                "reviews": reviews,
+                "signed_in": request.user.is_authenticated,
+                "reviews_shown_total": (
+                    page_obj.paginator.count if review_filter.is_narrowed else book.reviews_total
+                ),
+                # The source page counted reviews it did not carry: say so rather than offer
+                # pages that do not exist.
+                "honest_count": bool(book.imported_reviews_unlisted)
+                and not review_filter.is_narrowed,
+                # Imported reviews carry no stars: a star filter can only find readers' reviews.
+                "stars_filter_misses_imported": bool(book.import_key)
+                and bool(review_filter.form.cleaned_data.get("rating")),
+                "query_string": query_string_without_page(request),
+            },
+        )
+        return {"html": html, "review_ids": [review.pk for review in reviews]}
+
+    shared = not getattr(book, "reader_blocks", False)
+    kept = kept_fragment(key if shared else None, render)
+    return {**kept, "fresh": fresh}
+
+
 @visitor_page
 def book_detail(request, pk):
+    reviews_key = _community_reviews_key(request, pk)
     books = books_with_reader_state(Book.objects, request.user)
     if request.user.is_authenticated:
         # The reader's own copies and private notes, in the same query: read for this page
-        # alone, never for a list.
+        # alone, never for a list. And whether the reader's list of reviews leaves anyone out.
         books = books.annotate(
-            reader_copies=F("own_entry__owned_copies"), reader_notes=F("own_entry__private_notes")
+            reader_copies=F("own_entry__owned_copies"),
+            reader_notes=F("own_entry__private_notes"),
+            reader_blocks=Exists(Block.objects.involving(request.user)),
         )
     book = (
         _with_own_review(books, request.user)
@@ -222,19 +292,19 @@ def book_detail(request, pk):
     )
     if book is None:
         return _merged_or_404(request, BookRedirect.objects, pk, "books:detail")
-    review_filter = BookReviewFilter(
-        request.GET,
-        queryset=book.reviews.visible().seen_by(request.user).with_authors(),
-        request=request,
-    )
-    page_obj = page_of(request, review_filter.qs, settings.REVIEWS_PER_PAGE)
-    reviews = list(page_obj.object_list)
-    liked_ids = Like.objects.review_ids_liked_by(request.user, reviews)
+    community = _community_reviews(request, book, reviews_key)
+    review_ids = community["review_ids"]
     placed, other_messages = placed_messages(
-        request, ["your-reading", *(f"review-{review.pk}" for review in reviews)]
+        request, ["your-reading", *(f"review-{review_id}" for review_id in review_ids)]
     )
-    for review in reviews:
-        review.placed_messages = placed.get(f"review_{review.pk}", [])
+    # Only the reviews the reader did not write offer a button.
+    own_review_id = getattr(book, "own_review_id", None)
+    liked_ids = Like.objects.review_ids_liked_by(
+        request.user, [review_id for review_id in review_ids if review_id != own_review_id]
+    )
+    community_reviews = with_reader_parts(
+        community["html"], request, liked_ids=liked_ids, placed=placed
+    )
     own_review = None
     review_form = None
     copies_form = None
@@ -266,22 +336,10 @@ def book_detail(request, pk):
         "books/book_detail.html",
         {
             "book": book,
-            "review_filter": review_filter,
-            "page_obj": page_obj,
-            "reviews": reviews,
-            "reviews_shown_total": (
-                page_obj.paginator.count if review_filter.is_narrowed else book.reviews_total
-            ),
-            # The source page counted reviews it did not carry: say so rather than offer pages
-            # that do not exist.
-            "honest_count": bool(book.imported_reviews_unlisted) and not review_filter.is_narrowed,
-            # Imported reviews carry no stars: a star filter can only find readers' reviews.
-            "stars_filter_misses_imported": bool(book.import_key)
-            and bool(review_filter.form.cleaned_data.get("rating")),
+            **community["fresh"],
+            "community_reviews": community_reviews,
             "messages": other_messages,
             "placed_messages": placed,
-            "query_string": query_string_without_page(request),
-            "liked_ids": liked_ids,
             "own_review": own_review,
             "review_form": review_form,
             "exclusive_shelves": [shelf for shelf in shelves if shelf.exclusive],

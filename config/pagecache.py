@@ -31,6 +31,12 @@ set no cookie and used no CSRF token, so nothing of one visitor's can reach anot
 Redis is away (``config.cache.FallbackRedisCache`` answers from each process's memory), pages
 are rendered afresh, and a process that wrote meanwhile replaces the generation once it is
 back.
+
+Signed-in readers' pages are never kept whole, but a part of one that every reader sees alike
+may be (``fragment_key`` and ``kept_fragment``: the book page's list of reviews), under the
+same release and generation. A part drawn only from the rows it shows (a review's card) may
+instead be kept under a digest of those rows (``content_key`` and ``kept_fragments``), which
+stays right across writes to anything else.
 """
 
 from __future__ import annotations
@@ -153,6 +159,64 @@ def release() -> str:
     if manifest.is_file():
         digest.update(manifest.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def fragment_key(name: str, *parts) -> str | None:
+    """The cache key of the part of a page ``name`` shows for ``parts`` (a book, a query),
+    under the generation of now; ``None`` when no such part may be kept or served.
+
+    A page that keeps a part every reader sees alike reads the key first, before any query
+    the part is drawn from: a write meanwhile then leaves the part under a generation nobody
+    asks for again, as with whole pages. Nothing is kept while Redis is away (each process's
+    memory would not hear of other processes' writes)."""
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return None
+    if _Missed.writes:
+        _new_generation()
+    if _Missed.writes or _cache_is_down():
+        return None
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"fragments:{release()}:{generation()}:{name}:{digest}"
+
+
+def kept_fragment(key: str | None, render):
+    """What ``render()`` returns (anything the cache can hold), from the cache under ``key``
+    when it is there, rendered and kept otherwise; rendered afresh without a key."""
+    if key is None:
+        return render()
+    kept = cache.get(key)
+    if kept is None:
+        kept = render()
+        cache.set(key, kept, settings.FRAGMENT_CACHE_SECONDS)
+    return kept
+
+
+def content_key(name: str, *parts) -> str | None:
+    """The cache key of a part of a page drawn from ``parts`` alone (the rows it shows, as
+    read), under no generation: the key moves with what the part shows, so a write to
+    anything else leaves it right. ``None`` when no part may be kept."""
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return None
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"fragments:{release()}:{name}:{digest}"
+
+
+def kept_fragments(keys: list[str | None], render) -> list:
+    """For the i-th of ``keys``, what ``render(i)`` returns: from the cache where it is there,
+    rendered otherwise and kept under its key (if it has one), each way in one round trip."""
+    kept = cache.get_many([key for key in keys if key is not None])
+    rendered = {}
+    parts = []
+    for i, key in enumerate(keys):
+        if key is None:
+            parts.append(render(i))
+            continue
+        if key not in kept:
+            kept[key] = rendered[key] = render(i)
+        parts.append(kept[key])
+    if rendered:
+        cache.set_many(rendered, settings.FRAGMENT_CACHE_SECONDS)
+    return parts
 
 
 def _key(request) -> str:

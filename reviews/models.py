@@ -551,8 +551,9 @@ class ShelfEntry(models.Model):
 
 class LikeQuerySet(models.QuerySet):
     def review_ids_liked_by(self, user, reviews) -> set[int]:
-        """Which of ``reviews`` the reader likes (none for a visitor or an empty list)."""
-        ids = [review.pk for review in reviews]
+        """Which of ``reviews`` (or of these ids) the reader likes (none for a visitor or an
+        empty list)."""
+        ids = [getattr(review, "pk", review) for review in reviews]
         if not ids or not user.is_authenticated:
             return set()
         return set(self.filter(user=user, review_id__in=ids).values_list("review_id", flat=True))

@@ -121,6 +121,10 @@ class BlockQuerySet(models.QuerySet):
         """Blocks either way between two readers (or their ids)."""
         return self.filter(Q(blocker=one, blocked=other) | Q(blocker=other, blocked=one))
 
+    def involving(self, reader):
+        """The blocks ``reader`` made or received."""
+        return self.filter(Q(blocker=reader) | Q(blocked=reader))
+
     def involving_ids(self, reader):
         """The readers ``reader`` blocked or was blocked by, as a subquery of ids (a list of
         one subquery each: a reader on either side)."""

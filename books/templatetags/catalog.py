@@ -7,6 +7,9 @@ the view's prefetch), so a page that lists many books runs no query per book.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.forms import Select
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -20,6 +23,64 @@ register = template.Library()
 MOST_STARS = max(STARS)
 # How much of a description a link shared elsewhere shows.
 SOCIAL_DESCRIPTION_LENGTH = 200
+
+
+# A text longer than either is clamped to a few lines, with "Show more".
+CLAMP_CHARACTERS = 480
+CLAMP_WORDS = 80
+
+
+@register.simple_tag
+def clamped(text, css_class, *, lines=6, lang=""):
+    """``text`` in paragraphs, clamped to a few lines with "Show more" that opens it without a
+    script (a <details> beside it; the stylesheet unclamps the text when it is open). Short
+    texts are shown whole. Written here rather than by a template: a page of thirty reviews
+    clamps each of them."""
+    language = format_html(' lang="{}"', lang) if lang else ""
+    paragraphs = format_html(
+        '<div class="{}"{}>{}</div>', css_class, language, linebreaks_filter(text)
+    )
+    if len(text) <= CLAMP_CHARACTERS and len(text.split()) <= CLAMP_WORDS:
+        return paragraphs
+    return format_html(
+        '<div class="clamp{}">\n  {}\n  <details class="clamp-toggle"><summary>'
+        '<span class="more">Show more</span><span class="less">Show less</span></summary>'
+        "</details>\n</div>",
+        " lines-8" if lines == 8 else "",
+        paragraphs,
+    )
+
+
+@register.simple_tag
+def choice_select(field):
+    """The <select> of a form's choice field (a ``BoundField``), as its widget writes it, with
+    the chosen option selected: written here because Django's widget renders a template for
+    each option, and a list's filters offer dozens. A field that asks more of its widget
+    (attributes, a required choice, another kind of widget) is left to the widget."""
+    widget = field.field.widget
+    if type(widget) is not Select or widget.attrs or field.field.required:
+        return field.as_widget()
+    chosen = field.value()
+    chosen = chosen if isinstance(chosen, list | tuple) else [chosen]
+    chosen = {"" if value is None else str(value) for value in chosen}
+    options = format_html_join(
+        "\n",
+        '  <option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) in chosen else "", label)  # noqa: S308
+            for value, label in field.field.choices
+        ),
+    )
+    invalid = ""
+    if field.errors:
+        invalid = format_html(' aria-invalid="true" aria-describedby="{}_error"', field.auto_id)
+    return format_html(
+        '<select name="{}"{} id="{}">\n{}\n</select>',
+        field.html_name,
+        invalid,
+        field.auto_id,
+        options,
+    )
 
 
 @register.inclusion_tag("books/includes/_byline.html")

@@ -187,8 +187,9 @@ def child_environment(
     database: str, static_root: Path, *, page_cache: bool = False, redis: str = ""
 ) -> dict:
     """Production settings for a throw-away database, served over plain http on loopback.
-    Visitors' pages come from the cache only with ``page_cache``; with ``redis`` (a URL) the
-    cache is that Redis, as in production, else each process's memory."""
+    Visitors' pages, and the parts of pages kept for every reader, come from the cache only
+    with ``page_cache``; with ``redis`` (a URL) the cache is that Redis, as in production,
+    else each process's memory."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -205,7 +206,10 @@ def child_environment(
         PYTHONUNBUFFERED="1",
     )
     if not page_cache:
+        # Nor the book page's list of reviews (kept for every reader alike): each request
+        # renders it, as the first after a write does.
         env["DJANGO_PAGE_CACHE_SECONDS"] = "0"
+        env["DJANGO_FRAGMENT_CACHE_SECONDS"] = "0"
     if redis:
         env["REDIS_URL"] = redis
     return env

@@ -355,3 +355,6 @@ BOOKS_PER_PAGE = 30
 # Seconds a visitor's page is kept in the cache (config/pagecache.py); 0: never. Any write
 # to the database makes the kept pages out of date at once, so this only bounds memory.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+# Seconds a part of a page that every reader sees alike (the book page's list of reviews) is
+# kept in the cache, under the same generation as the visitors' pages; 0: never.
+FRAGMENT_CACHE_SECONDS = env_int("DJANGO_FRAGMENT_CACHE_SECONDS", 600)

@@ -18,6 +18,7 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 
 # Pages are rendered afresh while templates are being edited, unless asked otherwise.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+FRAGMENT_CACHE_SECONDS = env_int("DJANGO_FRAGMENT_CACHE_SECONDS", 0 if DEBUG else 600)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-development-key-do-not-use-in-production")
 

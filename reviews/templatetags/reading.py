@@ -1,11 +1,19 @@
 """Template pieces of reading: a reader's stars, a review's text and its like button."""
 
 from django import template
+from django.middleware.csrf import get_token
+from django.template.defaultfilters import linebreaks_filter
 from django.utils.dates import MONTHS
 from django.utils.html import format_html
 
-from books.templatetags.catalog import cover_image, fill_class, stars_context, summary
-from reviews import forms, models
+from books.templatetags.catalog import (
+    clamped,
+    cover_image,
+    fill_class,
+    stars_context,
+    summary,
+)
+from reviews import cards, forms, models
 
 register = template.Library()
 
@@ -49,16 +57,29 @@ def rating_stars(stars):
     return stars_context(models.stars_figure(stars))
 
 
-@register.inclusion_tag("reviews/includes/_review_body.html")
+@register.simple_tag
 def review_body(review, whole=False):
     """The review's text in paragraphs, folded behind a warning when it spoils the book.
 
     A long text is clamped to about eight lines with "Show more", unless ``whole``.
     """
-    return {"review": review, "whole": whole}
+    if whole:
+        language = format_html(' lang="{}"', review.language) if review.language else ""
+        text = format_html(
+            '<div class="review-body"{}>{}</div>', language, linebreaks_filter(review.body)
+        )
+    else:
+        text = clamped(review.body, "review-body", lines=8, lang=review.language)
+    if not review.spoiler:
+        return text
+    return format_html(
+        '<details class="spoiler">\n  <summary>This review contains spoilers. Show it</summary>'
+        "\n  {}\n</details>",
+        text,
+    )
 
 
-@register.inclusion_tag("reviews/includes/_likes.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def likes(context, review, liked_ids=None):
     """The review's likes, and a Like (or Liked) button for a signed-in reader who did not
     write it. ``liked_ids`` holds the reviews on the page the reader likes; pages that offer
@@ -68,20 +89,46 @@ def likes(context, review, liked_ids=None):
     """
     request = context["request"]
     user = request.user
-    offered = liked_ids is not None and user.is_authenticated and review.user_id != user.pk
-    return {
-        "review": review,
-        "offered": offered,
-        "liked": offered and review.pk in liked_ids,
-        "next": request.get_full_path(),
-    }
+    count = cards.likes_count(review)
+    if liked_ids is None or not user.is_authenticated or review.user_id == user.pk:
+        return count
+    form = cards.like_form(
+        review.pk,
+        liked=review.pk in liked_ids,
+        csrf_token=get_token(request),
+        next_url=request.get_full_path(),
+    )
+    return format_html("{}\n{}", count, form)
 
 
-@register.inclusion_tag("reviews/includes/_rating_meter.html")
+@register.simple_tag
+def likes_count(review):
+    """The review's likes, the same for every reader (the button is a ``reader_part``)."""
+    return cards.likes_count(review)
+
+
+@register.simple_tag
+def reader_part(kind, review):
+    """Where a card kept for every reader takes a part of its reader's own (see
+    ``reviews.cards``)."""
+    return cards.reader_part(kind, review)
+
+
+@register.simple_tag
 def rating_meter(stars):
     """A reader's rating drawn as five stars, that many lit, around the words of
-    ``rating_stars``; nothing when there is none."""
-    return {"stars": stars, "fill": fill_class(stars) if stars else ""}
+    ``rating_stars``; nothing when there is none. Written here rather than by a template: a
+    page of thirty reviews draws one for each."""
+    if not stars:
+        return ""
+    figure = models.stars_figure(stars)
+    return format_html(
+        '<span class="star-meter small {}"><span class="stars" role="img" aria-label="{}">'
+        "{}★</span></span>",
+        fill_class(stars),
+        stars_context(figure)["label"],
+        figure,
+    )
 
 
 def progress_words(pages, percent, total) -> str:

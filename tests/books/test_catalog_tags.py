@@ -1,11 +1,16 @@
 """The catalog's template pieces: a book's byline and its average as stars."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django import forms
+from django.http import QueryDict
 from django.template import Context, Template
 
 from books.models import Author, Authorship, Book
+from reviews.filters import BookReviewFilter
+from reviews.models import Review
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +182,51 @@ def test_a_full_byline_names_everyone_in_a_line_of_a_list(translated):
     assert html.startswith('<span class="by">by <a href=')
     assert html.endswith('>Hans Walter Gabler</a> <span class="role">(Editor)</span></span>')
     assert "more" not in html
+
+
+# A list's filters
+
+
+def bound_filters(query: str):
+    review_filter = BookReviewFilter(QueryDict(query), queryset=Review.objects.none())
+    review_filter.filters["language"].extra["choices"] = [("en", "English"), ("el", "Greek <&>")]
+    review_filter.form.is_valid()
+    return review_filter.form
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "sort=likes", "rating=4&language=el&sort=oldest", "rating=9&sort=bogus", "language=<b>"],
+    ids=["unbound", "sorted", "narrowed", "invalid", "unknown language"],
+)
+def test_a_choice_select_is_written_as_djangos_widget_writes_it(query):
+    form = bound_filters(query)
+
+    for name in ("rating", "language", "sort"):
+        # The widget's template leaves a blank line after each option.
+        widget = re.sub(r"\n\s*\n", "\n", str(form[name]))
+        assert render("{% choice_select field %}", field=form[name]) == widget
+
+
+def test_a_choice_select_marks_the_chosen_option_and_escapes_labels():
+    html = render("{% choice_select field %}", field=bound_filters("language=el")["language"])
+
+    assert '<option value="el" selected>Greek &lt;&amp;&gt;</option>' in html
+    assert '<option value="" selected>' not in html
+
+
+def test_a_choice_select_leaves_a_required_or_dressed_field_to_its_widget():
+    class Choosing(forms.Form):
+        needed = forms.ChoiceField(choices=[("", "Pick one"), ("a", "A")])
+        dressed = forms.ChoiceField(
+            choices=[("a", "A")], required=False, widget=forms.Select(attrs={"class": "wide"})
+        )
+
+    form = Choosing()
+
+    needed = render("{% choice_select field %}", field=form["needed"])
+    dressed = render("{% choice_select field %}", field=form["dressed"])
+    assert needed == str(form["needed"])
+    assert '<select name="needed" required id="id_needed">' in needed
+    assert dressed == str(form["dressed"])
+    assert 'class="wide"' in dressed

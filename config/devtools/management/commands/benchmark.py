@@ -212,6 +212,7 @@ class Command(BaseCommand):
                 # The measuring child's secret key, which signed the reader's session.
                 serving_env = {**environments[name]}
                 del serving_env["DJANGO_PAGE_CACHE_SECONDS"]
+                del serving_env["DJANGO_FRAGMENT_CACHE_SECONDS"]
                 if options["redis"]:
                     benchmark.empty_redis(options["redis"])
                 results[name]["serving"] = benchmark.serve_and_load(
