@@ -88,6 +88,8 @@ SIZES = {
     ),
 }
 SEED = 1
+# The reads (reading sessions) of the reader whose stats are measured at both sizes alike.
+STEADY_READER_SESSIONS = 60
 
 # The targets.
 MAX_QUERIES = 12
@@ -119,6 +121,10 @@ class Page:
     signed_in: bool = False
     explain: bool = False  # print the query plans of its queries
     as_reader: str = "reader"  # which of the subjects signs in
+    # Its subject's own rows grow with the data set (the most active reader reads three
+    # times as much at the large size): its median is shown, not held to MAX_GROWTH; a row
+    # of a subject of the same size at both sizes is.
+    own_growth: bool = False
 
 
 def postgres_server(url: str | None = None) -> str:
@@ -273,6 +279,14 @@ def _subjects() -> dict:
         ReadingSession.objects.values("user_id").annotate(n=Count("pk")).order_by("-n", "user_id")
     ).first()
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
+    # A reader with as many reads at both sizes, for the pages of one reader's reading.
+    steady = (
+        ReadingSession.objects.values("user_id")
+        .annotate(n=Count("pk"))
+        .order_by(Abs(F("n") - STEADY_READER_SESSIONS), "user_id")
+        .first()
+    )
+    steady = get_user_model().objects.get(pk=steady["user_id"]) if steady else active
     talked = Review.objects.filter(hidden=False).order_by("-comments_count", "pk").first()
     # The most liked review other than the longest conversation (measured on its own), so
     # that both sizes measure a review of the same kind.
@@ -312,6 +326,7 @@ def _subjects() -> dict:
         "friends_book": friends_book,
         "followed": User.objects.order_by("-followers_count", "pk").first(),
         "active": active,
+        "steady": steady,
         "review": review,
         "popular": popular,
         "mid": mid,
@@ -354,7 +369,9 @@ def pages(subjects: dict) -> list[Page]:
              query=urlencode({"q": TWO_WORDS})),
         Page("profile", "reader profile", "accounts:profile", {"username": reader}),
         Page("reviewer", "reviewer", "reviews:reviewer", {"pk": reviewer.pk} if reviewer else {}),
-        Page("review", "review, most liked", "reviews:detail", {"pk": review.pk}),
+        # Its comments fill a page at the large size, a few threads at the small.
+        Page("review", "review, most liked", "reviews:detail", {"pk": review.pk},
+             own_growth=True),
         Page("review", f"review, {subjects['talked'].comments_count} comments",
              "reviews:detail", {"pk": subjects["talked"].pk}, explain=True),
         Page("review", "review, comments page 2", "reviews:detail",
@@ -378,11 +395,16 @@ def pages(subjects: dict) -> list[Page]:
         *own_shelf,
         Page("shelf", "shelves, signed in", "reviews:shelves", {}, signed_in=True),
         Page("cover", "drawn cover", "books:cover", {"pk": popular}),
-        Page("stats", "stats, most active reader", "reviews:stats", {"username": active}),
+        Page("stats", "stats, most active reader", "reviews:stats", {"username": active},
+             own_growth=True),
         Page("stats", f"stats {year}, most active", "reviews:stats-year",
-             {"username": active, "year": year}),
+             {"username": active, "year": year}, own_growth=True),
         Page("challenge", f"challenge {year}, most active", "reviews:challenge",
-             {"username": active, "year": year}),
+             {"username": active, "year": year}, own_growth=True),
+        Page("stats", f"stats, {STEADY_READER_SESSIONS} reads", "reviews:stats",
+             {"username": subjects["steady"].username}),
+        Page("challenge", f"challenge {year}, {STEADY_READER_SESSIONS} reads",
+             "reviews:challenge", {"username": subjects["steady"].username, "year": year}),
         Page("api", "API book, most rated", "api-1:book_detail", {"book_id": popular}),
         Page("api", "API book reviews, most rated", "api-1:book_reviews", {"book_id": popular}),
         Page("api", "API 4★ reviews by likes", "api-1:book_reviews", {"book_id": popular},

@@ -116,7 +116,7 @@ def test_a_run_with_redis_starts_from_an_empty_database():
 def test_every_page_served_under_gunicorn_is_measured_and_signed_in_as_its_reader():
     thing = SimpleNamespace(pk=1, username="someone", slug="own", comments_count=3)
     thing.user = thing
-    names = "popular mid reader reviewer review active own_shelf talked thread friends_book"
+    names = "popular mid reader reviewer review active steady own_shelf talked thread friends_book"
     subjects = dict.fromkeys([*names.split(), "followed", "author", "follower", "notified"], thing)
     pages = [
         {"label": page.label, "url": f"/{n}/", "as_reader": page.as_reader}
