@@ -44,6 +44,22 @@ TARGETS_SCRIPT = """() => {
 }"""
 
 
+CENTRED_INITIAL_SCRIPT = """() => {
+  const off = [];
+  const letters = document.querySelectorAll('span.avatar');
+  for (const el of letters) {
+    const box = el.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const text = range.getBoundingClientRect();
+    const dx = Math.abs((text.left + text.right) / 2 - (box.left + box.right) / 2);
+    const dy = Math.abs((text.top + text.bottom) / 2 - (box.top + box.bottom) / 2);
+    if (dx > 3 || dy > 3) off.push(`${el.textContent} ${Math.round(dx)},${Math.round(dy)}`);
+  }
+  return {count: letters.length, off};
+}"""
+
+
 def check(page: Page, what: str) -> None:
     """The page as shown now fits the screen, passes axe-core and has big enough targets."""
     page.wait_for_load_state("load")  # a click just before may still be loading the next page
@@ -90,6 +106,10 @@ def test_a_visitors_pages(page, width, source_book, other_reader):
     visit(page, book_path(source_book), "book")
     page.locator(".description-section summary").click()
     check(page, "book, description open")
+    # An imported reviewer's initial sits in the middle of its circle.
+    centred = page.evaluate(CENTRED_INITIAL_SCRIPT)
+    assert centred["count"] > 0
+    assert centred["off"] == [], f"initials off their circles: {centred['off']}"
     visit(page, f"{book_path(source_book)}?rating=3#reviews", "book, star filter")
     expect(page.get_by_text("carry no stars")).to_be_visible()
     visit(page, f"{book_path(source_book)}?rating=9&language=xx", "book, bad filters")
