@@ -584,7 +584,7 @@ def measure_feed_design(subjects: dict) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COALESCE(SUM(n * followers_count), 0) FROM (SELECT actor_id, COUNT(*) AS n "
-            "FROM reviews_activity GROUP BY actor_id) JOIN accounts_user ON id = actor_id"
+            "FROM reviews_activity GROUP BY actor_id) AS made JOIN accounts_user ON id = actor_id"
         )
         inbox_rows = cursor.fetchone()[0]
         cursor.execute("CREATE TEMP TABLE inbox (owner_id INTEGER, activity_id INTEGER)")
