@@ -586,7 +586,7 @@ def measure_feed_design(subjects: dict) -> dict:
             "SELECT COALESCE(SUM(n * followers_count), 0) FROM (SELECT actor_id, COUNT(*) AS n "
             "FROM reviews_activity GROUP BY actor_id) AS made JOIN accounts_user ON id = actor_id"
         )
-        inbox_rows = cursor.fetchone()[0]
+        inbox_rows = int(cursor.fetchone()[0])  # PostgreSQL's SUM is a numeric
         cursor.execute("CREATE TEMP TABLE inbox (owner_id INTEGER, activity_id INTEGER)")
         cursor.execute("CREATE INDEX inbox_owner ON inbox (owner_id, activity_id DESC)")
         # The reader's inbox: every activity of the readers they follow.
