@@ -180,3 +180,12 @@ def test_readiness_names_a_missing_task_table(client, db, settings, monkeypatch)
     assert ready.status_code == 503
     assert ready.json()["task_queue"].startswith("unavailable (")
     assert ready.json()["database"] == "ok"
+
+
+def test_the_redis_cache_keeps_one_client_per_pool(redis_cache):
+    client = cache._cache.get_client(write=True)
+
+    cache.set("twice", "kept")
+    assert cache.get("twice") == "kept"
+    assert cache._cache.get_client(write=True) is client
+    assert cache._cache.get_client() is client  # one server: reads share the pool
