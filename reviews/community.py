@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
+from . import social
 from .models import Review
-from .social import Block
 
 # A comment is a reply to a review, not a review of its own: a long paragraph or two.
 MAX_COMMENT_LENGTH = 2_000
@@ -28,10 +28,7 @@ class CommentQuerySet(models.QuerySet):
 
     def seen_by(self, viewer):
         """Less the comments of readers ``viewer`` blocked or was blocked by."""
-        if not getattr(viewer, "is_authenticated", False):
-            return self
-        blocked, blocked_by = Block.objects.involving_ids(viewer)
-        return self.exclude(user__in=blocked).exclude(user__in=blocked_by)
+        return social.seen_by(self, viewer)
 
     def thread_of(self, review, viewer=None, *, replies: int | None = None):
         """The review's visible comments that start a thread, oldest first, with their

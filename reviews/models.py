@@ -134,13 +134,8 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(hidden=False)
 
     def seen_by(self, viewer):
-        """Less the reviews of readers ``viewer`` blocked or was blocked by (for a visitor,
-        all of them): a block keeps two readers out of each other's lists, not only off
-        each other's profiles. Filtered in the same query, by two subqueries."""
-        if not getattr(viewer, "is_authenticated", False):
-            return self
-        blocked, blocked_by = Block.objects.involving_ids(viewer)
-        return self.exclude(user__in=blocked).exclude(user__in=blocked_by)
+        """Less the reviews of readers ``viewer`` blocked or was blocked by."""
+        return social.seen_by(self, viewer)
 
     def with_authors(self):
         """Reviews with what a listing shows of their writer, in one query."""
@@ -912,6 +907,7 @@ def books_read_in(reader, year: int | None):
 
 
 # The models of conversation and moderation live in a module of their own.
+from . import social  # noqa: E402
 from .community import Comment, ModerationAction, Notification, Report  # noqa: E402, F401
 
 # Readers and each other (follows, blocks, the feed's activity) live in a module of their own;

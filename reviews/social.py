@@ -174,6 +174,16 @@ class Mute(models.Model):
         return f"{self.muter_id} muted {self.muted_id}"
 
 
+def seen_by(queryset, viewer, writer: str = "user"):
+    """``queryset`` less the rows whose ``writer`` the ``viewer`` blocked or was blocked by
+    (for a visitor, all of them): a block keeps two readers out of each other's lists, not
+    only off each other's profiles. Filtered in the same query, by two subqueries."""
+    if not getattr(viewer, "is_authenticated", False):
+        return queryset
+    blocked, blocked_by = Block.objects.involving_ids(viewer)
+    return queryset.exclude(**{f"{writer}__in": blocked}).exclude(**{f"{writer}__in": blocked_by})
+
+
 def blocked_between(one, other) -> bool:
     """Whether either reader blocked the other: the one check every interaction between two
     readers (follow, like, comment, seeing a profile) makes. False for a visitor."""
