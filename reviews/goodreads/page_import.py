@@ -117,20 +117,38 @@ def _import_authorships(
             summary.updated["authorships"] += 1
 
 
-def _reviewer_for(record: ReviewRecord, existing_review: Review | None) -> ImportedReviewer:
-    figures = {
-        "reviews_count": record.reviewer_reviews_count,
-        "followers_count": record.reviewer_followers_count,
-    }
+def _known_reviewers(page: BookPage) -> dict[tuple, ImportedReviewer]:
+    """The stored reviewers of the page's names, by name and figures, read in one query.
+
+    The same name with the same figures is the same person seen on another page; the same
+    name with other figures is somebody else. Of two alike, the first made is the one.
+    """
+    names = {record.reviewer_name for record in page.reviews if record.reviewer_name}
+    known: dict[tuple, ImportedReviewer] = {}
+    for reviewer in ImportedReviewer.objects.filter(name__in=names).order_by("pk"):
+        known.setdefault(
+            (reviewer.name, reviewer.reviews_count, reviewer.followers_count), reviewer
+        )
+    return known
+
+
+def _record_key(record: ReviewRecord) -> tuple:
+    """A record's reviewer as ``_known_reviewers`` keys them."""
+    return (record.reviewer_name, record.reviewer_reviews_count, record.reviewer_followers_count)
+
+
+def _reviewer_for(
+    record: ReviewRecord, existing_review: Review | None, known: dict[tuple, ImportedReviewer]
+) -> ImportedReviewer:
     if existing_review is not None:
         return existing_review.imported_reviewer
-    if record.reviewer_name:
-        # The same name with the same figures is the same person seen on another page; the same
-        # name with other figures is somebody else.
-        same = ImportedReviewer.objects.filter(name=record.reviewer_name, **figures).first()
-        if same is not None:
-            return same
-    return ImportedReviewer(name=record.reviewer_name, **figures)
+    if record.reviewer_name and (same := known.get(_record_key(record))) is not None:
+        return same
+    return ImportedReviewer(
+        name=record.reviewer_name,
+        reviews_count=record.reviewer_reviews_count,
+        followers_count=record.reviewer_followers_count,
+    )
 
 
 def _existing_reviews(book: Book) -> dict[str, Review]:
@@ -158,12 +176,13 @@ def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> int:
     """Write the page's reviews; return how many imported reviews the book has now."""
     existing = _existing_reviews(book)
     renamed = _by_reviewer_and_date(existing, page)
+    known = _known_reviewers(page)
     appeared = 0
     for position, record in enumerate(page.reviews, start=1):
         review = existing.get(record.source_key)
         if review is None and record.reviewer_name:
             review = renamed.pop((record.reviewer_name, record.date), None)
-        reviewer = _reviewer_for(record, review)
+        reviewer = _reviewer_for(record, review, known)
         # Only what this copy states: a copy that leaves out a name or a figure (a reader-mode
         # copy shows neither) does not erase what an earlier one said.
         stated = {
@@ -174,6 +193,8 @@ def _import_reviews(book: Book, page: BookPage, summary: ImportSummary) -> int:
         figures = {name: value for name, value in stated.items() if value not in (None, "")}
         if reviewer.pk is None:
             reviewer.save()
+            if record.reviewer_name:
+                known.setdefault(_record_key(record), reviewer)
             summary.created["reviewers"] += 1
         elif save_changed(reviewer, figures):
             summary.updated["reviewers"] += 1

@@ -188,3 +188,22 @@ def test_a_review_whose_opening_was_rewritten_is_updated_in_place(page):
     assert (buck.source_key, buck.body.startswith("Rewritten.")) == (rewritten.source_key, True)
     assert book.reviews.count() == 26
     call_command("recount", "--check", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_a_reviewer_seen_on_another_books_page_is_the_same_person(page):
+    first = page_import.import_page(page).book
+    other_book = dataclasses.replace(page, title="Conquered City")
+    with CaptureQueriesContext(connection) as queries:
+        second = page_import.import_page(other_book).book
+    assert second.pk != first.pk
+    # One query finds every reviewer the page names, however many reviews it shows.
+    reviewer_reads = [q["sql"] for q in queries if 'FROM "reviews_importedreviewer"' in q["sql"]]
+    assert len(reviewer_reads) == 1
+    for review in Review.objects.filter(book=second).exclude(imported_reviewer__name=""):
+        twin = Review.objects.get(book=first, source_key=review.source_key)
+        assert review.imported_reviewer_id == twin.imported_reviewer_id
+    # The two Johns on the page, with their own figures, stay two people on both books.
+    johns = Review.objects.filter(imported_reviewer__name="John")
+    assert johns.count() == 4
+    assert johns.values("imported_reviewer").distinct().count() == 2
