@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import itertools
 import re
 
 import pytest
@@ -47,6 +48,15 @@ def csv_bytes(records: list[dict]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
+    return out.getvalue().encode()
+
+
+def export_head(rows: int) -> bytes:
+    """The real export's header and its first ``rows`` records, as a file of their own."""
+    with EXPORT.open(encoding="utf-8", newline="") as source:
+        records = list(itertools.islice(csv.reader(source), rows + 1))
+    out = io.StringIO()
+    csv.writer(out).writerows(records)
     return out.getvalue().encode()
 
 
@@ -348,7 +358,9 @@ def test_a_file_past_the_size_cap_is_stopped_while_it_is_read(
         "receive_data_chunk",
         lambda self, raw_data, start: kept.append(len(raw_data)) or keep(self, raw_data, start),
     )
-    data = EXPORT.read_bytes()
+    # The export's first rows, padded with blank lines: the size is what is tested, and the
+    # whole export's 966 rows would only make the accepted file slow to import.
+    data = export_head(20)
     data += b"\n" * (MAX_FILE_BYTES + padding - len(data))
     assert MAX_FILE_BYTES == 10 * 1024 * 1024
 
@@ -359,6 +371,7 @@ def test_a_file_past_the_size_cap_is_stopped_while_it_is_read(
         assert response.status_code == 302
         job = LibraryImport.objects.get()
         assert job.status == LibraryImport.Status.DONE, job.report
+        assert ShelfEntry.objects.filter(user=reader).count() == 20
         return
     assert response.status_code == 400
     assert "The file is larger than 10 MiB" in response.content.decode()
