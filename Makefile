@@ -11,7 +11,7 @@ SOURCE_PAGE := tests/fixtures/memoirs_of_a_revolutionary.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-run run test lint format migrate reset clean screenshots
+.PHONY: install install-run run test test-browser ci lint format migrate reset clean screenshots
 
 # A developer's set-up: the site and the test tools.
 install: $(TEST_STAMP)
@@ -45,8 +45,20 @@ reset:
 # The tests spread over every core, a test file per worker at a time (files share their
 # module-scoped fixtures, such as the imported real export).
 PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m $(if $(COVERAGE),coverage run -m pytest,pytest) -n $(PYTEST_WORKERS) --dist loadfile
+
+# Everything but the browser journeys: the quick check to run after each change.
 test: install
-	$(BIN)/python -m $(if $(COVERAGE),coverage run -m pytest,pytest) -n $(PYTEST_WORKERS) --dist loadfile
+	$(PYTEST) --ignore=tests/browser
+
+# The reader journeys in Chromium (Debian's chromium package, /usr/bin/chromium).
+test-browser: install
+	$(PYTEST) tests/browser
+
+# All that guards main, as CI runs it: both test runs, PostgreSQL, coverage, the API's schema,
+# migrations, import contracts, deployment checks and the linter.
+ci:
+	bash .ci/run
 
 # PNGs of the main pages at 390 and 1280 px into screenshots/, from a throw-away in-memory
 # database (DATABASE_URL is left out, so the database you work with is never touched).
