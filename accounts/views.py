@@ -1,9 +1,11 @@
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from books.models import prefetch_authors
+from config.pagecache import fragment_key, kept_fragment
 from reviews.models import (
     FollowRequest,
     Rating,
@@ -19,6 +21,7 @@ from reviews.social import relationship
 PROFILE_LIST_LIMIT = 30
 # How many books read now, and finished lately, a profile lists.
 PROFILE_READS_LIMIT = 10
+PROFILE_BODY = "accounts/includes/_profile_body.html"
 
 
 def profile(request, username):
@@ -27,14 +30,37 @@ def profile(request, username):
     A reader who blocked the viewer is not found; a profile for followers only (or private)
     shows others no more than the reader's name and the button to follow or ask to. Private
     notes on shelf entries are loaded for the reader themself only.
+
+    The reading life (reads, shelves, ratings, reviews) is the same for every viewer but the
+    reader themself, so it is kept in the cache (``config.pagecache.fragment_key``), under a
+    key read before the reader's row.
     """
+    is_owner = request.user.is_authenticated and request.user.get_username() == username
+    year = timezone.localdate().year
+    key = fragment_key("profile", username, is_owner, year)
     reader = get_object_or_404(get_user_model(), username=username, is_active=True)
     rel = relationship(request.user, reader)
     if rel.blocks_you:
         raise Http404("No such reader.")
     if not rel.can_see_profile:
         return render(request, "accounts/profile_closed.html", {"reader": reader, "rel": rel})
-    is_owner = rel.is_self
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "reader": reader,
+            "is_owner": is_owner,
+            "body": kept_fragment(key, lambda: _reading_life(reader, is_owner, year)),
+            "rel": rel,
+            "requests_waiting": (
+                FollowRequest.objects.filter(target=reader).count() if is_owner else 0
+            ),
+        },
+    )
+
+
+def _reading_life(reader, is_owner: bool, year: int) -> str:
+    """The part of ``reader``'s profile below its head, rendered without the request."""
     entries = list(
         ShelfEntry.objects.newest_per_shelf(reader, PROFILE_LIST_LIMIT, with_notes=is_owner)
     )
@@ -50,12 +76,10 @@ def profile(request, username):
     shelves = Shelf.objects.of_reader(reader)
     for shelf in shelves:
         shelf.newest = [entry for entry in entries if entry.shelf_id == shelf.pk]
-    year = timezone.localdate().year
     challenge = ReadingChallenge.objects.with_progress(year).filter(user=reader).first()
     prefetch_authors(row.book for row in (*entries, *ratings, *reviews, *current, *finished))
-    return render(
-        request,
-        "accounts/profile.html",
+    return render_to_string(
+        PROFILE_BODY,
         {
             "reader": reader,
             "is_owner": is_owner,
@@ -68,9 +92,5 @@ def profile(request, username):
             "finished_reads": finished,
             "challenge": challenge,
             "year": year,
-            "rel": rel,
-            "requests_waiting": (
-                FollowRequest.objects.filter(target=reader).count() if is_owner else 0
-            ),
         },
     )

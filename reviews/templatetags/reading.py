@@ -87,10 +87,12 @@ def likes(context, review, liked_ids=None):
 
     The button is a plain form; static/js/likes.js sends it without reloading the page.
     """
+    count = cards.likes_count(review)
+    if liked_ids is None:
+        return count
     request = context["request"]
     user = request.user
-    count = cards.likes_count(review)
-    if liked_ids is None or not user.is_authenticated or review.user_id == user.pk:
+    if not user.is_authenticated or review.user_id == user.pk:
         return count
     form = cards.like_form(
         review.pk,
