@@ -8,12 +8,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import quote_etag, urlencode
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from config import placeholders
 from config.navigation import page_of, placed_messages, query_string_without_page
-from config.pagecache import MAX_QUERY_LENGTH, fragment_key, kept_fragment, visitor_page
+from config.pagecache import fragment_key, kept_fragment, query_key, visitor_page
 from reviews.cards import shared_cards, with_reader_parts
 from reviews.filters import BookReviewFilter
 from reviews.forms import STAR_CHOICES, CopiesForm, ProgressForm, ReviewForm
@@ -210,12 +210,10 @@ COMMUNITY_REVIEWS = "books/includes/_community_reviews.html"
 def _community_reviews_key(request, pk) -> str | None:
     """The key of the list of reviews this request asks for, read before any query (see
     ``config.pagecache.fragment_key``); None for a query string nobody's link is as long as."""
-    query = request.META.get("QUERY_STRING", "")
-    if len(query) > MAX_QUERY_LENGTH:
+    query = query_key(request)
+    if query is None:
         return None
-    # The same list whatever the order of the parameters.
-    normalised = urlencode(sorted(request.GET.lists()), doseq=True)
-    return fragment_key("book-reviews", int(pk), request.user.is_authenticated, normalised)
+    return fragment_key("book-reviews", int(pk), request.user.is_authenticated, query)
 
 
 def _community_reviews(request, book, key) -> dict:

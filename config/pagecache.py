@@ -55,7 +55,7 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import quote_etag
+from django.utils.http import quote_etag, urlencode
 
 GENERATION_KEY = "pages:generation"
 # A query string longer than this is rendered but not stored: nobody's link is that long,
@@ -177,6 +177,14 @@ def fragment_key(name: str, *parts) -> str | None:
         return None
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"fragments:{release()}:{generation()}:{name}:{digest}"
+
+
+def query_key(request) -> str | None:
+    """The request's query string as a part of a fragment's key: the same whatever the order
+    of its parameters; ``None`` (keep nothing) when it is longer than anybody's link."""
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH:
+        return None
+    return urlencode(sorted(request.GET.lists()), doseq=True)
 
 
 def kept_fragment(key: str | None, render):

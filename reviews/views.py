@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +20,7 @@ from config.navigation import (
     query_string_without_page,
     safe_return_url,
 )
+from config.pagecache import fragment_key, kept_fragment, query_key
 
 from . import services
 from .forms import (
@@ -529,37 +531,50 @@ def challenge(request, username, year):
     )
 
 
+STATS_BODY = "reviews/includes/_stats_body.html"
+
+
 def stats(request, username, year=None):
     """A reader's year in books, or all their reading: charts drawn on the server, each with
-    its figures in a table."""
-    reader = _reader_or_404(request, username)
+    its figures in a table. The same for every viewer, so kept in the cache under a key read
+    before the reader's row."""
     if year is not None:
         year = year_or_404(year)
     this_year = timezone.localdate().year
-    figures = reading_stats(reader, year)
+    key = fragment_key("stats", username, year, this_year)
+    reader = _reader_or_404(request, username)
+
+    def render_body() -> str:
+        figures = reading_stats(reader, year)
+        return render_to_string(
+            STATS_BODY,
+            {
+                "reader": reader,
+                "year": year,
+                "stats": figures,
+                "years": range(this_year, this_year - 5, -1),
+                "period_title": "Month" if year else "Year",
+                "books_rows": [(p.label, p.long_label, p.books) for p in figures.periods],
+                "pages_rows": [(p.label, p.long_label, p.pages) for p in figures.periods],
+                "ratings_rows": [
+                    (f"{stars}★", f"{stars} star{'s' if stars > 1 else ''}", n)
+                    for stars, n in figures.ratings
+                ],
+                "duration_rows": [(label, label, n) for label, n in figures.durations],
+            },
+        )
+
     return render(
         request,
         "reviews/stats_detail.html",
-        {
-            "reader": reader,
-            "year": year,
-            "stats": figures,
-            "years": range(this_year, this_year - 5, -1),
-            "period_title": "Month" if year else "Year",
-            "books_rows": [(p.label, p.long_label, p.books) for p in figures.periods],
-            "pages_rows": [(p.label, p.long_label, p.pages) for p in figures.periods],
-            "ratings_rows": [
-                (f"{stars}★", f"{stars} star{'s' if stars > 1 else ''}", n)
-                for stars, n in figures.ratings
-            ],
-            "duration_rows": [(label, label, n) for label, n in figures.durations],
-        },
+        {"reader": reader, "year": year, "body": kept_fragment(key, render_body)},
     )
 
 
 # A reader's shelves: each shelf's page, and the reader's page to make, rename and delete them.
 
 SHELF_PER_PAGE = 30
+SHELF_BODY = "reviews/includes/_shelf_body.html"
 # The sorts a shelf's page offers (``ENTRY_SORTS`` says how); the first is the default.
 SHELF_SORTS = {
     "added": "Date added",
@@ -571,35 +586,47 @@ SHELF_SORTS = {
 
 
 def shelf_detail(request, username, slug):
-    """The books on one of a reader's shelves, with covers, sorted and a page at a time."""
+    """The books on one of a reader's shelves, with covers, sorted and a page at a time. The
+    same for every viewer but the reader, so kept in the cache under a key read before the
+    reader's row."""
+    is_owner = request.user.is_authenticated and request.user.get_username() == username
+    query = query_key(request)
+    key = None if query is None else fragment_key("shelf", username, slug, query, is_owner)
     reader = _reader_or_404(request, username)
     shelves = Shelf.objects.of_reader(reader)
     shelf = next((shelf for shelf in shelves if shelf.slug == slug), None)
     if shelf is None:
         raise Http404("No such shelf.")
-    sort = request.GET.get("sort", "")
-    if sort not in SHELF_SORTS:
-        sort = next(iter(SHELF_SORTS))
-    entries = ShelfEntry.objects.none()
-    if shelf.pk is not None:
-        entries = ShelfEntry.objects.on_shelf(shelf).sorted_by(sort)
-    page_obj = page_of(request, entries, SHELF_PER_PAGE)
-    rows = list(page_obj.object_list)
-    prefetch_authors(entry.book for entry in rows)
+
+    def render_body() -> str:
+        sort = request.GET.get("sort", "")
+        if sort not in SHELF_SORTS:
+            sort = next(iter(SHELF_SORTS))
+        entries = ShelfEntry.objects.none()
+        if shelf.pk is not None:
+            entries = ShelfEntry.objects.on_shelf(shelf).sorted_by(sort)
+        page_obj = page_of(request, entries, SHELF_PER_PAGE)
+        rows = list(page_obj.object_list)
+        prefetch_authors(entry.book for entry in rows)
+        return render_to_string(
+            SHELF_BODY,
+            {
+                "reader": reader,
+                "shelf": shelf,
+                "shelves": shelves,
+                "is_owner": is_owner,
+                "page_obj": page_obj,
+                "entries": rows,
+                "sort": sort,
+                "sorts": list(SHELF_SORTS.items()),
+                "query_string": query_string_without_page(request),
+            },
+        )
+
     return render(
         request,
         "reviews/shelf_detail.html",
-        {
-            "reader": reader,
-            "shelf": shelf,
-            "shelves": shelves,
-            "is_owner": request.user.pk == reader.pk,
-            "page_obj": page_obj,
-            "entries": rows,
-            "sort": sort,
-            "sorts": list(SHELF_SORTS.items()),
-            "query_string": query_string_without_page(request),
-        },
+        {"reader": reader, "shelf": shelf, "body": kept_fragment(key, render_body)},
     )
 
 
