@@ -121,6 +121,20 @@ def test_the_web_servers_entry_points_default_to_production(run_django, entry_po
     assert started.stdout.split() == ["config.settings.production", "False"]
 
 
+def test_a_wsgi_worker_keeps_what_it_loaded_out_of_the_garbage_collectors_scans(run_django):
+    command = "import gc, config.wsgi; print(gc.get_freeze_count())"
+    started = run_django(
+        "-c",
+        command,
+        DJANGO_SETTINGS_MODULE=None,
+        DJANGO_SECRET_KEY=get_random_secret_key(),
+        REDIS_URL=REDIS_TEST_URL,
+        DJANGO_SITE_URL="https://books.example.org",
+    )
+    assert started.returncode == 0, started.stderr
+    assert int(started.stdout) > 10_000  # Django and the apps' modules, frozen
+
+
 def test_manage_py_defaults_to_the_local_settings(run_django):
     result = run_django("diffsettings", "--all", DJANGO_SETTINGS_MODULE=None)
 
