@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 
 from config.images import Rendition, picture_field
+from config.navigation import text_url
 
 
 class User(AbstractUser):
@@ -57,7 +58,7 @@ class User(AbstractUser):
         return self.username
 
     def get_absolute_url(self):
-        return reverse("accounts:profile", kwargs={"username": self.username})
+        return text_url("accounts:profile", "username", self.username)
 
     @property
     def is_suspended(self) -> bool:

@@ -1,11 +1,12 @@
 """Where a page's links and a form's redirect lead: pages of a list and safe return URLs."""
 
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.urls import get_script_prefix, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import RFC3986_SUBDELIMS, url_has_allowed_host_and_scheme
 
 # Page numbers shown around the current one, and at each end: 1 … 4 5 [6] 7 8 … 20.
 PAGES_EACH_SIDE = 2
@@ -38,6 +39,23 @@ _SAMPLE_PK = 918_273_645_546_372_819
 def _around_pk(prefix: str, name: str) -> tuple[str, str]:
     before, after = reverse(name, kwargs={"pk": _SAMPLE_PK}).split(str(_SAMPLE_PK))
     return before, after
+
+
+# A value no argument has, for the same purpose in URLs whose one argument is a string.
+_SAMPLE_TEXT = "x918273645546372819x"
+
+
+@lru_cache(maxsize=128)
+def _around_text(prefix: str, name: str, argument: str) -> tuple[str, str]:
+    before, after = reverse(name, kwargs={argument: _SAMPLE_TEXT}).split(_SAMPLE_TEXT)
+    return before, after
+
+
+def text_url(name: str, argument: str, value: str) -> str:
+    """``reverse(name, kwargs={argument: value})`` for a URL whose one argument is a string
+    (a reader's name), quoted as ``reverse`` quotes it, with the patterns searched once."""
+    before, after = _around_text(get_script_prefix(), name, argument)
+    return f"{before}{quote(str(value), safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
 
 
 def pk_url(name: str, pk: int) -> str:

@@ -232,3 +232,10 @@ def author_social(context, author):
         "image": _absolute(context, author.photo_large.url) if author.photo_large else "",
         "image_alt": f"Photo of {author.name}",
     }
+
+
+@register.simple_tag(name="pk_url")
+def pk_url_tag(name, pk):
+    """``{% url name pk %}`` for a URL whose one argument is a key, without searching the
+    URL patterns for each link (``config.navigation.pk_url``)."""
+    return pk_url(name, pk)
