@@ -10,20 +10,23 @@ from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from books.models import prefetch_authors
 from config.navigation import page_of, placed_messages
+from config.pagecache import fragment_key, kept_fragment, query_key
 
 from . import discussion, moderation
 from .forms import CommentForm, ReportForm
-from .models import Comment, Like, Notification, Report, Review
+from .models import Block, Comment, Like, Notification, Report, Review
 from .notifications import notifications_mark_read
 from .ratelimit import limit_reader_actions
 from .services import ActionRefused
 from .social import blocked_between
+from .threads import with_comment_parts
 from .views import HttpResponseSeeOther, sign_in_first
 
 # Threads (a comment and its replies) per page of a review's conversation.
@@ -37,6 +40,8 @@ LIKERS_SHOWN = 12
 LIKERS_PER_PAGE = 60
 NOTIFICATIONS_PER_PAGE = 30
 COMMENTS = "comments"
+# A page of a review's threads, as every reader sees it.
+THREADS = "reviews/includes/_threads.html"
 
 
 def _review_url(pk: int) -> str:
@@ -54,40 +59,77 @@ def _visible_review(request, pk: int) -> Review:
 
 
 def _review_page(request, review: Review, *, form=None, reply_form=None, reply_to=None, status=200):
-    """The review whole, who liked it, and a page of its conversation."""
+    """The review whole, who liked it, and a page of its conversation.
+
+    The page of threads is the same for every reader, so it is kept in the cache (see
+    ``reviews.threads``) and each reader's links and reply forms are put in afterwards; a
+    reader with a block (whose threads leave someone out), or a reply sent back with its
+    mistakes, gets threads rendered for them alone.
+    """
+    query = query_key(request)
+    key = None if query is None else fragment_key("review-threads", review.pk, query)
     prefetch_authors([review.book])
     placed, other_messages = placed_messages(request, [f"review-{review.pk}", COMMENTS])
     review.placed_messages = placed.get(f"review_{review.pk}", [])
-    threads = page_of(
-        request,
-        Comment.objects.thread_of(review, request.user, replies=REPLIES_SHOWN),
-        COMMENTS_PER_PAGE,
+    context = {}
+    own_threads = (
+        reply_form is not None
+        or reply_to is not None
+        or (request.user.is_authenticated and Block.objects.involving(request.user).exists())
     )
+    if own_threads:
+        threads = _threads_page(request, review, request.user)
+        context.update(page_obj=threads, threads=threads.object_list)
+    else:
+        kept = kept_fragment(key, lambda: _shared_threads(request, review))
+        context["threads_html"] = with_comment_parts(
+            kept["html"], request, review=review, names=kept["names"]
+        )
     likers = list(
         Like.objects.filter(review=review)
         .select_related("user")
         .order_by("-created_at", "-pk")[:LIKERS_SHOWN]
     )
-    return render(
-        request,
-        "reviews/review_detail.html",
+    context.update(
         {
             "review": review,
             "book": review.book,
             "liked_ids": Like.objects.review_ids_liked_by(request.user, [review]),
             "messages": other_messages,
             "comments_messages": placed.get(COMMENTS, []),
-            "page_obj": threads,
-            "threads": threads.object_list,
             "likers": likers,
             "more_likers": max(review.likes_count - len(likers), 0),
             "form": form or CommentForm(),
             "reply_form": reply_form,
             "reply_to": reply_to,
             "is_writer": request.user.is_authenticated and review.user_id == request.user.pk,
-        },
-        status=status,
+        }
     )
+    return render(request, "reviews/review_detail.html", context, status=status)
+
+
+def _threads_page(request, review: Review, viewer=None):
+    """The page of the review's threads the request asks for, as ``viewer`` may see them."""
+    return page_of(
+        request,
+        Comment.objects.thread_of(review, viewer, replies=REPLIES_SHOWN),
+        COMMENTS_PER_PAGE,
+    )
+
+
+def _shared_threads(request, review: Review) -> dict:
+    """The page of threads as every reader without a block sees it, with markers where each
+    reader's own parts go, and the name of each comment's writer for those parts."""
+    threads = _threads_page(request, review)
+    names = {}
+    for comment in threads.object_list:
+        for shown in (comment, *comment.shown_replies):
+            names[shown.pk] = shown.user.shown_name
+    html = render_to_string(
+        THREADS,
+        {"threads": threads.object_list, "page_obj": threads, "review": review, "shared": True},
+    )
+    return {"html": html, "names": names}
 
 
 @require_GET

@@ -13,7 +13,7 @@ from books.templatetags.catalog import (
     stars_context,
     summary,
 )
-from reviews import cards, forms, models
+from reviews import cards, forms, models, threads
 
 register = template.Library()
 
@@ -107,6 +107,13 @@ def likes(context, review, liked_ids=None):
 def likes_count(review):
     """The review's likes, the same for every reader (the button is a ``reader_part``)."""
     return cards.likes_count(review)
+
+
+@register.simple_tag
+def comment_part(kind, comment):
+    """Where a comment kept for every reader takes a part of its reader's own (see
+    ``reviews.threads``)."""
+    return threads.comment_part(kind, comment)
 
 
 @register.simple_tag
