@@ -140,7 +140,7 @@ def _reader_shelves(reader) -> list[dict]:
     return [*shelves, *_new_shelves(shown)]
 
 
-@visitor_page
+@visitor_page(readers_alike=True)
 def book_list(request):
     book_filter = BookFilter(request.GET, queryset=Book.objects.with_authors())
     page_obj = page_of(request, book_filter.qs, settings.BOOKS_PER_PAGE)
@@ -158,7 +158,7 @@ def book_list(request):
     )
 
 
-@visitor_page
+@visitor_page(readers_alike=True)
 def search(request):
     """Books and authors matching the header's search box."""
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
@@ -353,7 +353,7 @@ def book_detail(request, pk):
     )
 
 
-@visitor_page
+@visitor_page(readers_alike=True)
 def author_detail(request, pk):
     author = Author.objects.with_books_count().filter(pk=pk).first()
     if author is None:

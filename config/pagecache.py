@@ -54,6 +54,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag, urlencode
 
@@ -227,9 +228,10 @@ def kept_fragments(keys: list[str | None], render) -> list:
     return parts
 
 
-def _key(request) -> str:
+def _key(request, kind: str = "pages") -> str:
     address = f"{request.get_host()} {request.get_full_path()}"
-    return f"pages:{release()}:{generation()}:{hashlib.sha256(address.encode()).hexdigest()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"{kind}:{release()}:{generation()}:{digest}"
 
 
 def _storable(request, response) -> bool:
@@ -256,8 +258,62 @@ def _fresh(view, request, *args, **kwargs):
     return response
 
 
-def visitor_page(view):
-    """Serve ``view``'s page to visitors from the cache (see the module's docstring)."""
+# The parts of every page that are the reader's own (base.html marks them): the header's
+# links (with the reader's name and a CSRF token) and a suspended reader's banner.
+READER_PARTS = {
+    "nav": "includes/_account_nav.html",
+    "banner": "includes/_suspension_banner.html",
+}
+_READER_PART = re.compile(r"<!--yours:(nav|banner)-->.*?<!--/yours:\1-->", re.DOTALL)
+
+
+def _without_reader(content: str) -> str:
+    """A page with its reader's own parts emptied, as every reader may get it."""
+    return _READER_PART.sub(lambda m: f"<!--yours:{m[1]}--><!--/yours:{m[1]}-->", content)
+
+
+def _with_reader(content: str, request) -> str:
+    """A page kept for every reader with the parts of ``request``'s reader put back."""
+
+    def part(match) -> str:
+        html = render_to_string(READER_PARTS[match[1]], request=request)
+        return f"<!--yours:{match[1]}-->{html}<!--/yours:{match[1]}-->"
+
+    return _READER_PART.sub(part, content)
+
+
+def _readers_page(view, request, *args, **kwargs):
+    """A page that differs between signed-in readers only in the parts base.html marks as
+    the reader's own: kept once for every reader, under the generation, with those parts
+    rendered per request. A copy that would hold anything else of one reader's (a CSRF token
+    outside those parts, a cookie) is not kept."""
+    key = _key(request, "reader-pages")
+    stored = cache.get(key)
+    if _Missed.writes or _cache_is_down():
+        return _fresh(view, request, *args, **kwargs)
+    if stored is not None:
+        response = HttpResponse(_with_reader(stored["content"], request), stored["type"])
+    else:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            content = _without_reader(response.content.decode())
+            if READER_PARTS.keys() <= set(_READER_PART.findall(response.content.decode())) and (
+                "csrfmiddlewaretoken" not in content
+            ):
+                stored = {"content": content, "type": response["Content-Type"]}
+                cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+    patch_vary_headers(response, ["Cookie"])
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def visitor_page(view=None, *, readers_alike: bool = False):
+    """Serve ``view``'s page to visitors from the cache (see the module's docstring). With
+    ``readers_alike``, a page whose only differences between signed-in readers are the parts
+    base.html marks as theirs is kept for readers too (``_readers_page``)."""
+    if view is None:
+        return lambda view: visitor_page(view, readers_alike=readers_alike)
 
     @wraps(view)
     def page(request, *args, **kwargs):
@@ -267,10 +323,13 @@ def visitor_page(view):
         if not (
             seconds > 0
             and request.method in ("GET", "HEAD")
-            and not request.user.is_authenticated
             and not len(messages.get_messages(request))
             and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
         ):
+            return _fresh(view, request, *args, **kwargs)
+        if request.user.is_authenticated:
+            if readers_alike:
+                return _readers_page(view, request, *args, **kwargs)
             return _fresh(view, request, *args, **kwargs)
         key = _key(request)
         stored = cache.get(key)
