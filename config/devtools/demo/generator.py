@@ -162,6 +162,40 @@ class Sizes:
         )
 
 
+# The sizes the benchmark measures (``manage.py benchmark``) and ``generate_demo_data --size``
+# names.
+SIZES = {
+    # The small set has as many shelf entries as ratings and more imported reviews than the
+    # large one's share, so that its busiest reader fills every list of the profile and its
+    # busiest imported reviewer a page, as at the large size: both sizes show the same rows.
+    "small": Sizes(
+        books=2_000,
+        readers=2_000,
+        ratings=20_000,
+        reviews=2_000,
+        likes=4_000,
+        shelf_entries=20_000,
+        imported_reviews=1_000,
+    ),
+    "large": Sizes(books=20_000, readers=20_000, ratings=1_000_000, reviews=100_000, likes=200_000),
+    # Ten times the large set's ratings and reviews, five times its books and ten times its
+    # readers; the rest in the same proportions.
+    "xlarge": Sizes(
+        books=100_000, readers=200_000, ratings=10_000_000, reviews=1_000_000, likes=2_000_000
+    ),
+    # A check that everything runs, in seconds; its figures say nothing.
+    "tiny": Sizes(
+        books=30,
+        readers=25,
+        ratings=240,
+        reviews=60,
+        likes=90,
+        shelf_entries=80,
+        imported_reviews=24,
+    ),
+}
+
+
 @dataclass
 class BookPlan:
     title: str
