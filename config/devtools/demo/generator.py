@@ -16,6 +16,7 @@ liked by very many readers.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import random
 import unicodedata
@@ -301,7 +302,7 @@ class ShelfEntries:
 
     def __getitem__(self, n: int) -> tuple:
         shelf = self.shelves[n]
-        day = datetime.date.fromordinal(self.days[n])
+        day = _date(self.days[n])
         return self.books[n], self.readers[n], SHELF_KINDS.get(shelf, shelf), day
 
     def __setitem__(self, n: int, entry: tuple) -> None:
@@ -310,7 +311,7 @@ class ShelfEntries:
         self.shelves[n] = SHELF_CODES[shelf] if isinstance(shelf, str) else shelf
 
     def __iter__(self) -> Iterator[tuple]:
-        kinds, day = SHELF_KINDS, datetime.date.fromordinal
+        kinds, day = SHELF_KINDS, _date
         for book, reader, shelf, ordinal in zip(
             self.books, self.readers, self.shelves, self.days, strict=True
         ):
@@ -485,9 +486,14 @@ def _with_halves(rng: random.Random, stars: int) -> int:
     return 2 * stars - (rng.random() < HALF_STAR_SHARE)
 
 
+# One date object per day, shared by every row of that day: millions of rows fall on a few
+# thousand days, and a date object takes as much memory as four integers in a column.
+_date = functools.cache(datetime.date.fromordinal)
+
+
 def _day(rng: random.Random, first: datetime.date = FIRST_DAY) -> datetime.date:
     first = max(first, FIRST_DAY)
-    return first + datetime.timedelta(days=rng.randrange((LAST_DAY - first).days + 1))
+    return _date(first.toordinal() + rng.randrange((LAST_DAY - first).days + 1))
 
 
 def _ascii(text: str) -> str:
@@ -960,10 +966,10 @@ def _plan_sessions(rng: random.Random, books: list[BookPlan], shelf_entries: lis
             updates.extend(made)
         elif shelf == "read" and rng.random() < SESSION_SHARE:
             finished = day
-            started = finished - datetime.timedelta(days=rng.randint(1, 60))
+            started = _date(finished.toordinal() - rng.randint(1, 60))
             if rng.random() < REREAD_SHARE:
-                first_end = started - datetime.timedelta(days=rng.randint(30, 900))
-                first_start = first_end - datetime.timedelta(days=rng.randint(2, 45))
+                first_end = _date(started.toordinal() - rng.randint(30, 900))
+                first_start = _date(first_end.toordinal() - rng.randint(2, 45))
                 sessions.append(
                     SessionPlan(book, reader, "finished", first_start, first_end, None, pages, 100)
                 )
@@ -974,7 +980,7 @@ def _plan_sessions(rng: random.Random, books: list[BookPlan], shelf_entries: lis
                 SessionPlan(book, reader, "finished", started, finished, None, pages, 100)
             )
         elif shelf == "want_to_read" and rng.random() < SET_ASIDE_SHARE:
-            stopped = day + datetime.timedelta(days=rng.randint(0, 30))
+            stopped = _date(day.toordinal() + rng.randint(0, 30))
             started = day
             session = SessionPlan(book, reader, "stopped", started, None, min(stopped, LAST_DAY))
             made = _progress(rng, pages, len(sessions), started, session.stopped_on, 1)
@@ -989,9 +995,9 @@ def _plan_own_shelves(rng: random.Random, shelf_entries: list, sessions) -> tupl
     """Readers' own shelves and tags (see OWN_SHELVES_SHARE); the entries moved to a "did not
     finish" shelf are changed in ``shelf_entries``. Returns the shelves and the tags."""
     set_aside = {(p.book, p.reader) for p in sessions if p.status == "stopped"}
-    by_reader: dict[int, list[int]] = {}
+    by_reader: dict[int, array] = {}
     for index, (_book, reader, _shelf, _day) in enumerate(shelf_entries):
-        by_reader.setdefault(reader, []).append(index)
+        by_reader.setdefault(reader, array("i")).append(index)
     own_shelves: list[tuple[int, str, bool]] = []
     tags: list[tuple[int, int]] = []
     for reader, indexes in sorted(by_reader.items()):
