@@ -1,11 +1,15 @@
 """Plausible, reproducible demo data for trying the site and measuring it at scale.
 
 Everything is decided first, in Python, from one seeded random generator (``plan``): the same
-seed and sizes give the same books, readers, ratings, reviews, likes and shelves. Then the plan
-is written in batches (``write``) in one transaction: ``bulk_create`` for the rows whose keys
-later rows need, one prepared INSERT per batch for the big tables of pairs (ratings, likes,
-shelf entries). Every counter is written already holding what the rows it counts say, so that
-``reviews.counters.recount`` finds no drift.
+seed and sizes give the same books, readers, ratings, reviews, likes and shelves. The plan keeps
+its big tables (ratings, shelf entries, likes, follows, notifications) in columns of machine
+integers, so that ten million ratings take about ninety megabytes; the reviews' texts and the
+feed's activities are decided as they are written, each by a generator of its own seeded from
+the seed. Then the plan is written in batches (``write``) in one transaction, the rows numbered
+here rather than read back: by COPY on PostgreSQL, whose indexes and foreign keys are built
+after the load (``_indexes_after``), by one prepared INSERT per batch elsewhere. Every counter
+is written already holding what the rows it counts say, so that ``reviews.counters.recount``
+finds no drift.
 
 The shape of the data follows what book sites see: a few books get very many ratings and most
 get a few (a Zipf-like skew), a few readers are very active, every reader rates a book at most
