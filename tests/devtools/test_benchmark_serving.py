@@ -15,12 +15,31 @@ from urllib.parse import quote
 import pytest
 import redis
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
 from config.devtools import benchmark
 from config.devtools.management.commands.benchmark import SERVED, served
 from tests.factories import AuthorFactory, BookFactory, UserFactory
+
+
+@pytest.mark.parametrize("sizes", ["xlarge", "large,huge", "large,large", "small,large,xlarge"])
+def test_sizes_to_compare_are_two_different_known_ones(sizes, tmp_path):
+    with pytest.raises(CommandError, match="--sizes takes two different sizes"):
+        call_command("benchmark", sizes=sizes, keep=str(tmp_path))
+
+    assert not list(tmp_path.iterdir())  # nothing was built
+
+
+def test_the_extra_large_size_is_ten_times_the_large_one_in_ratings_and_reviews(tmp_path):
+    large, xlarge = benchmark.SIZES["large"], benchmark.SIZES["xlarge"]
+
+    assert (xlarge.ratings, xlarge.reviews) == (10 * large.ratings, 10 * large.reviews)
+    assert (xlarge.books, xlarge.readers) == (100_000, 200_000)
+    assert benchmark.database_url("xlarge", tmp_path, "postgres://h/shelfmark") == (
+        "postgres://h/shelfmark_bench_xlarge"
+    )
 
 
 def test_a_database_per_size_beside_the_named_postgresql_one_or_in_sqlite_files(tmp_path):

@@ -1,12 +1,14 @@
 """generate_demo_data: plausible, reproducible data whose every figure matches its rows."""
 
+import datetime
+from array import array
 from collections import Counter
 from statistics import median
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 
 from books.models import Author, Book
@@ -339,3 +341,95 @@ def test_leaves_postgresql_with_planner_statistics_of_what_it_wrote():
         "reviews_rating": SIZES["ratings"],
         "accounts_user": SIZES["readers"],
     }
+
+
+def _schema():
+    """The definitions of every index and constraint of the database's tables."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+                "UNION ALL SELECT tablename, indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = 'public'"
+            )
+        else:
+            cursor.execute("SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index'")
+        return sorted(cursor.fetchall())
+
+
+@pytest.mark.parametrize("keep_indexes", [False, True])
+@pytest.mark.django_db
+def test_the_load_leaves_every_index_and_key_as_it_was_and_counters_exact(keep_indexes):
+    before = _schema()
+
+    generate(seed=8, keep_indexes=keep_indexes)
+
+    assert _schema() == before
+    assert len(before) > 50  # the comparison saw the indexes and constraints
+    assert recount(fix=False) == []
+    assert Rating.objects.count() == SIZES["ratings"]
+    if connection.vendor == "postgresql":
+        # The foreign keys made again after the load still hold: a rating of no book fails.
+        saved = transaction.savepoint()
+        Rating.objects.create(
+            book_id=Book.objects.order_by("-pk")[0].pk + 1,
+            user=get_user_model().objects.first(),
+            stars=3,
+        )
+        with pytest.raises(IntegrityError):
+            connection.check_constraints()  # what the commit would check
+        transaction.savepoint_rollback(saved)
+
+
+@pytest.mark.django_db
+def test_new_rows_get_keys_after_the_ones_the_load_gave():
+    generate(seed=9)
+    User = get_user_model()
+    last = {model: model.objects.order_by("-pk")[0].pk for model in (Book, User, Review)}
+
+    book = Book.objects.create(title="After the load")
+    reader = User.objects.create(username="after-the-load")
+    review = Review.objects.create(
+        book=book, user=reader, date="2025-01-01", body="Written after the load."
+    )
+
+    assert book.pk > last[Book]
+    assert reader.pk > last[User]
+    assert review.pk > last[Review]
+
+
+@pytest.mark.django_db
+def test_a_named_size_gives_its_figures_and_given_ones_replace_them():
+    call_command("generate_demo_data", size="tiny", ratings=100, verbosity=0)
+
+    assert Book.objects.count() == 30
+    assert get_user_model().objects.count() == 25
+    assert Rating.objects.count() == 100
+    assert Like.objects.count() == 90
+    assert recount(fix=False) == []
+
+
+@pytest.mark.django_db
+def test_without_a_size_the_four_figures_are_needed():
+    with pytest.raises(CommandError, match="Give --size, or --ratings, --reviews"):
+        call_command("generate_demo_data", books=5, readers=5, verbosity=0)
+
+    assert not Book.objects.exists()
+
+
+def test_the_plan_keeps_its_big_tables_in_compact_columns():
+    data = plan(Sizes(books=50, readers=60, ratings=900, reviews=100, likes=200), seed=3)
+
+    for column in (data.rating_books, data.rating_readers, data.rating_halves):
+        assert isinstance(column, array)
+        assert len(column) == 900
+    assert isinstance(data.like_reviews, array)
+    assert len(data.like_reviews) == 200
+    assert isinstance(data.shelf_entries.books, array)
+    assert len(data.shelf_entries) == 900 // 4
+    # Read back as they were decided.
+    book, reader, shelf, day = data.shelf_entries[0]
+    assert (book, reader) == (data.shelf_entries.books[0], data.shelf_entries.readers[0])
+    assert shelf == "read"
+    assert day >= datetime.date(2008, 1, 1)

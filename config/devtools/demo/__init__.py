@@ -1,3 +1,3 @@
-from .generator import PlanError, Sizes, Written, generate, plan, write
+from .generator import SIZES, PlanError, Sizes, Written, generate, plan, write
 
-__all__ = ["PlanError", "Sizes", "Written", "generate", "plan", "write"]
+__all__ = ["SIZES", "PlanError", "Sizes", "Written", "generate", "plan", "write"]

@@ -1,11 +1,15 @@
 """Plausible, reproducible demo data for trying the site and measuring it at scale.
 
 Everything is decided first, in Python, from one seeded random generator (``plan``): the same
-seed and sizes give the same books, readers, ratings, reviews, likes and shelves. Then the plan
-is written in batches (``write``) in one transaction: ``bulk_create`` for the rows whose keys
-later rows need, one prepared INSERT per batch for the big tables of pairs (ratings, likes,
-shelf entries). Every counter is written already holding what the rows it counts say, so that
-``reviews.counters.recount`` finds no drift.
+seed and sizes give the same books, readers, ratings, reviews, likes and shelves. The plan keeps
+its big tables (ratings, shelf entries, likes, follows, notifications) in columns of machine
+integers, so that ten million ratings take about ninety megabytes; the reviews' texts and the
+feed's activities are decided as they are written, each by a generator of its own seeded from
+the seed. Then the plan is written in batches (``write``) in one transaction, the rows numbered
+here rather than read back: by COPY on PostgreSQL, whose indexes and foreign keys are built
+after the load (``_indexes_after``), by one prepared INSERT per batch elsewhere. Every counter
+is written already holding what the rows it counts say, so that ``reviews.counters.recount``
+finds no drift.
 
 The shape of the data follows what book sites see: a few books get very many ratings and most
 get a few (a Zipf-like skew), a few readers are very active, every reader rates a book at most
@@ -16,20 +20,24 @@ liked by very many readers.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import random
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, islice
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import DateField, DateTimeField, Max
 from django.utils import timezone
 
 from books.models import STARS, Author, Book
@@ -41,6 +49,7 @@ from reviews.counters import (
     rating_deltas,
 )
 from reviews.models import (
+    HALF_STARS,
     Activity,
     Comment,
     Follow,
@@ -158,6 +167,40 @@ class Sizes:
         )
 
 
+# The sizes the benchmark measures (``manage.py benchmark``) and ``generate_demo_data --size``
+# names.
+SIZES = {
+    # The small set has as many shelf entries as ratings and more imported reviews than the
+    # large one's share, so that its busiest reader fills every list of the profile and its
+    # busiest imported reviewer a page, as at the large size: both sizes show the same rows.
+    "small": Sizes(
+        books=2_000,
+        readers=2_000,
+        ratings=20_000,
+        reviews=2_000,
+        likes=4_000,
+        shelf_entries=20_000,
+        imported_reviews=1_000,
+    ),
+    "large": Sizes(books=20_000, readers=20_000, ratings=1_000_000, reviews=100_000, likes=200_000),
+    # Ten times the large set's ratings and reviews, five times its books and ten times its
+    # readers; the rest in the same proportions.
+    "xlarge": Sizes(
+        books=100_000, readers=200_000, ratings=10_000_000, reviews=1_000_000, likes=2_000_000
+    ),
+    # A check that everything runs, in seconds; its figures say nothing.
+    "tiny": Sizes(
+        books=30,
+        readers=25,
+        ratings=240,
+        reviews=60,
+        likes=90,
+        shelf_entries=80,
+        imported_reviews=24,
+    ),
+}
+
+
 @dataclass
 class BookPlan:
     title: str
@@ -191,14 +234,15 @@ class ReaderPlan:
     counters: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class ReviewPlan:
+    """A review; its text is written when it is (``_review_bodies``), to keep the plan small."""
+
     book: int
-    body: str
     language: str
     date: datetime.date
     spoiler: bool
-    rating: int | None = None
+    rating: Decimal | None = None
     reader: int | None = None  # None: an imported reviewer wrote it
     imported_reviewer: int | None = None
     hidden: bool = False
@@ -208,7 +252,7 @@ class ReviewPlan:
     comments_count: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class CommentPlan:
     review: int
     reader: int
@@ -216,22 +260,86 @@ class CommentPlan:
     parent: int | None = None  # index of the comment it replies to
 
 
+# Stars by their number of half stars (3.5 is 7): the big columns hold that small number.
+HALVES: tuple[Decimal | None, ...] = (None, *HALF_STARS)
+
+
+class Stars(Sequence):
+    """A column of half-star counts (array of bytes) read as stars (Decimal)."""
+
+    def __init__(self, halves: array):
+        self.halves = halves
+
+    def __len__(self) -> int:
+        return len(self.halves)
+
+    def __getitem__(self, n):
+        return HALVES[self.halves[n]]
+
+    def __iter__(self):
+        return map(HALVES.__getitem__, self.halves)
+
+
+# Built-in shelves in the shelf column of ``ShelfEntries`` (own shelves are 0 and up).
+SHELF_CODES = {"read": -1, "want_to_read": -2, "currently_reading": -3}
+SHELF_KINDS = {code: kind for kind, code in SHELF_CODES.items()}
+
+
+class ShelfEntries:
+    """Shelf entries as (book index, reader index, shelf, date added), in four columns of
+    machine integers rather than tuples (a tenth of the memory at ten million rows). The shelf
+    is a built-in kind ("read"), or the index of one of the plan's own shelves."""
+
+    def __init__(self):
+        self.books, self.readers = array("i"), array("i")
+        self.shelves, self.days = array("i"), array("i")
+
+    def append(self, entry: tuple) -> None:
+        book, reader, shelf, day = entry
+        self.books.append(book)
+        self.readers.append(reader)
+        self.shelves.append(SHELF_CODES[shelf] if isinstance(shelf, str) else shelf)
+        self.days.append(day.toordinal())
+
+    def __len__(self) -> int:
+        return len(self.books)
+
+    def __getitem__(self, n: int) -> tuple:
+        shelf = self.shelves[n]
+        day = _date(self.days[n])
+        return self.books[n], self.readers[n], SHELF_KINDS.get(shelf, shelf), day
+
+    def __setitem__(self, n: int, entry: tuple) -> None:
+        book, reader, shelf, day = entry
+        self.books[n], self.readers[n], self.days[n] = book, reader, day.toordinal()
+        self.shelves[n] = SHELF_CODES[shelf] if isinstance(shelf, str) else shelf
+
+    def __iter__(self) -> Iterator[tuple]:
+        kinds, day = SHELF_KINDS, _date
+        for book, reader, shelf, ordinal in zip(
+            self.books, self.readers, self.shelves, self.days, strict=True
+        ):
+            yield book, reader, kinds.get(shelf, shelf), day(ordinal)
+
+
+NOTIFICATION_KINDS = ("like", "comment", "reply")
+
+
 @dataclass
 class Plan:
     authors: list[tuple[str, str]]  # name, bio
     books: list[BookPlan]
     readers: list[ReaderPlan]
-    # One rating per row, in three parallel lists: book index, reader index, stars.
-    rating_books: list[int]
-    rating_readers: list[int]
-    rating_stars: list[Decimal]
+    # One rating per row, in three columns: book index, reader index, half stars (3.5 is 7).
+    rating_books: array
+    rating_readers: array
+    rating_halves: array
     imported_reviewers: list[tuple[str, int, int]]  # name, reviews count, followers count
     reviews: list[ReviewPlan]
-    # Likes as (review index, reader index).
-    likes: list[tuple[int, int]]
-    # Shelf entries as (book index, reader index, shelf, date added); the shelf is a built-in
-    # kind ("read"), or the index of one of ``own_shelves``.
-    shelf_entries: list[tuple[int, int, str | int, datetime.date]]
+    # Likes in two columns: review index, reader index.
+    like_reviews: array
+    like_readers: array
+    shelf_entries: ShelfEntries
     # Readers' own shelves as (reader index, name, exclusive), and the tags the entries carry
     # as (entry index, own shelf index).
     own_shelves: list[tuple[int, str, bool]] = field(default_factory=list)
@@ -248,17 +356,29 @@ class Plan:
     # Shelf entries (by index) read twice: their read count is 2.
     rereads: set[int] = field(default_factory=set)
     comments: list[CommentPlan] = field(default_factory=list)
-    # Notifications as (recipient, actor, kind, review index, comment index or None, read),
-    # readers by index: what the services would have written for the likes and comments.
-    notifications: list[tuple[int, int, str, int, int | None, bool]] = field(default_factory=list)
-    # Follows as (follower index, followed index).
-    follows: list[tuple[int, int]] = field(default_factory=list)
-    # What followers' feeds show, oldest first: (when, reader index, verb, book index, review
-    # index, progress update index, followed reader index, number, detail); None where unused.
-    activities: list[tuple] = field(default_factory=list)
+    # Notifications in columns: recipient and actor (reader indexes), kind (its index in
+    # NOTIFICATION_KINDS), review index, comment index (-1: none), read (0 or 1): what the
+    # services would have written for the likes and comments.
+    notifications: dict[str, array] = field(default_factory=dict)
+    # Follows in two columns: follower index, followed index.
+    follow_followers: array = field(default_factory=lambda: array("i"))
+    follow_followed: array = field(default_factory=lambda: array("i"))
+    seed: int = 0
+
+    @property
+    def rating_stars(self) -> Stars:
+        return Stars(self.rating_halves)
+
+    @property
+    def likes(self) -> list[tuple[int, int]]:
+        return list(zip(self.like_reviews, self.like_readers, strict=True))
+
+    @property
+    def follows(self) -> list[tuple[int, int]]:
+        return list(zip(self.follow_followers, self.follow_followed, strict=True))
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionPlan:
     book: int
     reader: int
@@ -364,17 +484,20 @@ def _star_weights(quality: float) -> list[float]:
     return list(accumulate(math.exp(-((s - quality) ** 2) / 2.4) for s in STARS))
 
 
-def _with_halves(rng: random.Random, stars: int) -> Decimal:
-    """Whole stars, or half a star less for a share of readers (3 becomes 2.5), who count in
-    the same row of the histogram."""
-    if rng.random() < HALF_STAR_SHARE:
-        return Decimal(stars) - Decimal("0.5")
-    return Decimal(stars)
+def _with_halves(rng: random.Random, stars: int) -> int:
+    """Whole stars in half stars, or half a star less for a share of readers (3 becomes 2.5),
+    who count in the same row of the histogram."""
+    return 2 * stars - (rng.random() < HALF_STAR_SHARE)
+
+
+# One date object per day, shared by every row of that day: millions of rows fall on a few
+# thousand days, and a date object takes as much memory as four integers in a column.
+_date = functools.cache(datetime.date.fromordinal)
 
 
 def _day(rng: random.Random, first: datetime.date = FIRST_DAY) -> datetime.date:
     first = max(first, FIRST_DAY)
-    return first + datetime.timedelta(days=rng.randrange((LAST_DAY - first).days + 1))
+    return _date(first.toordinal() + rng.randrange((LAST_DAY - first).days + 1))
 
 
 def _ascii(text: str) -> str:
@@ -420,6 +543,15 @@ def _paragraph(rng: random.Random, bank: Sequence[str], low: int, high: int, **f
     return " ".join(_fill(rng, sentence, **fixed) for sentence in rng.sample(bank, count))
 
 
+def _review_bodies(seed: int, reviews: Sequence[ReviewPlan]) -> Iterator[str]:
+    """The text of each review in turn, from a generator of its own: decided as the reviews
+    are written rather than kept in the plan, which would hold a million of them at the
+    largest size. The same seed gives the same texts, whatever the batches."""
+    rng = random.Random(f"{seed}/review texts")  # noqa: S311 - reproducible data
+    for review in reviews:
+        yield _review_body(rng, review.language)
+
+
 def _review_body(rng: random.Random, language: str) -> str:
     bank = words.REVIEW_SENTENCES[language]
     paragraphs = [" ".join(rng.sample(bank, rng.randint(1, 4)))]
@@ -434,7 +566,6 @@ def _review(
     """A review of ``book`` in ``language``, written some day after it was ``published``."""
     return ReviewPlan(
         book=book,
-        body=_review_body(rng, language),
         language=language,
         date=_day(rng, published),
         spoiler=rng.random() < SPOILER_SHARE,
@@ -552,23 +683,25 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
 
     reader_cum = list(accumulate(zipf_weights(rng, r, READER_SKEW)))
     star_weights: dict[float, list[float]] = {}
-    rating_books: list[int] = []
-    rating_readers: list[int] = []
-    rating_stars: list[Decimal] = []
-    unrated: list[tuple[int, int]] = []
+    rating_books, rating_readers, rating_halves = array("i"), array("i"), array("b")
+    # Each book's ratings by half stars, counted as they are made (see ``_count``).
+    book_halves: list[Counter] = []
+    unrated_books, unrated_readers = array("i"), array("i")
     for i, book in enumerate(books):
         k, u = per_book_ratings[i], per_book_unrated[i]
         if not k + u:
+            book_halves.append(Counter())
             continue
         who = pick_distinct(rng, k + u, reader_cum)
         quality = round(book.quality * 20) / 20
         cum = star_weights.get(quality) or star_weights.setdefault(quality, _star_weights(quality))
+        halves = [_with_halves(rng, stars) for stars in rng.choices(STARS, cum_weights=cum, k=k)]
         rating_books.extend([i] * k)
         rating_readers.extend(who[:k])
-        rating_stars.extend(
-            _with_halves(rng, stars) for stars in rng.choices(STARS, cum_weights=cum, k=k)
-        )
-        unrated.extend((i, reader) for reader in who[k:])
+        rating_halves.extend(halves)
+        book_halves.append(Counter(halves))
+        unrated_books.extend([i] * u)
+        unrated_readers.extend(who[k:])
 
     # Readers' reviews: each goes with one of its writer's ratings.
     reviews: list[ReviewPlan] = []
@@ -581,7 +714,7 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
                 books[book].first_published,
                 readers[reader].language,
                 reader=reader,
-                rating=rating_stars[n],
+                rating=HALVES[rating_halves[n]],
                 hidden=rng.random() < HIDDEN_REVIEW_SHARE,
             )
         )
@@ -589,29 +722,31 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
     imported_reviewers, imported_reviews = _plan_imported(rng, sizes, books, by_popularity)
     reviews.extend(imported_reviews)
 
-    likes = _plan_likes(rng, sizes.likes, reviews, reader_cum)
+    like_reviews, like_readers = _plan_likes(rng, sizes.likes, reviews, reader_cum)
 
-    shelf_entries = []
+    shelf_entries = ShelfEntries()
     for n in sorted(rng.sample(range(sizes.ratings), read_entries)):
         book = rating_books[n]
         shelf_entries.append(
             (book, rating_readers[n], "read", _day(rng, books[book].first_published))
         )
-    for book, reader in unrated:
+    for book, reader in zip(unrated_books, unrated_readers, strict=True):
         shelf = "want_to_read" if rng.random() < 0.75 else "currently_reading"
         shelf_entries.append((book, reader, shelf, _day(rng, books[book].first_published)))
+    del unrated_books, unrated_readers
 
     sessions, updates, rereads = _plan_sessions(rng, books, shelf_entries)
     challenges = _plan_challenges(rng, r, sessions, shelf_entries, books)
-    follows = _plan_follows(rng, r, sizes.follows)
+    follow_followers, follow_followed = _plan_follows(rng, r, sizes.follows)
     own_shelves, tags = _plan_own_shelves(random.Random(seed + 1), shelf_entries, sessions)  # noqa: S311
     comments = _plan_comments(rng, sizes.comments, reviews, reader_cum)
-    notifications = _plan_notifications(rng, reviews, likes, comments)
+    notifications = _plan_notifications(rng, reviews, like_reviews, like_readers, comments)
 
     result = Plan(
         comments=comments,
         notifications=notifications,
-        follows=follows,
+        follow_followers=follow_followers,
+        follow_followed=follow_followed,
         sessions=sessions,
         updates=updates,
         challenges=challenges,
@@ -621,25 +756,27 @@ def plan(sizes: Sizes, *, seed: int = 0, taken_usernames: set[str] = frozenset()
         readers=readers,
         rating_books=rating_books,
         rating_readers=rating_readers,
-        rating_stars=rating_stars,
+        rating_halves=rating_halves,
         imported_reviewers=imported_reviewers,
         reviews=reviews,
-        likes=likes,
+        like_reviews=like_reviews,
+        like_readers=like_readers,
         shelf_entries=shelf_entries,
         own_shelves=own_shelves,
         tags=tags,
+        seed=seed,
     )
-    _count(result)
-    result.activities = _plan_activities(rng, result)
+    _count(result, book_halves)
     return result
 
 
-def _plan_follows(rng: random.Random, readers: int, total: int) -> list[tuple[int, int]]:
+def _plan_follows(rng: random.Random, readers: int, total: int) -> tuple[array, array]:
     """Who follows whom: the first reader follows ``FEED_READER_FOLLOWS`` readers, the rest of
     the follows are spread over the others, and whom they follow is skewed, so that a few
     readers have very many followers."""
+    followers, followed_column = array("i"), array("i")
     if readers < 2 or not total:
-        return []
+        return followers, followed_column
     followed_cum = list(accumulate(zipf_weights(rng, readers, FOLLOW_SKEW)))
     first = min(FEED_READER_FOLLOWS, readers - 1, total)
     others = allocate(
@@ -647,31 +784,33 @@ def _plan_follows(rng: random.Random, readers: int, total: int) -> list[tuple[in
         zipf_weights(rng, readers - 1, READER_SKEW),
         [readers - 1] * (readers - 1),
     )
-    follows = []
     for follower, count in enumerate([first, *others]):
-        follows.extend(
-            (follower, followed)
-            for followed in pick_distinct(rng, count, followed_cum, exclude=follower)
-        )
-    return follows
+        followers.extend([follower] * count)
+        followed_column.extend(pick_distinct(rng, count, followed_cum, exclude=follower))
+    return followers, followed_column
 
 
 def _at(day: datetime.date, minute: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), datetime.UTC)
 
 
-def _plan_activities(rng: random.Random, plan: Plan) -> list[tuple]:
+def plan_activities(plan: Plan) -> Iterator[tuple]:
     """One activity per event the site's services would have told followers of since
-    ``ACTIVITY_SINCE``, in the order they happened: ratings, reviews, shelvings to read later
-    or now, progress notes, finished reads and follows. (Imports tell nobody; a met goal is
-    left out.)"""
+    ``ACTIVITY_SINCE``: ratings, reviews, shelvings to read later or now, progress notes,
+    finished reads and follows (imports tell nobody; a met goal is left out), as
+    (when, reader, verb, book, review, progress update, followed reader, number, detail).
+
+    Yielded as they are decided, by kind, from a generator of their own: the writer puts them
+    in the order they happened (by time, then as yielded), in the database rather than here,
+    since there are millions at the largest size."""
+    rng = random.Random(f"{plan.seed}/activities")  # noqa: S311 - reproducible data
     minute = rng.randrange
     since = ACTIVITY_SINCE
-    events = []
+    pending: list[tuple] = []
 
     def add(day, *event):
         if day >= since:
-            events.append((_at(day, minute(1440)), *event))
+            pending.append((_at(day, minute(1440)), *event))
 
     for book, reader, stars in zip(
         plan.rating_books, plan.rating_readers, plan.rating_stars, strict=True
@@ -687,14 +826,23 @@ def _plan_activities(rng: random.Random, plan: Plan) -> list[tuple]:
             stars,
             "",
         )
+        if len(pending) >= 10_000:
+            yield from pending
+            pending.clear()
+    yield from pending
+    pending.clear()
     for n, review in enumerate(plan.reviews):
         if review.reader is not None:
             add(review.date, review.reader, "reviewed", review.book, n, None, None, None, "")
+    yield from pending
+    pending.clear()
     for book, reader, shelf, day in plan.shelf_entries:
         if shelf != "read":
             # A built-in kind, or the name of the reader's own shelf.
             detail = shelf if isinstance(shelf, str) else plan.own_shelves[shelf][1][:40]
             add(day, reader, "shelved", book, None, None, None, None, detail)
+    yield from pending
+    pending.clear()
     for session in plan.sessions:
         if session.status == "finished":
             add(
@@ -708,15 +856,24 @@ def _plan_activities(rng: random.Random, plan: Plan) -> list[tuple]:
                 None,
                 "",
             )
+    yield from pending
+    pending.clear()
     for n, (session, _page, _percent, _note, when) in enumerate(plan.updates):
         if when.date() >= since:
             reading = plan.sessions[session]
-            events.append((when, reading.reader, "progress", reading.book, None, n, None, None, ""))
-    for follower, followed in plan.follows:
+            pending.append(
+                (when, reading.reader, "progress", reading.book, None, n, None, None, "")
+            )
+        if len(pending) >= 10_000:
+            yield from pending
+            pending.clear()
+    for follower, followed in zip(plan.follow_followers, plan.follow_followed, strict=True):
         joined = plan.readers[follower].date_joined.date()
         add(_day(rng, joined), follower, "followed", None, None, None, followed, None, "")
-    events.sort(key=lambda event: event[0])
-    return events
+        if len(pending) >= 10_000:
+            yield from pending
+            pending.clear()
+    yield from pending
 
 
 def _plan_imported(
@@ -813,10 +970,10 @@ def _plan_sessions(rng: random.Random, books: list[BookPlan], shelf_entries: lis
             updates.extend(made)
         elif shelf == "read" and rng.random() < SESSION_SHARE:
             finished = day
-            started = finished - datetime.timedelta(days=rng.randint(1, 60))
+            started = _date(finished.toordinal() - rng.randint(1, 60))
             if rng.random() < REREAD_SHARE:
-                first_end = started - datetime.timedelta(days=rng.randint(30, 900))
-                first_start = first_end - datetime.timedelta(days=rng.randint(2, 45))
+                first_end = _date(started.toordinal() - rng.randint(30, 900))
+                first_start = _date(first_end.toordinal() - rng.randint(2, 45))
                 sessions.append(
                     SessionPlan(book, reader, "finished", first_start, first_end, None, pages, 100)
                 )
@@ -827,7 +984,7 @@ def _plan_sessions(rng: random.Random, books: list[BookPlan], shelf_entries: lis
                 SessionPlan(book, reader, "finished", started, finished, None, pages, 100)
             )
         elif shelf == "want_to_read" and rng.random() < SET_ASIDE_SHARE:
-            stopped = day + datetime.timedelta(days=rng.randint(0, 30))
+            stopped = _date(day.toordinal() + rng.randint(0, 30))
             started = day
             session = SessionPlan(book, reader, "stopped", started, None, min(stopped, LAST_DAY))
             made = _progress(rng, pages, len(sessions), started, session.stopped_on, 1)
@@ -842,9 +999,9 @@ def _plan_own_shelves(rng: random.Random, shelf_entries: list, sessions) -> tupl
     """Readers' own shelves and tags (see OWN_SHELVES_SHARE); the entries moved to a "did not
     finish" shelf are changed in ``shelf_entries``. Returns the shelves and the tags."""
     set_aside = {(p.book, p.reader) for p in sessions if p.status == "stopped"}
-    by_reader: dict[int, list[int]] = {}
+    by_reader: dict[int, array] = {}
     for index, (_book, reader, _shelf, _day) in enumerate(shelf_entries):
-        by_reader.setdefault(reader, []).append(index)
+        by_reader.setdefault(reader, array("i")).append(index)
     own_shelves: list[tuple[int, str, bool]] = []
     tags: list[tuple[int, int]] = []
     for reader, indexes in sorted(by_reader.items()):
@@ -895,23 +1052,24 @@ def _plan_challenges(rng, readers: int, sessions, shelf_entries, books) -> list:
 
 def _plan_likes(
     rng: random.Random, total: int, reviews: list[ReviewPlan], reader_cum: list[float]
-) -> list[tuple[int, int]]:
-    """Likes on visible reviews, never by a review's own writer."""
+) -> tuple[array, array]:
+    """Likes on visible reviews, never by a review's own writer: (review, reader) columns."""
+    liked, likers_column = array("i"), array("i")
     if not total:
-        return []
+        return liked, likers_column
     readers = len(reader_cum)
     visible = [n for n, review in enumerate(reviews) if not review.hidden]
     caps = [readers - (reviews[n].reader is not None) for n in visible]
     per_review = allocate(total, zipf_weights(rng, len(visible), LIKE_SKEW), caps)
-    likes = []
     for n, count in zip(visible, per_review, strict=True):
         if not count:
             continue
         writer = reviews[n].reader
         likers = pick_distinct(rng, count, reader_cum, -1 if writer is None else writer)
-        likes.extend((n, reader) for reader in likers)
+        liked.extend([n] * count)
+        likers_column.extend(likers)
         reviews[n].likes_count = count
-    return likes
+    return liked, likers_column
 
 
 def _plan_comments(
@@ -955,39 +1113,46 @@ def _comment_body(rng: random.Random) -> str:
     )
 
 
-def _plan_notifications(rng, reviews, likes, comments) -> list[tuple]:
+def _plan_notifications(rng, reviews, like_reviews, like_readers, comments) -> dict[str, array]:
     """What the services would have told readers of these likes and comments: the writer of
-    a liked or commented review, the writer of a comment replied to; never oneself."""
-    told = []
+    a liked or commented review, the writer of a comment replied to; never oneself. In
+    columns (see ``Plan.notifications``)."""
+    told = {name: array("i") for name in ("recipient", "actor", "kind", "review", "comment")}
+    told["read"] = array("b")
+    columns = [told[name] for name in ("recipient", "actor", "kind", "review", "comment", "read")]
 
-    def tell(recipient, actor, kind, review, comment=None):
+    def tell(recipient, actor, kind, review, comment=-1):
         if recipient is not None and recipient != actor:
-            told.append((recipient, actor, kind, review, comment, rng.random() >= UNREAD_SHARE))
+            row = (recipient, actor, kind, review, comment, rng.random() >= UNREAD_SHARE)
+            for column, value in zip(columns, row, strict=True):
+                column.append(value)
 
-    for review, reader in likes:
-        tell(reviews[review].reader, reader, "like", review)
+    like, comment_kind, reply = range(len(NOTIFICATION_KINDS))
+    for review, reader in zip(like_reviews, like_readers, strict=True):
+        tell(reviews[review].reader, reader, like, review)
     for n, comment in enumerate(comments):
         writer = reviews[comment.review].reader
         parent_writer = None
         if comment.parent is not None:
             parent_writer = comments[comment.parent].reader
-            tell(parent_writer, comment.reader, "reply", comment.review, n)
+            tell(parent_writer, comment.reader, reply, comment.review, n)
         if comment.parent is None or parent_writer != writer:
-            tell(writer, comment.reader, "comment", comment.review, n)
+            tell(writer, comment.reader, comment_kind, comment.review, n)
     return told
 
 
-def _count(plan: Plan) -> None:
+def _count(plan: Plan, book_halves: list[Counter]) -> None:
     """Every book's and reader's counters as their rows will say, the way reviews.counters
-    keeps them."""
+    keeps them. ``book_halves`` holds each book's ratings counted by half stars."""
     per_book = [dict.fromkeys(BOOK_COUNTERS, 0) for _ in plan.books]
     per_reader = [dict.fromkeys(READER_COUNTERS, 0) for _ in plan.readers]
-    for book, reader, stars in zip(
-        plan.rating_books, plan.rating_readers, plan.rating_stars, strict=True
-    ):
-        for counter, n in rating_deltas(None, stars).items():
-            per_book[book][counter] += n
-        per_reader[reader]["ratings_count"] += 1
+    deltas = {halves: rating_deltas(None, HALVES[halves]) for halves in range(1, 11)}
+    for counters, halves in zip(per_book, book_halves, strict=True):
+        for code, n in halves.items():
+            for counter, delta in deltas[code].items():
+                counters[counter] += delta * n
+    for reader, n in Counter(plan.rating_readers).items():
+        per_reader[reader]["ratings_count"] = n
     for book, reader, shelf, _day_added in plan.shelf_entries:
         if shelf in SHELF_COUNTERS:
             per_book[book][SHELF_COUNTERS[shelf]] += 1
@@ -1001,11 +1166,14 @@ def _count(plan: Plan) -> None:
             per_book[review.book]["reviews_count"] += 1
             if review.reader is not None:
                 per_reader[review.reader]["reviews_count"] += 1
-    for recipient, _actor, _kind, _review, _comment, read in plan.notifications:
-        per_reader[recipient]["unread_notifications_count"] += not read
-    for follower, followed in plan.follows:
-        per_reader[follower]["following_count"] += 1
-        per_reader[followed]["followers_count"] += 1
+    told = plan.notifications
+    for recipient, read in zip(told["recipient"], told["read"], strict=True):
+        if not read:
+            per_reader[recipient]["unread_notifications_count"] += 1
+    for follower, n in Counter(plan.follow_followers).items():
+        per_reader[follower]["following_count"] = n
+    for followed, n in Counter(plan.follow_followed).items():
+        per_reader[followed]["followers_count"] = n
     for book, counters in zip(plan.books, per_book, strict=True):
         imported = {f"imported_ratings_{s}": book.imported_stars[s - 1] for s in STARS}
         counters.update(book_rating_fields((imported | counters).__getitem__))
@@ -1043,383 +1211,633 @@ class Written:
         )
 
 
-def _batches(total: int, size: int) -> Iterator[range]:
-    for start in range(0, total, size):
-        yield range(start, min(total, start + size))
-
-
 def _no_progress(_stage: str, _total: int) -> Callable[[int], None]:
     return lambda _done: None
 
 
-@transaction.atomic
-def write(plan: Plan, *, batch_size: int = 5000, progress: ProgressFactory = _no_progress):
-    """Write the plan in one transaction, ``batch_size`` rows per bulk insert."""
-    written = Written()
-    User = get_user_model()
+def _written_models() -> tuple:
+    """Every model ``write`` fills, in the order it fills them."""
+    return (
+        Author,
+        Book,
+        Book.authors.through,
+        get_user_model(),
+        Rating,
+        ImportedReviewer,
+        Review,
+        Like,
+        Shelf,
+        ShelfEntry,
+        ShelfEntry.tags.through,
+        ReadingSession,
+        ProgressUpdate,
+        ReadingChallenge,
+        Comment,
+        Notification,
+        Follow,
+        Activity,
+    )
 
-    def bulk(model, stage: str, total: int, make: Callable[[int], object]) -> list:
-        """Insert ``total`` objects made by ``make``; return them with their primary keys."""
-        advance = progress(stage, total)
-        created = []
-        for batch in _batches(total, batch_size):
-            created.extend(
-                model.objects.bulk_create([make(n) for n in batch], batch_size=batch_size)
-            )
-            advance(batch.stop)
-        return created
 
-    def link(model, stage: str, total: int, fields: Sequence[str], make: Callable[[int], tuple]):
-        """Insert ``total`` rows of ``fields`` (values made by ``make``) and nothing else.
+class _Loader:
+    """Writes rows of a model's fields in batches, without building model instances (where
+    bulk_create spends most of its time): with COPY on PostgreSQL, one prepared INSERT per
+    batch elsewhere. Rows come from an iterable, so that they are made as they are written.
 
-        For the big tables of pairs (ratings, likes, shelf entries), whose keys nothing
-        needs: one prepared INSERT run over each batch, without building model instances,
-        which is where bulk_create spends most of its time. ``make`` returns values ready
-        for the database. Timestamps filled automatically (``auto_now``, ``auto_now_add``) get
-        the same moment for the whole batch; other fields get their defaults.
-        """
-        advance = progress(stage, total)
+    Rows carry their primary key where later rows point at them: ``write`` numbers them
+    itself, from one past the largest key there is, instead of reading keys back. Timestamps
+    filled automatically (``auto_now``, ``auto_now_add``) get the same moment for the whole
+    table; other fields not given get their defaults."""
+
+    def __init__(self, batch_size: int, progress: ProgressFactory):
+        self.batch_size = batch_size
+        self.progress = progress
+        self.copy = connection.vendor == "postgresql"
+
+    @staticmethod
+    def first_pk(model) -> int:
+        return (model.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+
+    def put(self, model, stage: str | None, total: int, fields, rows, *, table: str = "") -> int:
+        """Write ``rows`` (tuples of ``fields``' values) into ``model``'s table (or
+        ``table``, of the same columns); return how many."""
+        advance = self.progress(stage, total) if stage else (lambda _done: None)
         given = [model._meta.get_field(name) for name in fields]
         stamped, defaulted = [], []
         for f in model._meta.concrete_fields:
-            if f.primary_key or f in given:
+            if f in given or f.primary_key:
                 continue
             automatic = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
             (stamped if automatic else defaulted).append(f)
-        defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in defaulted)
-        quote = connection.ops.quote_name
-        columns = [f.column for f in (*given, *defaulted, *stamped)]
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
-            quote(model._meta.db_table),
-            ", ".join(quote(column) for column in columns),
-            ", ".join(["%s"] * len(columns)),
+        now = timezone.now()
+        fixed = (
+            *(f.get_db_prep_save(f.get_default(), connection) for f in defaulted),
+            *(f.get_db_prep_save(now, connection) for f in stamped),
         )
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in (*given, *defaulted, *stamped))
+        target = f"{quote(table or model._meta.db_table)} ({columns})"
+        batches = iter(lambda: list(islice(rows, self.batch_size)), [])
+        rows = iter(rows)
+        done = 0
         with connection.cursor() as cursor:
-            for batch in _batches(total, batch_size):
-                now = timezone.now()
-                fixed = (*defaults, *(f.get_db_prep_save(now, connection) for f in stamped))
-                cursor.executemany(sql, [(*make(n), *fixed) for n in batch])
-                advance(batch.stop)
+            if self.copy:
+                # psycopg adapts dates, times and decimals itself.
+                with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:  # noqa: S608
+                    write_row = copy.write_row
+                    for batch in batches:
+                        for row in batch:
+                            write_row((*row, *fixed))
+                        done += len(batch)
+                        advance(done)
+            else:
+                adapters = [
+                    (i, _adapter(f)) for i, f in enumerate(given) if _adapter(f) is not None
+                ]
+                marks = ", ".join(["%s"] * (len(given) + len(fixed)))
+                sql = f"INSERT INTO {target} VALUES ({marks})"  # noqa: S608 - names from the model
+                for batch in batches:
+                    values = []
+                    for row in batch:
+                        row = list(row)
+                        for i, adapt in adapters:
+                            row[i] = adapt(row[i])
+                        values.append((*row, *fixed))
+                    cursor.executemany(sql, values)
+                    done += len(batch)
+                    advance(done)
+        if stage and not done:
+            advance(0)
+        return done
 
-    authors = bulk(
+
+def _adapter(f) -> Callable | None:
+    """How a date or time goes to a database that does not take Python's (SQLite)."""
+    ops = connection.ops
+    if isinstance(f, DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(f, DateField):
+        return ops.adapt_datefield_value
+    return None
+
+
+@contextmanager
+def _indexes_after(models, progress: ProgressFactory) -> Iterator[None]:
+    """On PostgreSQL, load ``models``' tables without their secondary indexes, unique
+    constraints and foreign keys, and make them again afterwards, each from the definition
+    PostgreSQL gives for it (``pg_get_indexdef``, ``pg_get_constraintdef``): the same names
+    and definitions as before. Building an index once over ten million rows is much faster
+    than growing it row by row, and checking a foreign key once by a join than once a row.
+    All in the load's transaction: if anything fails, the rollback restores them as they
+    were; while it runs, the tables are locked. Primary keys and checks stay; elsewhere than
+    on PostgreSQL nothing changes."""
+    if connection.vendor != "postgresql" or not models:
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c
+            WHERE c.conrelid = ANY(%s::regclass[]) AND (
+                c.contype = 'f'
+                OR c.contype = 'u' AND NOT EXISTS (
+                    SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid
+                )
+            )
+            ORDER BY c.contype = 'u', c.conrelid::regclass::text, c.conname
+            """,
+            [tables],
+        )
+        constraints = cursor.fetchall()  # foreign keys first, then unique constraints
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        quote = connection.ops.quote_name
+        # Checks still waiting for the commit (of rows written earlier in the transaction)
+        # forbid altering their tables: run them now, then defer again, as Django's keys are.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table, name, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        # For this transaction only: room to sort each index in memory.
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        advance = progress("indexes and keys", len(indexes) + len(constraints))
+        done = 0
+        for _name, definition in indexes:
+            cursor.execute(definition)
+            done += 1
+            advance(done)
+        for table, name, definition in reversed(constraints):  # unique ones, then foreign keys
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+            done += 1
+            advance(done)
+
+
+@transaction.atomic
+def write(
+    plan: Plan,
+    *,
+    batch_size: int = 5000,
+    progress: ProgressFactory = _no_progress,
+    defer_indexes: bool = True,
+) -> Written:
+    """Write the plan in one transaction, ``batch_size`` rows per batch. With
+    ``defer_indexes``, PostgreSQL builds the tables' indexes and foreign keys after the rows
+    are in (see ``_indexes_after``)."""
+    written = Written()
+    load = _Loader(batch_size, progress)
+    models = _written_models()
+    with _indexes_after(models if defer_indexes else (), progress):
+        _write_rows(plan, load, written)
+    if connection.vendor == "postgresql":
+        # The keys were given: the sequences go on from the largest.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+    return written
+
+
+def _write_rows(plan: Plan, load: _Loader, written: Written) -> None:  # noqa: PLR0915
+    User = get_user_model()
+    first_author = load.first_pk(Author)
+    written.authors = load.put(
         Author,
         "authors",
         len(plan.authors),
-        lambda n: Author(name=plan.authors[n][0], bio=plan.authors[n][1]),
+        ("id", "name", "bio"),
+        ((first_author + n, name, bio) for n, (name, bio) in enumerate(plan.authors)),
     )
-    written.authors = len(authors)
 
-    def make_book(n: int) -> Book:
-        p = plan.books[n]
-        imported = {f"imported_ratings_{s}": p.imported_stars[s - 1] for s in STARS}
-        return Book(
-            title=p.title,
-            series=p.series,
-            description=p.description,
-            pages=p.pages,
-            format=p.format,
-            first_published=p.first_published,
-            year_published=p.year_published,
-            publisher=p.publisher,
-            isbn10=p.isbn10,
-            isbn13=p.isbn13,
-            featured=p.featured,
-            imported_currently_reading=p.imported_currently_reading,
-            imported_want_to_read=p.imported_want_to_read,
-            imported_reviews_unlisted=p.imported_reviews_unlisted,
-            **imported,
-            **p.counters,
-        )
-
-    books = bulk(Book, "books", len(plan.books), make_book)
-    written.books = len(books)
-    Authorship = Book.authors.through
+    first_book = load.first_pk(Book)
+    counter_fields = tuple(plan.books[0].counters) if plan.books else ()
+    imported_fields = tuple(f"imported_ratings_{s}" for s in STARS)
+    written.books = load.put(
+        Book,
+        "books",
+        len(plan.books),
+        (
+            "id",
+            "title",
+            "series",
+            "description",
+            "pages",
+            "format",
+            "first_published",
+            "year_published",
+            "publisher",
+            "isbn10",
+            "isbn13",
+            "featured",
+            "imported_currently_reading",
+            "imported_want_to_read",
+            "imported_reviews_unlisted",
+            *imported_fields,
+            *counter_fields,
+        ),
+        (
+            (
+                first_book + n,
+                p.title,
+                p.series,
+                p.description,
+                p.pages,
+                p.format,
+                p.first_published,
+                p.year_published,
+                p.publisher,
+                p.isbn10,
+                p.isbn13,
+                p.featured,
+                p.imported_currently_reading,
+                p.imported_want_to_read,
+                p.imported_reviews_unlisted,
+                *p.imported_stars,
+                *(p.counters[name] for name in counter_fields),
+            )
+            for n, p in enumerate(plan.books)
+        ),
+    )
     # Each book's writers in order; every other second writer translated the book, so that
     # bylines with roles show up among the demo books.
-    pairs = [
-        (n, a, position)
-        for n, p in enumerate(plan.books)
-        for position, a in enumerate(p.author_indexes)
-    ]
-    bulk(
-        Authorship,
+    load.put(
+        Book.authors.through,
         "book authors",
-        len(pairs),
-        lambda n: Authorship(
-            book_id=books[pairs[n][0]].pk,
-            author_id=authors[pairs[n][1]].pk,
-            position=pairs[n][2],
-            role="Translator" if pairs[n][2] and pairs[n][0] % 2 == 0 else "",
+        sum(len(p.author_indexes) for p in plan.books),
+        ("book", "author", "position", "role"),
+        (
+            (
+                first_book + n,
+                first_author + a,
+                position,
+                "Translator" if position and n % 2 == 0 else "",
+            )
+            for n, p in enumerate(plan.books)
+            for position, a in enumerate(p.author_indexes)
         ),
     )
 
+    first_reader = load.first_pk(User)
     unusable = make_password(None)
+    reader_counters = tuple(plan.readers[0].counters) if plan.readers else ()
+    written.readers = load.put(
+        User,
+        "readers",
+        len(plan.readers),
+        (
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "bio",
+            "date_joined",
+            "password",
+            *reader_counters,
+        ),
+        (
+            (
+                first_reader + n,
+                p.username,
+                f"{p.username}@example.org",
+                p.first_name,
+                p.last_name,
+                p.bio,
+                p.date_joined,
+                unusable,
+                *(p.counters[name] for name in reader_counters),
+            )
+            for n, p in enumerate(plan.readers)
+        ),
+    )
 
-    def make_reader(n: int):
-        p = plan.readers[n]
-        return User(
-            username=p.username,
-            email=f"{p.username}@example.org",
-            first_name=p.first_name,
-            last_name=p.last_name,
-            bio=p.bio,
-            date_joined=p.date_joined,
-            password=unusable,
-            **p.counters,
-        )
-
-    readers = bulk(User, "readers", len(plan.readers), make_reader)
-    written.readers = len(readers)
-    book_ids = [book.pk for book in books]
-    reader_ids = [reader.pk for reader in readers]
-
-    written.ratings = len(plan.rating_books)
-    link(
+    written.ratings = load.put(
         Rating,
         "ratings",
-        written.ratings,
+        len(plan.rating_books),
         ("book", "user", "stars"),
-        lambda n: (
-            book_ids[plan.rating_books[n]],
-            reader_ids[plan.rating_readers[n]],
-            plan.rating_stars[n],
+        (
+            (first_book + book, first_reader + reader, HALVES[halves])
+            for book, reader, halves in zip(
+                plan.rating_books, plan.rating_readers, plan.rating_halves, strict=True
+            )
         ),
     )
 
-    imported_reviewers = bulk(
+    first_imported = load.first_pk(ImportedReviewer)
+    written.imported_reviewers = load.put(
         ImportedReviewer,
         "imported reviewers",
         len(plan.imported_reviewers),
-        lambda n: ImportedReviewer(
-            name=plan.imported_reviewers[n][0],
-            reviews_count=plan.imported_reviewers[n][1],
-            followers_count=plan.imported_reviewers[n][2],
+        ("id", "name", "reviews_count", "followers_count"),
+        ((first_imported + n, *row) for n, row in enumerate(plan.imported_reviewers)),
+    )
+
+    first_review = load.first_pk(Review)
+    written.reviews = load.put(
+        Review,
+        "reviews",
+        len(plan.reviews),
+        (
+            "id",
+            "book",
+            "user",
+            "imported_reviewer",
+            "source_key",
+            "date",
+            "body",
+            "rating",
+            "spoiler",
+            "language",
+            "hidden",
+            "likes_count",
+            "comments_count",
+            "position",
+        ),
+        (
+            (
+                first_review + n,
+                first_book + p.book,
+                None if p.reader is None else first_reader + p.reader,
+                None if p.imported_reviewer is None else first_imported + p.imported_reviewer,
+                p.source_key,
+                p.date,
+                body,
+                p.rating,
+                p.spoiler,
+                p.language,
+                p.hidden,
+                p.likes_count,
+                p.comments_count,
+                p.position,
+            )
+            for n, (p, body) in enumerate(
+                zip(plan.reviews, _review_bodies(plan.seed, plan.reviews), strict=True)
+            )
         ),
     )
-    written.imported_reviewers = len(imported_reviewers)
 
-    def make_review(n: int) -> Review:
-        p = plan.reviews[n]
-        return Review(
-            book_id=book_ids[p.book],
-            user_id=None if p.reader is None else reader_ids[p.reader],
-            imported_reviewer_id=(
-                None if p.imported_reviewer is None else imported_reviewers[p.imported_reviewer].pk
-            ),
-            source_key=p.source_key,
-            date=p.date,
-            body=p.body,
-            rating=p.rating,
-            spoiler=p.spoiler,
-            language=p.language,
-            hidden=p.hidden,
-            likes_count=p.likes_count,
-            comments_count=p.comments_count,
-            position=p.position,
-        )
-
-    review_ids = [review.pk for review in bulk(Review, "reviews", len(plan.reviews), make_review)]
-    written.reviews = len(review_ids)
-
-    written.likes = len(plan.likes)
-    link(
+    written.likes = load.put(
         Like,
         "likes",
-        written.likes,
+        len(plan.like_reviews),
         ("review", "user"),
-        lambda n: (review_ids[plan.likes[n][0]], reader_ids[plan.likes[n][1]]),
+        (
+            (first_review + review, first_reader + reader)
+            for review, reader in zip(plan.like_reviews, plan.like_readers, strict=True)
+        ),
     )
 
-    # Every reader's three built-in shelves, then the readers' own.
+    # Every reader's three built-in shelves, numbered reader by reader, then the readers' own.
     kinds = list(Shelf.BUILT_IN)
-    built_in = bulk(
+    first_shelf = load.first_pk(Shelf)
+    first_own = first_shelf + len(plan.readers) * len(kinds)
+    built_in = load.put(
         Shelf,
         "shelves",
         len(plan.readers) * len(kinds),
-        lambda n: Shelf(
-            user_id=reader_ids[n // len(kinds)],
-            kind=kinds[n % len(kinds)],
-            name=kinds[n % len(kinds)].label,
-            slug=Shelf.BUILT_IN[kinds[n % len(kinds)]],
-            exclusive=True,
-            books_count=plan.shelf_counts[(n // len(kinds), kinds[n % len(kinds)])],
+        ("id", "user", "kind", "name", "slug", "exclusive", "books_count"),
+        (
+            (
+                first_shelf + n * len(kinds) + k,
+                first_reader + n,
+                kind,
+                kind.label,
+                Shelf.BUILT_IN[kind],
+                True,
+                plan.shelf_counts[(n, kind)],
+            )
+            for n in range(len(plan.readers))
+            for k, kind in enumerate(kinds)
         ),
     )
-    built_in_ids = {(n // len(kinds), shelf.kind): shelf.pk for n, shelf in enumerate(built_in)}
-    own = bulk(
+    own = load.put(
         Shelf,
         "own shelves",
         len(plan.own_shelves),
-        lambda n: Shelf(
-            user_id=reader_ids[plan.own_shelves[n][0]],
-            name=plan.own_shelves[n][1],
-            slug=shelf_slug(plan.own_shelves[n][1]),
-            exclusive=plan.own_shelves[n][2],
-            books_count=plan.shelf_counts[n],
+        ("id", "user", "name", "slug", "exclusive", "books_count"),
+        (
+            (
+                first_own + n,
+                first_reader + reader,
+                name,
+                shelf_slug(name),
+                exclusive,
+                plan.shelf_counts[n],
+            )
+            for n, (reader, name, exclusive) in enumerate(plan.own_shelves)
         ),
     )
-    written.shelves = len(built_in) + len(own)
+    written.shelves = built_in + own
 
-    day_value = connection.ops.adapt_datefield_value
+    entries = plan.shelf_entries
+    first_entry = load.first_pk(ShelfEntry)
+    # A built-in shelf's place among its reader's three, by its code in ``entries``.
+    place = {code: kinds.index(kind) for code, kind in SHELF_KINDS.items()}
+    read = SHELF_CODES["read"]
 
-    def make_entry(n: int) -> tuple:
-        book, reader, shelf, day = plan.shelf_entries[n]
-        read = shelf == Shelf.Kind.READ
-        shelf_id = own[shelf].pk if isinstance(shelf, int) else built_in_ids[(reader, shelf)]
-        day = day_value(day)
-        reads = 2 if n in plan.rereads else int(read)
-        return (book_ids[book], reader_ids[reader], shelf_id, day, day if read else None, reads)
+    def entry_rows() -> Iterator[tuple]:
+        day_of = datetime.date.fromordinal
+        rereads = plan.rereads
+        for n, (book, reader, code, ordinal) in enumerate(
+            zip(entries.books, entries.readers, entries.shelves, entries.days, strict=True)
+        ):
+            day = day_of(ordinal)
+            if code >= 0:
+                shelf = first_own + code
+            else:
+                shelf = first_shelf + reader * len(kinds) + place[code]
+            reads = 2 if n in rereads else int(code == read)
+            yield (
+                first_entry + n,
+                first_book + book,
+                first_reader + reader,
+                shelf,
+                day,
+                day if code == read else None,
+                reads,
+            )
 
-    written.shelf_entries = len(plan.shelf_entries)
-    link(
+    written.shelf_entries = load.put(
         ShelfEntry,
         "shelf entries",
-        written.shelf_entries,
-        ("book", "user", "shelf", "date_added", "date_read", "read_count"),
-        make_entry,
+        len(entries),
+        ("id", "book", "user", "shelf", "date_added", "date_read", "read_count"),
+        entry_rows(),
     )
-    tagged_readers = sorted({reader_ids[reader] for reader, _name, _exclusive in plan.own_shelves})
-    entry_ids = {}
-    for batch in _batches(len(tagged_readers), batch_size):
-        rows = ShelfEntry.objects.filter(user_id__in=[tagged_readers[n] for n in batch])
-        entry_ids.update(
-            ((user, book), pk) for user, book, pk in rows.values_list("user_id", "book_id", "pk")
-        )
+    written.tags = load.put(
+        ShelfEntry.tags.through,
+        "tags",
+        len(plan.tags),
+        ("shelfentry", "shelf"),
+        ((first_entry + entry, first_own + shelf) for entry, shelf in plan.tags),
+    )
 
-    def make_tag(n: int) -> tuple:
-        book, reader, _shelf, _day = plan.shelf_entries[plan.tags[n][0]]
-        return (entry_ids[(reader_ids[reader], book_ids[book])], own[plan.tags[n][1]].pk)
-
-    written.tags = len(plan.tags)
-    link(ShelfEntry.tags.through, "tags", written.tags, ("shelfentry", "shelf"), make_tag)
-
-    def make_session(n: int) -> ReadingSession:
-        p = plan.sessions[n]
-        return ReadingSession(
-            book_id=book_ids[p.book],
-            user_id=reader_ids[p.reader],
-            status=p.status,
-            started_on=p.started_on,
-            finished_on=p.finished_on,
-            stopped_on=p.stopped_on,
-            progress_pages=p.progress_pages,
-            progress_percent=p.progress_percent,
-        )
-
-    session_ids = [
-        session.pk
-        for session in bulk(ReadingSession, "reading sessions", len(plan.sessions), make_session)
-    ]
-    written.reading_sessions = len(session_ids)
-    written.progress_updates = len(plan.updates)
-    updates_before = ProgressUpdate.objects.aggregate(last=Max("pk"))["last"] or 0
-    link(
+    first_session = load.first_pk(ReadingSession)
+    written.reading_sessions = load.put(
+        ReadingSession,
+        "reading sessions",
+        len(plan.sessions),
+        (
+            "id",
+            "book",
+            "user",
+            "status",
+            "started_on",
+            "finished_on",
+            "stopped_on",
+            "progress_pages",
+            "progress_percent",
+        ),
+        (
+            (
+                first_session + n,
+                first_book + p.book,
+                first_reader + p.reader,
+                p.status,
+                p.started_on,
+                p.finished_on,
+                p.stopped_on,
+                p.progress_pages,
+                p.progress_percent,
+            )
+            for n, p in enumerate(plan.sessions)
+        ),
+    )
+    first_update = load.first_pk(ProgressUpdate)
+    written.progress_updates = load.put(
         ProgressUpdate,
         "progress updates",
-        written.progress_updates,
-        ("session", "page", "percent", "note", "created_at"),
-        lambda n: (
-            session_ids[plan.updates[n][0]],
-            *plan.updates[n][1:4],
-            connection.ops.adapt_datetimefield_value(plan.updates[n][4]),
+        len(plan.updates),
+        ("id", "session", "page", "percent", "note", "created_at"),
+        (
+            (first_update + n, first_session + session, *rest)
+            for n, (session, *rest) in enumerate(plan.updates)
         ),
     )
-    written.challenges = len(plan.challenges)
-    link(
+    written.challenges = load.put(
         ReadingChallenge,
         "challenges",
-        written.challenges,
+        len(plan.challenges),
         ("user", "year", "books_goal", "pages_goal"),
-        lambda n: (reader_ids[plan.challenges[n][0]], *plan.challenges[n][1:]),
+        ((first_reader + reader, *rest) for reader, *rest in plan.challenges),
     )
 
-    # Comments that start threads first, then the replies, whose parents then have keys.
-    comment_ids: list[int | None] = [None] * len(plan.comments)
-    for replies in (False, True):
-        order = [n for n, p in enumerate(plan.comments) if (p.parent is not None) == replies]
-        made = bulk(
-            Comment,
-            "replies" if replies else "comments",
-            len(order),
-            lambda k, order=order: Comment(
-                review_id=review_ids[plan.comments[order[k]].review],
-                user_id=reader_ids[plan.comments[order[k]].reader],
-                body=plan.comments[order[k]].body,
-                parent_id=(
-                    None
-                    if plan.comments[order[k]].parent is None
-                    else comment_ids[plan.comments[order[k]].parent]
-                ),
-            ),
-        )
-        for n, comment in zip(order, made, strict=True):
-            comment_ids[n] = comment.pk
-    written.comments = len(comment_ids)
+    # A reply comes after the comment it answers, so its parent is there before it.
+    first_comment = load.first_pk(Comment)
+    written.comments = load.put(
+        Comment,
+        "comments",
+        len(plan.comments),
+        ("id", "review", "user", "body", "parent"),
+        (
+            (
+                first_comment + n,
+                first_review + p.review,
+                first_reader + p.reader,
+                p.body,
+                None if p.parent is None else first_comment + p.parent,
+            )
+            for n, p in enumerate(plan.comments)
+        ),
+    )
 
-    written.notifications = len(plan.notifications)
-    link(
+    told = plan.notifications
+    written.notifications = load.put(
         Notification,
         "notifications",
-        written.notifications,
+        len(told["recipient"]),
         ("recipient", "actor", "kind", "review", "comment", "read"),
-        lambda n: (
-            reader_ids[plan.notifications[n][0]],
-            reader_ids[plan.notifications[n][1]],
-            plan.notifications[n][2],
-            review_ids[plan.notifications[n][3]],
-            None if plan.notifications[n][4] is None else comment_ids[plan.notifications[n][4]],
-            plan.notifications[n][5],
+        (
+            (
+                first_reader + recipient,
+                first_reader + actor,
+                NOTIFICATION_KINDS[kind],
+                first_review + review,
+                None if comment < 0 else first_comment + comment,
+                bool(was_read),
+            )
+            for recipient, actor, kind, review, comment, was_read in zip(
+                told["recipient"],
+                told["actor"],
+                told["kind"],
+                told["review"],
+                told["comment"],
+                told["read"],
+                strict=True,
+            )
         ),
     )
-    written.follows = len(plan.follows)
-    link(
+    written.follows = load.put(
         Follow,
         "follows",
-        written.follows,
+        len(plan.follow_followers),
         ("follower", "followed"),
-        lambda n: (reader_ids[plan.follows[n][0]], reader_ids[plan.follows[n][1]]),
-    )
-    # Inserted in order, the updates' keys follow the ones there were before.
-    update_ids = list(
-        ProgressUpdate.objects.filter(pk__gt=updates_before)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    moment = connection.ops.adapt_datetimefield_value
-
-    def make_activity(n: int) -> tuple:
-        when, reader, verb, book, review, update, subject, number, detail = plan.activities[n]
-        return (
-            reader_ids[reader],
-            verb,
-            None if book is None else book_ids[book],
-            None if review is None else review_ids[review],
-            None if update is None else update_ids[update],
-            None if subject is None else reader_ids[subject],
-            number,
-            detail,
-            moment(when),
-        )
-
-    written.activities = len(plan.activities)
-    link(
-        Activity,
-        "activities",
-        written.activities,
         (
-            "actor",
-            "verb",
-            "book",
-            "review",
-            "progress",
-            "subject",
-            "number",
-            "detail",
-            "created_at",
+            (first_reader + follower, first_reader + followed)
+            for follower, followed in zip(plan.follow_followers, plan.follow_followed, strict=True)
         ),
-        make_activity,
     )
-    return written
+    written.activities = _write_activities(
+        plan, load, first_reader, first_book, first_review, first_update
+    )
+
+
+def _write_activities(plan, load, first_reader, first_book, first_review, first_update) -> int:
+    """The activities, put in the order they happened (by time, then as decided) by the
+    database: written as they are decided into a table of the same columns, numbered in
+    order, then copied over sorted, keys and all. So the activities' keys follow their times,
+    as when the site writes them, and never more than a batch of them is held here."""
+    quote = connection.ops.quote_name
+    table = Activity._meta.db_table
+    stage = "demo_activity_stage"
+    fields = ("id", "actor", "verb", "book", "review", "progress", "subject", "number")
+    fields += ("detail", "created_at")
+
+    def rows() -> Iterator[tuple]:
+        for n, event in enumerate(plan_activities(plan)):
+            when, reader, verb, book, review, update, subject, number, detail = event
+            yield (
+                n,
+                first_reader + reader,
+                verb,
+                None if book is None else first_book + book,
+                None if review is None else first_review + review,
+                None if update is None else first_update + update,
+                None if subject is None else first_reader + subject,
+                number,
+                detail,
+                when,
+            )
+
+    with connection.cursor() as cursor:
+        empty = f"SELECT * FROM {quote(table)} WHERE 1 = 0"  # noqa: S608 - names from the model
+        cursor.execute(f"CREATE TEMPORARY TABLE {stage} AS {empty}")
+        count = load.put(Activity, None, 0, fields, rows(), table=stage)
+        first = load.first_pk(Activity)
+        columns = [quote(f.column) for f in Activity._meta.concrete_fields if not f.primary_key]
+        pk = quote(Activity._meta.pk.column)
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({pk}, {', '.join(columns)}) "  # noqa: S608
+            f"SELECT {first - 1} + ROW_NUMBER() OVER (ORDER BY created_at, {pk}), "
+            f"{', '.join(columns)} FROM {stage}"
+        )
+        cursor.execute(f"DROP TABLE {stage}")
+    load.progress("activities", count)(count)
+    return count
 
 
 def generate(
@@ -1428,9 +1846,13 @@ def generate(
     seed: int = 0,
     batch_size: int = 5000,
     progress: ProgressFactory = _no_progress,
+    defer_indexes: bool = True,
 ) -> Written:
     """Plan from ``seed`` and write it. Readers' names already taken are skipped."""
     taken = set(get_user_model().objects.values_list("username", flat=True))
     return write(
-        plan(sizes, seed=seed, taken_usernames=taken), batch_size=batch_size, progress=progress
+        plan(sizes, seed=seed, taken_usernames=taken),
+        batch_size=batch_size,
+        progress=progress,
+        defer_indexes=defer_indexes,
     )
