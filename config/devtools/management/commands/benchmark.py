@@ -87,6 +87,40 @@ def served(measured: dict) -> list:
     return loads
 
 
+# What the rating form answers a browser without JavaScript: back to the book page.
+RATING_ANSWERS = (302, 303)
+
+
+def rating_verdict(ratings: dict) -> tuple[bool, list[str]]:
+    """Whether the rating load under gunicorn met its target, and the lines that say so: the
+    changes a second, the posts that failed (any fails the measurement), and what
+    ``recount --check`` found afterwards."""
+    if "missing" in ratings:
+        return True, [f"  rating changes: not measured ({ratings['missing']})"]
+    failures = []
+    if ratings["rps"] < ratings["target"]:
+        failures.append(f"under {ratings['target']:.0f} a second")
+    errors = ratings["other"] + ratings["socket_errors"]
+    if errors:
+        failures.append(f"{errors} errors")
+    if ratings["refused"]:
+        failures.append(f"{ratings['refused']} refused by the rate limit")
+    if ratings["status"] not in RATING_ANSWERS:
+        failures.append(f"status {ratings['status']}")
+    recount = ratings.get("recount")
+    if recount is not None and not recount["clean"]:
+        failures.append("counters drifted")
+    label = f"rating changes ({ratings['readers']:,} readers, POST)"
+    lines = [
+        f"  {label:<44} {ratings['rps']:8.0f}  {ratings['ratio']:5.2f}  "
+        f"{verdict(failures) if failures else 'PASS'} (≥ {ratings['target']:.0f}/s; "
+        f"{ratings['changed']:,} changed, latency {ratings['latency']})"
+    ]
+    if recount is not None:
+        lines += [f"  recount --check: {line}" for line in recount["output"]]
+    return not failures, lines
+
+
 def verdict(failures: list[str]) -> str:
     return "PASS" if not failures else "FAIL: " + "; ".join(failures)
 
@@ -131,12 +165,17 @@ class Command(BaseCommand):
         )
         # The child process that measures one database.
         parser.add_argument("--measure-into", help=argparse.SUPPRESS)
+        # The child process that signs in the readers who change their ratings under gunicorn.
+        parser.add_argument("--rating-writers-into", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         if options["repeat"] < 1 or options["rounds"] < 1:
             raise CommandError("--repeat and --rounds must be at least 1.")
         if options["measure_into"]:
             benchmark.save(Path(options["measure_into"]), benchmark.measure(options["repeat"]))
+            return
+        if options["rating_writers_into"]:
+            benchmark.save(Path(options["rating_writers_into"]), benchmark.rating_writers())
             return
         names = ["small", "large"]
         if options["small_only"] or options["tiny"]:
@@ -154,6 +193,12 @@ class Command(BaseCommand):
             for data in results.values()
             for load in data.get("serving", {}).get("loads", [])
             if load["status"] != 200
+        ]
+        failed += [
+            f"the rating form answered {ratings['status']}"
+            for data in results.values()
+            if (ratings := data.get("serving", {}).get("ratings", {})).get("status", 303)
+            not in RATING_ANSWERS
         ]
         if failed:
             raise CommandError("Under gunicorn: " + "; ".join(failed))
@@ -213,10 +258,14 @@ class Command(BaseCommand):
                 serving_env = {**environments[name]}
                 del serving_env["DJANGO_PAGE_CACHE_SECONDS"]
                 del serving_env["DJANGO_FRAGMENT_CACHE_SECONDS"]
+                writers = workdir / f"{name}-rating-writers.json"
+                benchmark.manage(
+                    "benchmark", f"--rating-writers-into={writers}", env=environments[name]
+                )
                 if options["redis"]:
                     benchmark.empty_redis(options["redis"])
                 results[name]["serving"] = benchmark.serve_and_load(
-                    serving_env, served(results[name]), options["seconds"]
+                    serving_env, served(results[name]), options["seconds"], benchmark.load(writers)
                 )
 
     def report(self, results: dict) -> bool:
@@ -367,6 +416,11 @@ class Command(BaseCommand):
                     f"  {load['label']:<44} {load['rps']:8.0f}  {load['ratio']:5.2f}"
                     f"{judged}{errors}"
                 )
+            if "ratings" in serving:
+                met, lines = rating_verdict(serving["ratings"])
+                ok &= met
+                for line in lines:
+                    out(line)
 
         plans = large or small
         out("")
