@@ -13,11 +13,13 @@ PostgreSQL database, databases beside it on the same server (``<name>_bench_smal
 database with gunicorn (2 sync workers, production settings, the visitors' page cache on) on a
 free loopback port and measures requests per second of ``/healthz`` (the ceiling a trivial
 Django view sets) and of the pages in ``SERVED``, signed out and signed in, each with its ratio
-to that ceiling and the least ratio it should reach. ``--redis URL`` makes that Redis the cache
-of the measuring and serving processes, as in production. The sizes are measured in turns,
-``--rounds`` times, and each page keeps its lowest median. ``--keep DIR`` builds the
-databases in DIR (or keeps the PostgreSQL ones) and reuses them on the next run instead of
-building them again.
+to that ceiling and the least ratio it should reach; then a thousand signed-in readers change
+their ratings through the book page's form (at least ``RATING_CHANGES_MIN_PER_SECOND`` a
+second, every answer a redirect), and ``recount --check`` says whether the counters kept up.
+``--redis URL`` makes that Redis the cache of the measuring and serving processes, as in
+production. The sizes are measured in turns, ``--rounds`` times, and each page keeps its lowest
+median. ``--keep DIR`` builds the databases in DIR (or keeps the PostgreSQL ones) and reuses
+them on the next run instead of building them again.
 ``--tiny`` measures one tiny database only, in seconds: a check that it all runs, whose
 targets say nothing.
 
