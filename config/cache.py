@@ -58,6 +58,19 @@ def cache_settings(redis_url: str) -> dict:
     }
 
 
+def count_in(cache, key: str, timeout: int) -> int:
+    """``FallbackRedisCache.count`` on any cache: ``add`` opens the counter, ``incr`` moves it,
+    each atomic in the process's memory."""
+    for _ in range(3):
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between the two calls: open it again
+            continue
+    return 1
+
+
 class _Outages:
     """Per Redis location, shared by every cache instance of the process: until when it is
     taken to be away, and when that was last logged."""
@@ -162,6 +175,22 @@ class FallbackRedisCache(RedisCache):
     set_many = _with_fallback("set_many")
     delete_many = _with_fallback("delete_many")
     clear = _with_fallback("clear")
+
+    def count(self, key: str, timeout: int) -> int:
+        """Add one to the counter ``key`` and return its value: a counter that is not there
+        starts at one and lasts ``timeout`` seconds. One round trip to Redis (``SET NX EX``
+        and ``INCR`` in a transaction), atomic, so simultaneous callers each get a count of
+        their own; while Redis is away, the same in the process's memory."""
+        if not _Outages.is_down(self.location):
+            try:
+                client = self._cache.get_client(key, write=True)
+                pipeline = client.pipeline(transaction=True)
+                pipeline.set(self.make_and_validate_key(key), 0, ex=timeout, nx=True)
+                pipeline.incr(self.make_and_validate_key(key))
+                return int(pipeline.execute()[1])
+            except REDIS_ERRORS as error:
+                _Outages.failed(self.location, error)
+        return count_in(self.local, key, timeout)
 
     def is_down(self) -> bool:
         """Whether calls go to the process's memory, Redis being away."""

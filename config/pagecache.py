@@ -11,10 +11,12 @@ What counts as such a write is decided where every write passes, the database co
 (``INSERT``, ``UPDATE``, ``DELETE`` and anything else that is not a ``SELECT``), except writes
 to tables no page shows (sessions, the task queue, the admin's log) and a sign-in's
 ``last_login``. So a rating, a review, a like, an admin's hide, a merge, an import or any write
-added later moves the generation without knowing of this cache. The generation moves twice:
-at the write, and again when its transaction commits, so that a page rendered from what the
-database held before the commit, and stored meanwhile, is not served afterwards (a cache
-write per statement, and one per transaction).
+added later moves the generation without knowing of this cache. A write outside a
+transaction moves it at once; one inside moves it when the transaction commits, once however
+many statements wrote (a page rendered meanwhile from what the database held before, and
+stored, was keyed by the generation read before its queries, and is not served afterwards),
+and before that only if the connection that wrote reads the generation itself, for a page
+drawn from its own uncommitted rows. A rating is then one cache write, not one per statement.
 
 A single generation for the whole site, rather than a version per book or author, because
 it is exact by construction: pages show each other's figures (a rating moves the book page,
@@ -51,7 +53,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -109,6 +111,12 @@ def _new_generation() -> None:
 
 
 def generation() -> str:
+    connection = connections[DEFAULT_DB_ALIAS]
+    if getattr(connection, PENDING, False):
+        # This connection wrote in a transaction and reads what it wrote: move it first.
+        setattr(connection, PENDING, False)
+        if connection.in_atomic_block:
+            _new_generation()
     current = cache.get(GENERATION_KEY)
     if current is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
@@ -116,14 +124,21 @@ def generation() -> str:
     return current
 
 
+# Set on a connection that wrote in a transaction since the generation last moved.
+PENDING = "pagecache_generation_pending"
+
+
 def pages_changed(connection=None) -> None:
-    """Every stored page is out of date, now and again when ``connection``'s transaction
-    commits."""
-    _new_generation()
-    connection = connection or connections["default"]
-    if connection.in_atomic_block and not any(
-        func is _new_generation for _sids, func, _robust in connection.run_on_commit
-    ):
+    """Every stored page is out of date: now, for a write outside a transaction; when its
+    transaction commits (once, however many statements wrote) for one inside, since no other
+    connection sees the write before then. The connection that wrote does: a page it reads
+    the generation for before the commit moves it first (``generation``)."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    if not connection.in_atomic_block:
+        _new_generation()
+        return
+    setattr(connection, PENDING, True)
+    if not any(func is _new_generation for _sids, func, _robust in connection.run_on_commit):
         connection.on_commit(_new_generation, robust=True)
 
 

@@ -14,12 +14,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Greatest
 
 from accounts.models import User
-from books.models import STARS, Book, damped_average, histogram_row
+from books.models import (
+    DAMPING_RATINGS,
+    PRIOR_STARS,
+    STARS,
+    Book,
+    damped_average,
+    histogram_row,
+)
 
 from .models import (
     Comment,
@@ -133,20 +147,61 @@ def rating_moved(book_id: int, *, reader_id: int, old, new) -> None:
     """A reader's rating of a book went from ``old`` stars to ``new`` (None: no rating)."""
     if old == new:
         return
-    # The book's row is locked while its stars are read, moved and summed again, so the new
-    # figures are written in one UPDATE without losing a concurrent reader's rating.
-    book = Book.objects.select_for_update().filter(pk=book_id)
-    row = book.values(*IMPORTED_STAR_FIELDS, *STAR_FIELDS, HALF_STARS_FIELD).first()
-    if row is None:
-        return
-    moved = {}
-    for field, n in rating_deltas(old, new).items():
-        if n:
-            moved[field] = row[field] = max(row[field] + n, 0)
-    figures = book_rating_fields(row.__getitem__)
-    book.update(**moved, **figures)
+    # One UPDATE moves the stars and sums them again from the row it writes (the database
+    # locks the row and, under a concurrent write, works from the newest version of it), so
+    # no concurrent reader's rating is lost and nothing is read first.
+    with connection.cursor() as cursor:
+        cursor.execute(rating_update(rating_deltas(old, new)), [book_id])
     if old is None or new is None:
         _add(User, reader_id, {"ratings_count": 1 if old is None else -1})
+
+
+def rating_update(deltas: Mapping[str, int]) -> str:
+    """An UPDATE of a book (its id the one parameter) that moves its site's ratings by
+    ``deltas`` (see ``rating_deltas``) and stores its figures from the moved counts, as
+    ``book_rating_fields`` works them out. In whole numbers only (hundredths of a
+    star, rounded half up by integer division), so that PostgreSQL and SQLite store the same
+    figures Python would, to the last digit. Written as SQL: the ORM took some 7 ms to build
+    the same statement from expressions, more than the rest of a rating. Every column named
+    on the right of an assignment is its value before the UPDATE."""
+
+    def quote(field: str) -> str:
+        return connection.ops.quote_name(Book._meta.get_field(field).column)
+
+    moved: dict[str, str] = {}
+    for field in (*STAR_FIELDS, HALF_STARS_FIELD):
+        if deltas.get(field):
+            # A whole number of our own making (int() keeps it one), written in the SQL.
+            column, step = quote(field), int(deltas[field])
+            moved[field] = f"CASE WHEN {column} + {step} < 0 THEN 0 ELSE {column} + {step} END"
+
+    def value(field: str) -> str:
+        return moved.get(field, quote(field))
+
+    # The moved counters' expressions come once each in the SET clause, in this order.
+    assignments = [f"{quote(field)} = {expression}" for field, expression in moved.items()]
+    counted = [f"{quote(f'imported_ratings_{s}')} + {value(f'ratings_{s}')}" for s in STARS]
+    total = f"({' + '.join(counted)})"
+    # The stars added up, in half stars: the imported whole stars twice, and the site's.
+    imported = " + ".join(f"{quote(f'imported_ratings_{s}')} * {2 * s}" for s in STARS)
+    doubled = f"({imported} + {value(HALF_STARS_FIELD)})"
+    # round(sum / total, 2) half up, in hundredths: (100 * doubled + total) / (2 * total).
+    average = f"(({doubled} * 100 + {total}) / ({total} * 2))"
+    # The damped average the same way: DAMPING_RATINGS ratings of PRIOR_STARS beside the
+    # average, in hundredths, rounded half up.
+    prior = int(PRIOR_STARS * 100 * DAMPING_RATINGS)
+    damped = (
+        f"((({average} * {total} + {prior}) * 2 + {total} + {DAMPING_RATINGS}) "
+        f"/ (({total} + {DAMPING_RATINGS}) * 2))"
+    )
+    assignments += [
+        f"{quote('ratings_total')} = {total}",
+        f"{quote('average_rating')} = CASE WHEN {total} = 0 THEN 0 ELSE {average} * 0.01 END",
+        f"{quote('damped_rating')} = CASE WHEN {total} = 0 THEN 0 ELSE {damped} * 0.01 END",
+    ]
+    table, pk = connection.ops.quote_name(Book._meta.db_table), quote(Book._meta.pk.name)
+    # Nothing from outside is in it: column names, and whole numbers made here.
+    return f"UPDATE {table} SET {', '.join(assignments)} WHERE {pk} = %s"  # noqa: S608
 
 
 def shelf_moved(book_id: int, *, old: Shelf | None, new: Shelf | None) -> None:

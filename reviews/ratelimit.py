@@ -2,10 +2,12 @@
 
 Each kind of action has its own limit per reader, set in ``settings.READER_ACTION_RATE_LIMITS``
 as ``"<count>/<period>"`` (``"30/m"``: thirty per minute). Counts live in the shared cache, in
-fixed windows: the first action of a window creates its counter with ``cache.add`` and the
-following ones ``cache.incr`` it, both single atomic operations in Redis and in the
-process's memory (the only caches the site runs with; see config/cache.py), so fifty
-simultaneous requests from one reader pass a limit of thirty exactly thirty times.
+fixed windows. On Redis an action is one round trip: ``SET NX EX`` opens the window's counter
+and ``INCR`` moves it, in one transaction (``FallbackRedisCache.count``); in the process's
+memory (the other cache the site runs with; see config/cache.py) the first action of a window
+creates its counter with ``cache.add`` and the following ones ``cache.incr`` it. Both are
+atomic, so fifty simultaneous requests from one reader pass a limit of thirty exactly thirty
+times.
 
 A refused action changes nothing: the reader gets a "429 Too Many Requests" page that says how
 long to wait and links back to where they were.
@@ -19,10 +21,11 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from config.cache import FallbackRedisCache, count_in
 from config.navigation import safe_return_url
 
 _RATE_RE = re.compile(r"^\s*(?P<count>\d+)\s*/\s*(?P<size>\d*)\s*(?P<unit>[smhd])\s*$")
@@ -70,17 +73,12 @@ def consume(*, kind: str, user_id: int, now: float | None = None) -> int:
 
 
 def _count_one(key: str, timeout: int) -> int:
-    """Add one to the counter ``key`` and return its value, in single atomic cache operations
-    (``add`` opens the counter, ``incr`` moves it), so that simultaneous requests each get a
-    count of their own."""
-    for _ in range(3):
-        if cache.add(key, 1, timeout=timeout):
-            return 1
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired between the two calls: open it again
-            continue
-    return 1
+    """Add one to the counter ``key`` and return its value, atomically, so that simultaneous
+    requests each get a count of their own."""
+    site_cache = caches["default"]
+    if isinstance(site_cache, FallbackRedisCache):
+        return site_cache.count(key, timeout)
+    return count_in(site_cache, key, timeout)
 
 
 def wait_message(retry_after: int) -> str:

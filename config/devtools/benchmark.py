@@ -21,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -36,7 +37,8 @@ from django.core.management.utils import get_random_secret_key
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.db.models.functions import Abs
-from django.test import Client
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from psycopg import sql as pgsql
@@ -50,6 +52,7 @@ from reviews.goodreads.library import parse_library
 from reviews.goodreads.library_import import library_import
 from reviews.language import detect_language
 from reviews.models import (
+    HALF_STARS,
     Activity,
     Comment,
     Follow,
@@ -60,6 +63,7 @@ from reviews.models import (
     Review,
     Shelf,
     ShelfEntry,
+    stars_figure,
 )
 
 SEED = 1
@@ -76,6 +80,13 @@ MAX_ACTION_QUERIES = 11
 MAX_API_ACTION_QUERIES = 15
 # Generating (and verifying) a size: the large set in 3 minutes, the extra-large in 15.
 GENERATION_MAX_SECONDS = {"large": 180.0, "xlarge": 900.0}
+# Under gunicorn, readers change their ratings through the book page's form: this many
+# readers, each on a book of their own where the books allow, so that the limit of ratings
+# per reader (READER_ACTION_RATE_LIMITS["rate"]) never refuses one (1,000 readers at 30 a
+# minute allow 500 a second), and the changes spread over many books' rows.
+RATING_WRITERS = 1_000
+# Rating changes a second the two sync workers should answer.
+RATING_CHANGES_MIN_PER_SECOND = 150.0
 # A first import of a real 966-row Goodreads export into a reader with an empty library.
 LIBRARY_EXPORT = settings.BASE_DIR / "tests" / "fixtures" / "goodreads_library_export.csv"
 LIBRARY_IMPORT_MAX_SECONDS = 3.0
@@ -680,6 +691,44 @@ def session_cookie(reader) -> str:
     return f"{name}={client.cookies[name].value}"
 
 
+def rating_writers(limit: int = RATING_WRITERS) -> list[dict]:
+    """Readers who rated books, each with one of their ratings (the least used book among
+    theirs, so that the writes spread over many books), and what their browser would send
+    from the book page: the rating form's URL and ``next``, the session and CSRF cookies, the
+    form's CSRF token and the stars they gave."""
+    User = get_user_model()
+    readers = User.objects.in_bulk(
+        User.objects.filter(ratings_count__gt=0, suspended_at__isnull=True, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    theirs: dict[int, list[tuple[int, object]]] = {}
+    ratings = Rating.objects.filter(user_id__in=list(readers)).order_by("user_id", "book_id")
+    for user_id, book_id, stars in ratings.values_list("user_id", "book_id", "stars"):
+        theirs.setdefault(user_id, []).append((book_id, stars))
+    used: dict[int, int] = {}
+    with transaction.atomic():  # one commit for all the sessions, not one each
+        return [_writer(readers[user_id], rated, used) for user_id, rated in theirs.items()]
+
+
+def _writer(reader, rated: list[tuple[int, object]], used: dict[int, int]) -> dict:
+    """One of ``rating_writers``: ``reader`` with the rating of the least ``used`` of the
+    books they ``rated`` (book id and stars)."""
+    book_id, stars = min(rated, key=lambda pair: used.get(pair[0], 0))
+    used[book_id] = used.get(book_id, 0) + 1
+    # The CSRF cookie and the masked token a page with the form would have set.
+    request = RequestFactory().get("/")
+    token = get_token(request)
+    csrf_cookie = f"{settings.CSRF_COOKIE_NAME}={request.META['CSRF_COOKIE']}"
+    return {
+        "path": reverse("reviews:rate", kwargs={"pk": book_id}),
+        "next": reverse("books:detail", kwargs={"pk": book_id}),
+        "cookie": f"{session_cookie(reader)}; {csrf_cookie}",
+        "token": token,
+        "stars": stars_figure(stars),
+    }
+
+
 # Serving with gunicorn ----------------------------------------------------------------------
 
 
@@ -758,6 +807,100 @@ def wrk_load(port: int, path: str, *, seconds: float, threads: int, cookie: str 
     return {"tool": "wrk", "rps": rps, "errors": int(errors.group(1)) if errors else 0}
 
 
+RATING_LOAD_SCRIPT = Path(__file__).with_name("rating_load.lua")
+_RATING_POSTS_RE = re.compile(
+    r"rating posts: changed (\d+) refused (\d+) other (\d+) in ([\d.]+) s"
+)
+
+
+def _rating_form(writer: dict, stars: str) -> str:
+    return urlencode(
+        {"csrfmiddlewaretoken": writer["token"], "next": writer["next"], "stars": stars}
+    )
+
+
+def _post_rating(port: int, writer: dict, stars: str, timeout: float = 5.0) -> int:
+    """The status of one post of the rating form."""
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {
+        "Host": "127.0.0.1",
+        "Cookie": writer["cookie"],
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    try:
+        client.request("POST", writer["path"], body=_rating_form(writer, stars), headers=headers)
+        response = client.getresponse()
+        response.read()
+        return response.status
+    finally:
+        client.close()
+
+
+def rating_load(port: int, writers: list[dict], *, seconds: float, threads: int = 2) -> dict:
+    """Rating changes a second: wrk posts the book page's rating form for ``writers`` (see
+    ``rating_writers``) in turn, each post a rating other than the reader's last
+    (config/devtools/rating_load.lua). Only redirects count as changes; the posts the rate
+    limit refused, the other answers and the socket errors are counted apart."""
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="shelfmark-ratings-", suffix=".tsv", encoding="utf-8", delete=False
+    ) as listing:
+        listing.write("\t".join(stars_figure(stars) for stars in HALF_STARS) + "\n")
+        for writer in writers:
+            fields = ("path", "next", "cookie", "token", "stars")
+            listing.write("\t".join(writer[field] for field in fields) + "\n")
+    try:
+        output = subprocess.run(  # noqa: S603 - wrk found on PATH, loopback URL, our script
+            [
+                shutil.which("wrk"),
+                f"-t{threads}",
+                f"-c{threads * 2}",
+                f"-d{max(1, round(seconds))}s",
+                "-s",
+                str(RATING_LOAD_SCRIPT),
+                f"http://127.0.0.1:{port}/",
+                "--",
+                listing.name,
+                str(threads),
+            ],
+            check=True,
+            text=True,
+            capture_output=True,
+        ).stdout
+    finally:
+        os.unlink(listing.name)
+    posts = _RATING_POSTS_RE.search(output)
+    if posts is None:
+        raise RuntimeError(f"wrk's rating load printed no count:\n{output}")
+    changed, refused, other = (int(posts.group(n)) for n in (1, 2, 3))
+    elapsed = float(posts.group(4))
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    non_3xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", output)
+    return {
+        "tool": "wrk",
+        "readers": len(writers),
+        "rps": changed / elapsed if elapsed else 0.0,
+        "changed": changed,
+        "refused": refused,
+        "other": other,
+        "socket_errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
+        "non_2xx_3xx": int(non_3xx.group(1)) if non_3xx else 0,
+        "latency": (re.search(r"Latency\s+(\S+)", output) or [None, ""])[1],
+    }
+
+
+def recount_check(env: dict[str, str]) -> dict:
+    """``manage.py recount --check`` on the database ``env`` names: whether every counter
+    matches its rows, and what the command printed."""
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "recount", "--check"]
+    done = subprocess.run(  # noqa: S603 - our own manage.py
+        command, env=env, cwd=settings.BASE_DIR, text=True, capture_output=True
+    )
+    printed = (done.stdout + done.stderr).strip().splitlines()
+    return {"clean": done.returncode == 0, "output": printed[-5:]}
+
+
 # Sync workers, as many as the machine the figures above were taken on has cores.
 GUNICORN_WORKERS = 2
 
@@ -772,10 +915,15 @@ class Load:
     target: float | None = None  # the least share of /healthz's requests a second
 
 
-def serve_and_load(env: dict[str, str], loads: list[Load], seconds: float) -> dict:
+def serve_and_load(
+    env: dict[str, str], loads: list[Load], seconds: float, writers: list[dict] | None = None
+) -> dict:
     """Serve the site with gunicorn (``GUNICORN_WORKERS`` sync workers) on a free loopback
     port; load ``/healthz`` (the ceiling any Django page has) and then each of ``loads``, with
-    wrk when it is installed, else with a few threads of ``http.client``."""
+    wrk when it is installed, else with a few threads of ``http.client``. Then, with
+    ``writers`` and wrk, readers change their ratings (``rating_load``; last, since every
+    write starts the cache afresh), and once gunicorn has stopped ``recount --check`` says
+    whether the counters kept up."""
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 - gunicorn from this environment, loopback only
         [
@@ -819,10 +967,25 @@ def serve_and_load(env: dict[str, str], loads: list[Load], seconds: float) -> di
         ceiling = results["loads"][0]["rps"]
         for result in results["loads"]:
             result["ratio"] = result["rps"] / ceiling if ceiling else 0.0
-        return results
+        if writers and shutil.which("wrk"):
+            # Every worker's first post; each gives the rating the reader has (no change).
+            for writer in writers[: 4 * GUNICORN_WORKERS]:
+                status = _post_rating(port, writer, writer["stars"])
+            ratings = rating_load(port, writers, seconds=seconds)
+            results["ratings"] = {
+                **ratings,
+                "status": status,
+                "ratio": ratings["rps"] / ceiling if ceiling else 0.0,
+                "target": RATING_CHANGES_MIN_PER_SECOND,
+            }
+        elif writers:
+            results["ratings"] = {"missing": "wrk is not installed"}
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if "changed" in results.get("ratings", {}):
+        results["ratings"]["recount"] = recount_check(env)
+    return results
 
 
 def best_of(rounds: list[dict]) -> dict:

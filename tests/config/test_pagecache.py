@@ -5,6 +5,7 @@ a visitor's request that must show the change, on every cached page that shows i
 """
 
 import re
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -347,6 +348,39 @@ def test_the_generation_moves_at_the_write_and_again_at_the_commit(book, reader)
         assert len(waiting) == 1
 
     assert pagecache.generation() != during
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_moves_it_once_at_its_commit_however_many_statements_wrote(
+    book, reader, monkeypatch
+):
+    services.rating_set(user=reader, book=book, stars=2)
+    moves = []
+    new_token = uuid.uuid4
+    monkeypatch.setattr(pagecache.uuid, "uuid4", lambda: moves.append(1) or new_token())
+    before = pagecache.generation()
+
+    # A change of rating: its own row, the book's figures, the activity and the review.
+    services.rating_set(user=reader, book=book, stars=4)
+
+    assert len(moves) == 1
+    assert pagecache.generation() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_wrote_reads_a_new_generation_before_its_commit(book, reader):
+    before = pagecache.generation()
+    with transaction.atomic():
+        services.rating_set(user=reader, book=book, stars=2)
+        services.rating_set(user=reader, book=book, stars=3)
+        # Nobody else sees the writes yet: nothing moved.
+        assert pagecache.cache.get(pagecache.GENERATION_KEY) == before
+        # This connection does, and any page it keeps now is under a generation of its own.
+        during = pagecache.generation()
+        assert during != before
+        assert pagecache.generation() == during
+
+    assert len({before, during, pagecache.generation()}) == 3
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,8 +20,9 @@ from django.db import connection
 from django.test import Client
 
 from config.devtools import benchmark
-from config.devtools.management.commands.benchmark import SERVED, served
-from tests.factories import AuthorFactory, BookFactory, UserFactory
+from config.devtools.management.commands.benchmark import SERVED, rating_verdict, served
+from reviews.models import Rating
+from tests.factories import AuthorFactory, BookFactory, RatingFactory, UserFactory
 
 
 @pytest.mark.parametrize("sizes", ["xlarge", "large,huge", "large,large", "small,large,xlarge"])
@@ -83,11 +84,15 @@ def test_gunicorn_serves_a_page_signed_out_and_in_beside_the_ceiling(tmp_path):
         check=True,
     )
     url = book.get_absolute_url()
+    for other in UserFactory.create_batch(3):
+        RatingFactory(user=other, book=book, stars=2)
+    writers = benchmark.rating_writers()
 
     served = benchmark.serve_and_load(
         env,
         [benchmark.Load("book, signed out", url), benchmark.Load("book, signed in", url, cookie)],
         seconds=1,
+        writers=writers,
     )
 
     ceiling, signed_out, signed_in = served["loads"]
@@ -103,6 +108,17 @@ def test_gunicorn_serves_a_page_signed_out_and_in_beside_the_ceiling(tmp_path):
     # The visitor's page came from the cache; the reader's was theirs, signed in.
     assert "public" in signed_out["cache_control"]
     assert "private" in signed_in["cache_control"]
+    # Three readers changed their ratings through the form, as fast as they could: the rate
+    # limit refused what went past 30 a minute each (a second may straddle two minutes), wrk
+    # counted those refusals among the answers that are not redirects, and the counters kept
+    # up with the rest.
+    ratings = served["ratings"]
+    assert ratings["status"] == 303
+    assert 3 < ratings["changed"] <= 2 * 3 * 30
+    assert ratings["other"] == ratings["socket_errors"] == 0
+    assert ratings["non_2xx_3xx"] == ratings["refused"]
+    assert ratings["recount"]["clean"], ratings["recount"]["output"]
+    assert set(Rating.objects.values_list("stars", flat=True)) != {2}
 
 
 def test_with_redis_the_children_use_it_and_without_they_keep_their_own_cache(
@@ -154,3 +170,74 @@ def test_every_page_served_under_gunicorn_is_measured_and_signed_in_as_its_reade
     assert "feed, following 1,000, signed out" not in by_label
     assert by_label["notifications, most told, signed in"].cookie == "n=1"
     assert len(loads) == sum(2 if out is not None else 1 for out, _in in SERVED.values())
+
+
+@pytest.mark.django_db
+def test_each_rating_writer_posts_the_book_pages_form_as_a_browser_would():
+    books = BookFactory.create_batch(2)
+    readers = UserFactory.create_batch(3)
+    for reader in readers:
+        for book in books:
+            RatingFactory(user=reader, book=book, stars=3.5)
+    UserFactory()  # rated nothing: not a writer
+
+    writers = benchmark.rating_writers(limit=2)
+
+    assert len(writers) == 2
+    # Their books spread over the books they rated.
+    assert {writer["path"] for writer in writers} == {f"/books/{book.pk}/rating/" for book in books}
+    for writer in writers:
+        assert writer["stars"] == "3.5"
+        client = Client(enforce_csrf_checks=True)
+        for pair in writer["cookie"].split("; "):
+            name, value = pair.split("=", 1)
+            client.cookies[name] = value
+        response = client.post(
+            writer["path"],
+            {"csrfmiddlewaretoken": writer["token"], "next": writer["next"], "stars": "4"},
+        )
+        assert response.status_code == 303
+        assert response["Location"] == f"{writer['next']}#your-reading"
+    assert sorted(Rating.objects.values_list("stars", flat=True)) == [3.5] * 4 + [4] * 2
+
+
+def _rating_load(**changes) -> dict:
+    return {
+        "readers": 1000,
+        "rps": 180.0,
+        "ratio": 0.06,
+        "changed": 1800,
+        "refused": 0,
+        "other": 0,
+        "socket_errors": 0,
+        "non_2xx_3xx": 0,
+        "latency": "20ms",
+        "status": 303,
+        "target": benchmark.RATING_CHANGES_MIN_PER_SECOND,
+        "recount": {"clean": True, "output": ["No drift: every counter matches its rows."]},
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"rps": 149.0}, "under 150 a second"),
+        ({"other": 2}, "2 errors"),
+        ({"socket_errors": 1}, "1 errors"),
+        ({"refused": 5}, "5 refused by the rate limit"),
+        ({"status": 403}, "status 403"),
+        ({"recount": {"clean": False, "output": ["Book 3 ratings_4: stored 2, rows say 1"]}},
+         "counters drifted"),
+    ],
+)  # fmt: skip
+def test_the_rating_load_fails_below_its_target_or_with_any_error_or_drift(changes, reason):
+    met, lines = rating_verdict(_rating_load())
+    assert met
+    assert "PASS (≥ 150/s" in lines[0]
+    assert lines[1] == "  recount --check: No drift: every counter matches its rows."
+
+    met, lines = rating_verdict(_rating_load(**changes))
+
+    assert not met
+    assert reason in lines[0]

@@ -29,6 +29,9 @@ def test_the_small_benchmark_meets_its_targets_and_serves_with_gunicorn():
     for page in ("home", "book, most rated", "author", "books list"):
         assert f"{page}, signed out" in report
         assert f"{page}, signed in" in report
+    # Readers changed their ratings through the form, and the counters kept up.
+    assert "rating changes (1,000 readers, POST)" in report
+    assert "recount --check: No drift: every counter matches its rows." in report
     assert "Query plans" in report
     # On the database the suite runs on: PostgreSQL when DATABASE_URL names it.
     if benchmark.postgres_server(os.environ.get("DATABASE_URL", "")):

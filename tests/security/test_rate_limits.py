@@ -2,6 +2,7 @@
 review, like), counted in the cache every worker shares."""
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.urls import reverse
 
@@ -244,6 +245,35 @@ def test_redis_counts_reader_actions(low_limits, redis_cache, source_book, reade
     assert statuses == [303] * LIMIT + [429]
     counters = [key.decode() for key in server.keys(f"{prefix}:*reader-actions:rate:*")]
     assert [int(server.get(key)) for key in counters] == [LIMIT + 1]
+
+
+def test_on_redis_counting_an_action_is_one_round_trip_and_the_count_ends_with_its_window(
+    redis_cache, settings, monkeypatch
+):
+    server, prefix = redis_cache
+    settings.READER_ACTION_RATE_LIMITS = {"rate": "2/m"}
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 1_800_000_030.0)
+    trips = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(connection, *args, **kwargs):
+        trips.append(args[0])
+        return send(connection, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+    caches["default"].get("anything")  # the connection is opened (and introduced) once
+
+    waits = []
+    for _ in range(3):
+        trips.clear()
+        waits.append(ratelimit.consume(kind="rate", user_id=7))
+        assert len(trips) == 1
+
+    assert waits == [0, 0, 30]
+    [key] = server.keys(f"{prefix}:*reader-actions:rate:7:*")
+    assert int(server.get(key)) == 3
+    # The window's 60 seconds and a little more, never a counter that stays.
+    assert 60 <= server.ttl(key) <= 65
 
 
 def test_anonymous_posts_are_not_counted(low_limits, client, source_book):

@@ -13,11 +13,13 @@ PostgreSQL database, databases beside it on the same server (``<name>_bench_smal
 database with gunicorn (2 sync workers, production settings, the visitors' page cache on) on a
 free loopback port and measures requests per second of ``/healthz`` (the ceiling a trivial
 Django view sets) and of the pages in ``SERVED``, signed out and signed in, each with its ratio
-to that ceiling and the least ratio it should reach. ``--redis URL`` makes that Redis the cache
-of the measuring and serving processes, as in production. The sizes are measured in turns,
-``--rounds`` times, and each page keeps its lowest median. ``--keep DIR`` builds the
-databases in DIR (or keeps the PostgreSQL ones) and reuses them on the next run instead of
-building them again.
+to that ceiling and the least ratio it should reach; then a thousand signed-in readers change
+their ratings through the book page's form (at least ``RATING_CHANGES_MIN_PER_SECOND`` a
+second, every answer a redirect), and ``recount --check`` says whether the counters kept up.
+``--redis URL`` makes that Redis the cache of the measuring and serving processes, as in
+production. The sizes are measured in turns, ``--rounds`` times, and each page keeps its lowest
+median. ``--keep DIR`` builds the databases in DIR (or keeps the PostgreSQL ones) and reuses
+them on the next run instead of building them again.
 ``--tiny`` measures one tiny database only, in seconds: a check that it all runs, whose
 targets say nothing. ``--sizes`` names the two sizes to compare instead (of ``SIZES``: tiny,
 small, large, xlarge), the first the base the second is held to: ``--sizes large,xlarge``
@@ -94,6 +96,40 @@ def served(measured: dict) -> list:
 SHORT_NAMES = {"tiny": "T", "small": "S", "large": "L", "xlarge": "XL"}
 
 
+# What the rating form answers a browser without JavaScript: back to the book page.
+RATING_ANSWERS = (302, 303)
+
+
+def rating_verdict(ratings: dict) -> tuple[bool, list[str]]:
+    """Whether the rating load under gunicorn met its target, and the lines that say so: the
+    changes a second, the posts that failed (any fails the measurement), and what
+    ``recount --check`` found afterwards."""
+    if "missing" in ratings:
+        return True, [f"  rating changes: not measured ({ratings['missing']})"]
+    failures = []
+    if ratings["rps"] < ratings["target"]:
+        failures.append(f"under {ratings['target']:.0f} a second")
+    errors = ratings["other"] + ratings["socket_errors"]
+    if errors:
+        failures.append(f"{errors} errors")
+    if ratings["refused"]:
+        failures.append(f"{ratings['refused']} refused by the rate limit")
+    if ratings["status"] not in RATING_ANSWERS:
+        failures.append(f"status {ratings['status']}")
+    recount = ratings.get("recount")
+    if recount is not None and not recount["clean"]:
+        failures.append("counters drifted")
+    label = f"rating changes ({ratings['readers']:,} readers, POST)"
+    lines = [
+        f"  {label:<44} {ratings['rps']:8.0f}  {ratings['ratio']:5.2f}  "
+        f"{verdict(failures) if failures else 'PASS'} (≥ {ratings['target']:.0f}/s; "
+        f"{ratings['changed']:,} changed, latency {ratings['latency']})"
+    ]
+    if recount is not None:
+        lines += [f"  recount --check: {line}" for line in recount["output"]]
+    return not failures, lines
+
+
 def verdict(failures: list[str]) -> str:
     return "PASS" if not failures else "FAIL: " + "; ".join(failures)
 
@@ -144,12 +180,17 @@ class Command(BaseCommand):
         )
         # The child process that measures one database.
         parser.add_argument("--measure-into", help=argparse.SUPPRESS)
+        # The child process that signs in the readers who change their ratings under gunicorn.
+        parser.add_argument("--rating-writers-into", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         if options["repeat"] < 1 or options["rounds"] < 1:
             raise CommandError("--repeat and --rounds must be at least 1.")
         if options["measure_into"]:
             benchmark.save(Path(options["measure_into"]), benchmark.measure(options["repeat"]))
+            return
+        if options["rating_writers_into"]:
+            benchmark.save(Path(options["rating_writers_into"]), benchmark.rating_writers())
             return
         names = ["small", "large"]
         if options["small_only"] or options["tiny"]:
@@ -175,6 +216,12 @@ class Command(BaseCommand):
             for data in results.values()
             for load in data.get("serving", {}).get("loads", [])
             if load["status"] != 200
+        ]
+        failed += [
+            f"the rating form answered {ratings['status']}"
+            for data in results.values()
+            if (ratings := data.get("serving", {}).get("ratings", {})).get("status", 303)
+            not in RATING_ANSWERS
         ]
         if failed:
             raise CommandError("Under gunicorn: " + "; ".join(failed))
@@ -234,10 +281,14 @@ class Command(BaseCommand):
                 serving_env = {**environments[name]}
                 del serving_env["DJANGO_PAGE_CACHE_SECONDS"]
                 del serving_env["DJANGO_FRAGMENT_CACHE_SECONDS"]
+                writers = workdir / f"{name}-rating-writers.json"
+                benchmark.manage(
+                    "benchmark", f"--rating-writers-into={writers}", env=environments[name]
+                )
                 if options["redis"]:
                     benchmark.empty_redis(options["redis"])
                 results[name]["serving"] = benchmark.serve_and_load(
-                    serving_env, served(results[name]), options["seconds"]
+                    serving_env, served(results[name]), options["seconds"], benchmark.load(writers)
                 )
 
     def report(self, results: dict, names: list[str]) -> bool:
@@ -400,6 +451,11 @@ class Command(BaseCommand):
                     f"  {load['label']:<44} {load['rps']:8.0f}  {load['ratio']:5.2f}"
                     f"{judged}{errors}"
                 )
+            if "ratings" in serving:
+                met, lines = rating_verdict(serving["ratings"])
+                ok &= met
+                for line in lines:
+                    out(line)
 
         plans = large or small
         out("")
