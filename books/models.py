@@ -279,7 +279,9 @@ class Book(models.Model):
                 fields=["-damped_rating", "-ratings_total", "title", "id"], name="book_damped_idx"
             ),
             models.Index(fields=["first_published"], name="book_first_published_idx"),
-            models.Index(fields=["-created_at"], name="book_created_idx"),
+            # The newest books in order: the key breaks ties of books made in the same
+            # moment (an import's), which would otherwise be sorted whole.
+            models.Index(fields=["-created_at", "-id"], name="book_newest_idx"),
             models.Index(fields=["featured"], name="book_featured_idx"),
             # The home page's featured books in order (``WHERE featured`` on SQLite is not an
             # equality an index on the column could serve).

@@ -122,9 +122,17 @@ def books_recently_reviewed(books, limit: int):
         .order_by("-date", "-pk")
         .values("book_id")[: limit * RECENT_REVIEWS_PER_BOOK]
     )
+    # Each book's newest visible review from the index on (book, date), rather than the
+    # latest of all its reviews, which for a much-reviewed book is hundreds of rows.
+    last = (
+        Review.objects.visible()
+        .filter(book=models.OuterRef("pk"))
+        .order_by("-date")
+        .values("date")[:1]
+    )
     return (
         books.filter(pk__in=newest)
-        .annotate(last_reviewed=models.Max("reviews__date", filter=Q(reviews__hidden=False)))
+        .annotate(last_reviewed=models.Subquery(last))
         .order_by("-last_reviewed", "-pk")[:limit]
     )
 
