@@ -136,23 +136,31 @@ class BookQuerySet(models.QuerySet):
             # Every word must match the book's text or one of its authors' names, each side
             # answered from its own GIN index, as the word match elsewhere does. A stop word
             # ("the") is left out of the match rather than matching nothing.
-            matching = self
-            for word in search_words(query):
+            words = search.meaningful(search_words(query), self.db)
+            if not words:
+                return self.annotate(
+                    search_rank=models.Value(0.0, output_field=models.FloatField())
+                )
+            matching = self.order_by()
+            for word in words:
                 word_query = search.search_query(word)
                 by_text = (
                     Book.objects.annotate(search_document=search.book_vector())
                     .filter(search_document=word_query)
+                    .order_by()
                     .values("pk")
                 )
                 authors = Author.objects.annotate(search_document=search.author_vector()).filter(
                     search_document=word_query
                 )
-                by_name = by_author.filter(author__in=authors).values("book_id")
-                matching = matching.filter(
-                    Q(pk__in=by_text.union(by_name)) | search.ignored(word_query)
-                )
-            return matching.annotate(
-                search_rank=SearchRank(search.book_vector(), search.search_query(query))
+                by_name = by_author.filter(author__in=authors).order_by().values("book_id")
+                matching = matching.filter(pk__in=by_text.union(by_name))
+            # The matches' keys first, then the books by key: joined to the books table in one
+            # statement, the planner reads the whole table to hash it (42 ms of 100,000 books
+            # for 2,774 matches) where fetching the matches by key takes a few.
+            found = list(matching.values_list("pk", flat=True))
+            return self.filter(search.key_in(found)).annotate(
+                search_rank=SearchRank(search.title_vector(), search.search_query(query))
             )
         # On SQLite the same match comes from a word index (books/fts.py); a word with no
         # letter or digit is looked for as it is, among the books the index found (or among

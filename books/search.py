@@ -6,10 +6,10 @@ with ``ts_rank``. The expressions below are the ones those indexes are built on:
 an index only when its expression is the same to the letter, so both come from here.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
-from django.db.models import Func, IntegerField, Q
-from django.db.models.lookups import Exact
+from django.db.models import BigIntegerField, F, Lookup, Q, Value
 
 CONFIG = "english"
 
@@ -36,11 +36,41 @@ def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=CONFIG)
 
 
-def ignored(query: SearchQuery) -> Q:
-    """True where ``query`` keeps no word at all: a stop word such as "the" (or punctuation
-    alone), which the dictionary drops. Looked for on its own, such a word would match no
-    book and empty every search it is part of; the word match on SQLite finds "the" in
-    nearly every book, so here it narrows nothing either. The query is a constant:
-    PostgreSQL settles this once while planning and drops the other side of an ``OR``."""
-    nodes = Func(query, function="numnode", output_field=IntegerField())
-    return Q(Exact(nodes, 0))
+def title_vector() -> SearchVector:
+    """What the rank reads: a book's title alone. Parsing every match's description again to
+    rank it took most of a search's time on a large catalog (80 of 110 ms for 2,774 matches
+    of 100,000 books); a title match still comes first, and among the rest the most rated."""
+    return SearchVector("title", weight="A", config=CONFIG)
+
+
+def meaningful(words: list[str], using: str) -> list[str]:
+    """Of ``words``, those the dictionary keeps: a stop word such as "the" (or punctuation
+    alone) leaves no word to match. Looked for on its own, such a word would match no book
+    and empty every search it is part of; the word match on SQLite finds "the" in nearly
+    every book, so here it narrows nothing either. Asked of the database in one query, so
+    that the search itself is a plain join its planner can answer from the indexes."""
+    if not words:
+        return []
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(websearch_to_tsquery(%s::regconfig, word)) "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS given(word, place) ORDER BY place",
+            [CONFIG, words],
+        )
+        nodes = [row[0] for row in cursor.fetchall()]
+    return [word for word, count in zip(words, nodes, strict=True) if count]
+
+
+class _AnyOf(Lookup):
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def key_in(keys: list[int]) -> Q:
+    """``pk = ANY(keys)``: the keys sent as one array rather than thousands of parameters,
+    each of which Django and the driver would handle on its own."""
+    return Q(_AnyOf(F("pk"), Value(keys, output_field=ArrayField(BigIntegerField()))))

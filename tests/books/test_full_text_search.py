@@ -5,6 +5,7 @@ The suite runs on both databases; each test checks what the database it runs on 
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from books.models import Author, Book
@@ -92,15 +93,23 @@ def test_gin_indexes_exist_and_serve_the_search(shelf):
         found = dict(cursor.fetchall())
         assert set(found) == {"book_search_idx", "author_search_idx", "review_search_idx"}
         assert all("USING gin" in definition for definition in found.values())
-        queryset = Book.objects.search("revolutionary")
         cursor.execute("SET enable_seqscan = off")
-        plan = queryset.explain()
-        with_stop_word = Book.objects.search("the revolutionary").explain()
+        plan = explain_match(cursor, "revolutionary")
+        with_stop_word = explain_match(cursor, "the revolutionary")
         cursor.execute("SET enable_seqscan = on")
     assert "book_search_idx" in plan
-    # A stop word's condition is settled while the query is planned, not row by row.
+    # A stop word is settled before the match is asked for, not row by row.
     assert "numnode" not in with_stop_word
     assert with_stop_word.count("book_search_idx") == plan.count("book_search_idx")
+
+
+def explain_match(cursor, query: str) -> str:
+    """The plan of the statement that finds a search's matches (its keys)."""
+    with CaptureQueriesContext(connection) as captured:
+        Book.objects.search(query)
+    (match,) = [entry["sql"] for entry in captured if "to_tsvector" in entry["sql"]]
+    cursor.execute("EXPLAIN " + match)
+    return "\n".join(row[0] for row in cursor.fetchall())
 
 
 @pytest.fixture
@@ -127,3 +136,26 @@ def test_stop_words_among_real_words_narrow_nothing(client, lighthouses):
     assert set(titles(client.get(url, {"q": "THE Lighthouse"}))) == lighthouses
     assert titles(client.get(url, {"q": "the lighthouse cheese"})) == []
     assert titles(client.get(url, {"q": "the cheese"})) == ["The Cheese Monger"]
+
+
+@pytest.mark.django_db
+def test_a_search_runs_as_many_queries_for_many_matches_as_for_few(client, shelf):
+    """On PostgreSQL the matches' keys are read first and the page's books fetched by key,
+    sent as one array; either way the queries do not grow with what is found."""
+    url = reverse("books:search")
+
+    def queries_for(query: str) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"q": query})
+        assert response.status_code == 200
+        return [entry["sql"] for entry in captured]
+
+    few = queries_for("the revolutionary")
+    for n in range(40):
+        Book.objects.create(title=f"Revolutionary Days {n}", description="Barricades.")
+    many = queries_for("the revolutionary")
+    assert len(many) == len(few)
+    if postgres():
+        page = [sql for sql in many if "ts_rank" in sql]
+        assert len(page) == 1
+        assert '"books_book"."id" = ANY(' in page[0]
