@@ -262,13 +262,17 @@ def _subjects() -> dict:
     ).first()
     reader = get_user_model().objects.get(pk=shelved["user_id"])
     reviewer = ImportedReviewer.objects.annotate(n=Count("reviews")).order_by("-n", "pk").first()
+    # Readers who finished a book in the data's last year, whose challenge page lists it: a
+    # reader with none would run fewer queries (no books to read) at one size than the other.
+    readers_of_the_year = ReadingSession.objects.finished_in(LAST_DAY.year).values("user_id")
+    of_the_year = ReadingSession.objects.filter(user_id__in=readers_of_the_year)
     sessions = (
-        ReadingSession.objects.values("user_id").annotate(n=Count("pk")).order_by("-n", "user_id")
+        of_the_year.values("user_id").annotate(n=Count("pk")).order_by("-n", "user_id")
     ).first()
     active = get_user_model().objects.get(pk=sessions["user_id"]) if sessions else reader
     # A reader with as many reads at both sizes, for the pages of one reader's reading.
     steady = (
-        ReadingSession.objects.values("user_id")
+        of_the_year.values("user_id")
         .annotate(n=Count("pk"))
         .order_by(Abs(F("n") - STEADY_READER_SESSIONS), "user_id")
         .first()
