@@ -158,3 +158,14 @@ def test_a_reply_sent_back_with_its_mistake_is_shown_open_with_it(talk):
     )
     assert response.status_code == 400
     assert '<details class="reply-box" open>' in response.text
+
+
+def test_a_writers_name_is_escaped_in_the_parts_put_in(talk):
+    bo = talk["bo"]
+    bo.display_name = '<b>Bo & "Co"</b>'
+    bo.save(update_fields=["display_name"])
+    page = signed_in(talk["ana"]).get(talk["url"]).text
+    assert "<b>Bo" not in page
+    escaped = "&lt;b&gt;Bo &amp; &quot;Co&quot;&lt;/b&gt;"
+    assert f'<span class="visually-hidden"> {escaped}’s comment</span>' in page
+    assert f'<span class="visually-hidden"> to {escaped}</span>' in page
