@@ -76,7 +76,7 @@ def _reading_life(reader, is_owner: bool, year: int) -> str:
     shelves = Shelf.objects.of_reader(reader)
     for shelf in shelves:
         shelf.newest = [entry for entry in entries if entry.shelf_id == shelf.pk]
-    challenge = ReadingChallenge.objects.with_progress(year).filter(user=reader).first()
+    challenge = ReadingChallenge.objects.of_reader(reader, year)
     prefetch_authors(row.book for row in (*entries, *ratings, *reviews, *current, *finished))
     return render_to_string(
         PROFILE_BODY,

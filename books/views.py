@@ -78,7 +78,7 @@ def home(request):
         context.update(
             year=year,
             current_reads=list(ReadingSession.objects.current_of(reader)[:HOME_CURRENT_READS]),
-            challenge=ReadingChallenge.objects.with_progress(year).filter(user=reader).first(),
+            challenge=ReadingChallenge.objects.of_reader(reader, year),
         )
     return render(request, "books/home.html", context)
 

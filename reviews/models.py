@@ -791,6 +791,14 @@ class ProgressUpdate(models.Model):
 
 
 class ReadingChallengeQuerySet(models.QuerySet):
+    def of_reader(self, reader, year: int):
+        """``reader``'s challenge for ``year`` with its progress, or None. Its ``user`` is
+        ``reader`` itself, so that its address (which names the reader) costs no query."""
+        challenge = self.with_progress(year).filter(user=reader).first()
+        if challenge is not None:
+            challenge.user = reader
+        return challenge
+
     def with_progress(self, year: int):
         """The challenges of ``year`` with the books finished in it (``books_done``) and their
         pages (``pages_done``), counted as ``books_read_in`` counts them, in the same query.

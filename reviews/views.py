@@ -479,7 +479,7 @@ def challenge(request, username, year):
     reader = _reader_or_404(request, username)
     year = year_or_404(year)
     is_owner = request.user.pk == reader.pk
-    current = ReadingChallenge.objects.with_progress(year).filter(user=reader).first()
+    current = ReadingChallenge.objects.of_reader(reader, year)
     initial = {"books": current.books_goal, "pages": current.pages_goal} if current else {}
     form = None
     if is_owner:

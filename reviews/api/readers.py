@@ -149,7 +149,7 @@ def session_detail(request, session_id: int):
 )
 def reader_challenge(request, username: str, year: int):
     reader = _reader(request, username)
-    current = ReadingChallenge.objects.with_progress(year_or_404(year)).filter(user=reader).first()
+    current = ReadingChallenge.objects.of_reader(reader, year_or_404(year))
     if current is None:
         raise ApiError(404, f"{reader.username} set no goal for {year}.")
     return present.challenge(current)

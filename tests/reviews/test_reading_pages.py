@@ -5,6 +5,8 @@ may see."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -309,3 +311,28 @@ def test_a_charts_bars_are_as_wide_as_their_longest_label():
     assert drawn["wide_labels"]
     assert not short["wide_labels"]
     assert short["bar_width"] == CHART_BAR
+
+
+def test_a_goal_set_costs_the_challenge_page_and_the_profile_no_query(client, reader):
+    """A challenge's address names its reader: it is built from the reader already read, so
+    a page runs as many queries whether its reader set a goal or not."""
+    year = timezone.localdate().year
+    book = BookFactory(pages=200)
+    services.shelf_set(user=reader, book=book, shelf="read")
+    pages = [
+        reverse("reviews:challenge", kwargs={"username": reader.username, "year": year}),
+        reader.get_absolute_url(),
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return found
+
+    without_goal = counts()
+    services.challenge_set(user=reader, year=year, books=12)
+    with_goal = counts()
+    assert with_goal == without_goal
