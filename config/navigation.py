@@ -31,30 +31,28 @@ class NumberedPaginator(Paginator):
         return NumberedPage(*args, **kwargs)
 
 
-# A primary key no row has, to find where the key goes in a URL.
+# Values no argument has, to find where the argument goes in a URL: a key for ``<int:...>``
+# patterns, and a text the others take as it is.
 _SAMPLE_PK = 918_273_645_546_372_819
-
-
-@lru_cache(maxsize=128)
-def _around_pk(prefix: str, name: str) -> tuple[str, str]:
-    before, after = reverse(name, kwargs={"pk": _SAMPLE_PK}).split(str(_SAMPLE_PK))
-    return before, after
-
-
-# A value no argument has, for the same purpose in URLs whose one argument is a string.
 _SAMPLE_TEXT = "x918273645546372819x"
 
 
-@lru_cache(maxsize=128)
-def _around_text(prefix: str, name: str, argument: str) -> tuple[str, str]:
-    before, after = reverse(name, kwargs={argument: _SAMPLE_TEXT}).split(_SAMPLE_TEXT)
+@lru_cache(maxsize=256)
+def _around(prefix: str, name: str, argument: str, sample, fixed: tuple) -> tuple[str, str]:
+    """What comes before and after ``argument`` in the URL ``name`` (with the other
+    arguments ``fixed``), found by reversing it once with ``sample`` in its place."""
+    url = reverse(name, kwargs={argument: sample, **dict(fixed)})
+    before, after = url.split(str(sample))
     return before, after
 
 
-def text_url(name: str, argument: str, value: str) -> str:
-    """``reverse(name, kwargs={argument: value})`` for a URL whose one argument is a string
-    (a reader's name), quoted as ``reverse`` quotes it, with the patterns searched once."""
-    before, after = _around_text(get_script_prefix(), name, argument)
+def text_url(name: str, argument: str, value, **fixed: str) -> str:
+    """``reverse(name, kwargs={argument: value, **fixed})`` for a URL whose varying argument
+    is a string (a reader's name), quoted as ``reverse`` quotes it, with the patterns
+    searched once per name and ``fixed`` arguments."""
+    before, after = _around(
+        get_script_prefix(), name, argument, _SAMPLE_TEXT, tuple(sorted(fixed.items()))
+    )
     return f"{before}{quote(str(value), safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
 
 
@@ -62,7 +60,7 @@ def pk_url(name: str, pk: int) -> str:
     """``reverse(name, kwargs={"pk": pk})`` for a URL whose one argument is an integer key,
     with the URL patterns searched once per name instead of once per link: a page of thirty
     reviews links each to its book, review and reviewer."""
-    before, after = _around_pk(get_script_prefix(), name)
+    before, after = _around(get_script_prefix(), name, "pk", _SAMPLE_PK, ())
     return f"{before}{int(pk)}{after}"
 
 

@@ -11,14 +11,12 @@ A marker cannot come from what a reader wrote: every text a comment shows is esc
 """
 
 import re
-from functools import lru_cache
 
 from django.middleware.csrf import get_token
-from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from config.navigation import pk_url
+from config.navigation import pk_url, text_url
 
 from .community import MAX_COMMENT_LENGTH
 
@@ -26,19 +24,9 @@ ACTIONS, REPLY = "actions", "reply"
 _PART = re.compile(r"<!--reader:(actions|reply):(\d+):(\d*)-->")
 
 
-@lru_cache(maxsize=8)
-def _around_report(prefix: str) -> tuple[str, str]:
-    sample = "918273645546372819"
-    before, after = reverse("reviews:report", kwargs={"kind": "comment", "key": sample}).split(
-        sample
-    )
-    return before, after
-
-
 def report_url(comment_pk: int) -> str:
     """``{% url 'reviews:report' 'comment' comment.pk %}``, the patterns searched once."""
-    before, after = _around_report(get_script_prefix())
-    return f"{before}{int(comment_pk)}{after}"
+    return text_url("reviews:report", "key", int(comment_pk), kind="comment")
 
 
 def comment_part(kind: str, comment) -> SafeString:

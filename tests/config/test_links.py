@@ -48,3 +48,12 @@ def test_a_link_by_name_follows_the_script_prefix():
     finally:
         clear_script_prefix()
     assert text_url("accounts:profile", "username", "ada") == "/readers/ada/"
+
+
+@pytest.mark.parametrize("key", [1, 42, 10**12])
+def test_a_link_with_other_arguments_fixed_is_what_reverse_gives(key):
+    expected = reverse("reviews:report", kwargs={"kind": "comment", "key": key})
+    assert text_url("reviews:report", "key", key, kind="comment") == expected
+    # Another fixed value is another pattern, found on its own.
+    other = reverse("reviews:report", kwargs={"kind": "review", "key": key})
+    assert text_url("reviews:report", "key", key, kind="review") == other
