@@ -311,10 +311,10 @@ def _readers_page(view, request, *args, **kwargs):
     else:
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            content = _without_reader(response.content.decode())
-            if READER_PARTS.keys() <= set(_READER_PART.findall(response.content.decode())) and (
-                "csrfmiddlewaretoken" not in content
-            ):
+            page = response.content.decode()
+            content = _without_reader(page)
+            marked = set(_READER_PART.findall(page))
+            if READER_PARTS.keys() <= marked and "csrfmiddlewaretoken" not in content:
                 stored = {"content": content, "type": response["Content-Type"]}
                 cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
     patch_vary_headers(response, ["Cookie"])

@@ -592,7 +592,7 @@ def session_finish(*, user, book: Book, finished_on: datetime.date | None = None
 
 def _challenge_met(*, user, year: int) -> None:
     """Tell followers once when a finished book reaches the reader's goal for the year."""
-    challenge = ReadingChallenge.objects.with_progress(year).filter(user=user).first()
+    challenge = ReadingChallenge.objects.of_reader(user, year)
     if challenge is None or challenge.books_done < challenge.books_goal:
         return
     met = activity.Verb.CHALLENGE

@@ -350,7 +350,7 @@ def challenge_set(request, year: int, payload: ChallengeIn):
         )
     except services.ReadingRefused as refusal:
         raise _refused(refusal) from None
-    challenge = ReadingChallenge.objects.with_progress(year).get(user=request.user)
+    challenge = ReadingChallenge.objects.of_reader(request.user, year)
     return present.challenge(challenge)
 
 
