@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.core.cache import cache
+from django.test import Client
 
 from config.cache import FallbackRedisCache, cache_settings
 from reviews.goodreads.page import load_page
@@ -78,6 +79,14 @@ def reader(db):
 @pytest.fixture
 def other_reader(db):
     return UserFactory(username="grace", password="a-long-passphrase-2")
+
+
+def signed_in(user) -> Client:
+    """A browser of its own, signed in as ``user``, whose posts need their CSRF token as a
+    real browser's do."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews import services
+from tests.conftest import signed_in
 from tests.factories import BookFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +23,6 @@ def wren():
     services.shelf_set(user=reader, book=read, shelf="read")
     services.shelf_entry_update(user=reader, book=read, owned_copies=1, private_notes=SECRET)
     return reader
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def visit(client) -> tuple[str, int]:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from config import pagecache
 from config.pagecache import fragment_key
 from reviews import services, social_services
+from tests.conftest import signed_in
 from tests.factories import BookFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +53,6 @@ def kept_list(book, *, signed_in=True, query="") -> str:
 def from_the_cache(response) -> bool:
     """Whether the page's list of reviews came from the cache (it was not rendered for it)."""
     return "reviews" not in response.context
-
-
-def signed_in(reader) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(reader)
-    return client
 
 
 @pytest.fixture

@@ -5,12 +5,13 @@ suspended reader's banner put in per request; any write shows at once."""
 import re
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from config import pagecache
 from reviews import services
 from reviews.moderation import reader_suspend
+from tests.conftest import signed_in
 from tests.factories import AuthorFactory, BookFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +32,7 @@ def book():
 @pytest.fixture
 def readers():
     ana, bo = UserFactory(username="ana"), UserFactory(username="bo")
-    clients = []
-    for reader in (ana, bo):
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(reader)
-        clients.append(client)
-    return ana, bo, *clients
+    return ana, bo, signed_in(ana), signed_in(bo)
 
 
 def urls(book) -> list[str]:

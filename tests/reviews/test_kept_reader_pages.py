@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews import services
+from tests.conftest import signed_in
 from tests.factories import BookFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +22,6 @@ def wren():
     for title in ("Cendres", "Assommoir"):
         services.shelf_set(user=reader, book=BookFactory(title=title, pages=200), shelf="read")
     return reader
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def visit(client, url, **query) -> tuple[str, int]:

@@ -11,17 +11,12 @@ from django.urls import reverse
 
 from config.pagecache import fragment_key
 from reviews import discussion, services, social_services
+from tests.conftest import signed_in
 from tests.factories import BookFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
-
-
-def signed_in(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
