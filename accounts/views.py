@@ -15,7 +15,7 @@ from reviews.models import (
     Shelf,
     ShelfEntry,
 )
-from reviews.social import relationship
+from reviews.social import relationship, views_own
 
 # How many of the latest books, ratings and reviews each part of a profile lists.
 PROFILE_LIST_LIMIT = 30
@@ -35,7 +35,7 @@ def profile(request, username):
     reader themself, so it is kept in the cache (``config.pagecache.fragment_key``), under a
     key read before the reader's row.
     """
-    is_owner = request.user.is_authenticated and request.user.get_username() == username
+    is_owner = views_own(request, username)
     year = timezone.localdate().year
     key = fragment_key("profile", username, is_owner, year)
     reader = get_object_or_404(get_user_model(), username=username, is_active=True)

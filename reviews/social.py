@@ -372,6 +372,13 @@ class Relationship:
         return self.visibility == "public" or self.following
 
 
+def views_own(request, username: str) -> bool:
+    """Whether the signed-in reader of ``request`` is the reader ``username`` names, told
+    from the request alone: a page kept in the cache per kind of viewer reads its key with
+    this, before the reader's row."""
+    return request.user.is_authenticated and request.user.get_username() == username
+
+
 def relationship(viewer, reader) -> Relationship:
     """Where ``viewer`` (perhaps a visitor) stands with ``reader``."""
     if not viewer.is_authenticated:

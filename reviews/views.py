@@ -46,7 +46,7 @@ from .models import (
     books_with_reader_state,
 )
 from .ratelimit import limit_reader_actions
-from .social import relationship
+from .social import relationship, views_own
 from .stats import reading_stats
 
 # The fragment of the book page's reading controls: actions on them lead back there, and
@@ -589,7 +589,7 @@ def shelf_detail(request, username, slug):
     """The books on one of a reader's shelves, with covers, sorted and a page at a time. The
     same for every viewer but the reader, so kept in the cache under a key read before the
     reader's row."""
-    is_owner = request.user.is_authenticated and request.user.get_username() == username
+    is_owner = views_own(request, username)
     query = query_key(request)
     key = None if query is None else fragment_key("shelf", username, slug, query, is_owner)
     reader = _reader_or_404(request, username)
