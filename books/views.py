@@ -55,7 +55,7 @@ SEARCH_AUTHORS_SHOWN = 30
 FRIENDS_ON_BOOK = 20
 
 
-@visitor_page
+@visitor_page(readers="own")
 def home(request):
     """Shelves of covers. A visitor sees the featured books, the most rated, the recently
     reviewed and the newest arrivals; a reader sees what they are reading and want to read,
@@ -140,7 +140,7 @@ def _reader_shelves(reader) -> list[dict]:
     return [*shelves, *_new_shelves(shown)]
 
 
-@visitor_page(readers_alike=True)
+@visitor_page(readers="alike")
 def book_list(request):
     book_filter = BookFilter(request.GET, queryset=Book.objects.with_authors())
     page_obj = page_of(request, book_filter.qs, settings.BOOKS_PER_PAGE)
@@ -158,7 +158,7 @@ def book_list(request):
     )
 
 
-@visitor_page(readers_alike=True)
+@visitor_page(readers="alike")
 def search(request):
     """Books and authors matching the header's search box."""
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
@@ -267,7 +267,7 @@ def _community_reviews(request, book, key) -> dict:
     return {**kept, "fresh": fresh}
 
 
-@visitor_page
+@visitor_page(readers="own")
 def book_detail(request, pk):
     reviews_key = _community_reviews_key(request, pk)
     books = books_with_reader_state(Book.objects, request.user)
@@ -353,7 +353,7 @@ def book_detail(request, pk):
     )
 
 
-@visitor_page(readers_alike=True)
+@visitor_page(readers="alike")
 def author_detail(request, pk):
     author = Author.objects.with_books_count().filter(pk=pk).first()
     if author is None:

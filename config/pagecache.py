@@ -34,11 +34,12 @@ Redis is away (``config.cache.FallbackRedisCache`` answers from each process's m
 are rendered afresh, and a process that wrote meanwhile replaces the generation once it is
 back.
 
-Signed-in readers' pages are never kept whole, but a part of one that every reader sees alike
-may be (``fragment_key`` and ``kept_fragment``: the book page's list of reviews), under the
-same release and generation. A part drawn only from the rows it shows (a review's card) may
-instead be kept under a digest of those rows (``content_key`` and ``kept_fragments``), which
-stays right across writes to anything else.
+A signed-in reader's page is kept whole only for that reader (``_own_page``) or, with the
+reader's own parts emptied, for every reader alike (``_readers_page``). A part of a page that
+every reader sees alike may also be kept on its own (``fragment_key`` and ``kept_fragment``:
+the book page's list of reviews), under the same release and generation. A part drawn only
+from the rows it shows (a review's card) may instead be kept under a digest of those rows
+(``content_key`` and ``kept_fragments``), which stays right across writes to anything else.
 """
 
 from __future__ import annotations
@@ -46,17 +47,21 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from datetime import datetime
 from functools import cache as once
 from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag, urlencode
 
@@ -323,12 +328,68 @@ def _readers_page(view, request, *args, **kwargs):
     return response
 
 
-def visitor_page(view=None, *, readers_alike: bool = False):
-    """Serve ``view``'s page to visitors from the cache (see the module's docstring). With
-    ``readers_alike``, a page whose only differences between signed-in readers are the parts
-    base.html marks as theirs is kept for readers too (``_readers_page``)."""
+# What a reader's own page holds of the request rather than of the reader: its forms' CSRF
+# token (masked afresh for every response) and how long ago each dated line happened (a
+# ``<time datetime=… data-ago>``, told by ``naturaltime``).
+_TOKEN_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+TOKEN_MARK = "\x00csrf\x00"  # noqa: S105 - where the token goes, not a token
+_AGO = re.compile(r'(<time [^>]*datetime="([^"]+)" data-ago>)[^<]*(</time>)')
+# The headers of a reader's page that a kept copy gives back as they were.
+OWN_HEADERS = ("Content-Type", "Cache-Control", "Expires")
+
+
+def _ago(match) -> str:
+    return f"{match[1]}{naturaltime(datetime.fromisoformat(match[2]))}{match[3]}"
+
+
+def _for_request(content: str, request) -> str:
+    """A reader's kept page with this request's CSRF token and relative times put in."""
+    if TOKEN_MARK in content:
+        content = content.replace(TOKEN_MARK, get_token(request))
+    if "data-ago>" in content:
+        content = _AGO.sub(_ago, content)
+    return content
+
+
+def _own_page(view, request, *args, **kwargs):
+    """A page only its reader sees (their home, their feed, a book as they stand with it),
+    kept for that reader alone, under the generation and the day (a page may count days, a
+    challenge's year turns), and filled per request with what is the request's own
+    (``_for_request``). A page that set a cookie is not kept."""
+    day = timezone.localdate().isoformat()
+    key = _key(request, f"own-pages:{request.user.pk}:{day}")
+    stored = cache.get(key)
+    if _Missed.writes or _cache_is_down():
+        return _fresh(view, request, *args, **kwargs)
+    if stored is not None:
+        response = HttpResponse(_for_request(stored["content"], request))
+        for header, value in stored["headers"].items():
+            response[header] = value
+    else:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            content = _TOKEN_INPUT.sub(rf"\g<1>{TOKEN_MARK}\g<2>", response.content.decode())
+            headers = {name: response[name] for name in OWN_HEADERS if response.has_header(name)}
+            cache.set(key, {"content": content, "headers": headers}, settings.PAGE_CACHE_SECONDS)
+    patch_vary_headers(response, ["Cookie"])
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# How ``visitor_page`` serves signed-in readers: each their page rendered afresh (None), one
+# copy for every reader with their own header put in ("alike"), or a copy for each ("own").
+READER_PAGES = {"alike": _readers_page, "own": _own_page, None: _fresh}
+
+
+def visitor_page(view=None, *, readers: str | None = None):
+    """Serve ``view``'s page to visitors from the cache (see the module's docstring), and to
+    signed-in readers as ``readers`` says (``READER_PAGES``): "alike" for a page whose only
+    differences between readers are the parts base.html marks as theirs, "own" for a page of
+    the reader's own."""
     if view is None:
-        return lambda view: visitor_page(view, readers_alike=readers_alike)
+        return lambda view: visitor_page(view, readers=readers)
+    serve_reader = READER_PAGES[readers]
 
     @wraps(view)
     def page(request, *args, **kwargs):
@@ -343,9 +404,7 @@ def visitor_page(view=None, *, readers_alike: bool = False):
         ):
             return _fresh(view, request, *args, **kwargs)
         if request.user.is_authenticated:
-            if readers_alike:
-                return _readers_page(view, request, *args, **kwargs)
-            return _fresh(view, request, *args, **kwargs)
+            return serve_reader(view, request, *args, **kwargs)
         key = _key(request)
         stored = cache.get(key)
         if _Missed.writes or _cache_is_down():

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from books.models import prefetch_authors
 from config.navigation import page_of, placed_messages
-from config.pagecache import fragment_key, kept_fragment, query_key
+from config.pagecache import fragment_key, kept_fragment, query_key, visitor_page
 
 from . import discussion, moderation
 from .forms import CommentForm, ReportForm
@@ -132,6 +132,7 @@ def _shared_threads(request, review: Review) -> dict:
     return {"html": html, "names": names}
 
 
+@visitor_page(readers="own")
 @require_GET
 def review_detail(request, pk):
     """One review on a page of its own, whole, with its book, its likes and its comments."""
@@ -317,6 +318,7 @@ def review_likers(request, pk):
     )
 
 
+@visitor_page(readers="own")
 @never_cache
 @login_required
 @require_GET

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.adapter import PENDING_ACTION_SESSION_KEY
 from books.models import prefetch_authors
 from config.navigation import page_of
+from config.pagecache import visitor_page
 
 from . import social_services as services
 from .ratelimit import limit_reader_actions
@@ -193,6 +194,7 @@ def _cursor(request) -> int | None:
     return int(value) if value.isdigit() and len(value) < 19 else None
 
 
+@visitor_page(readers="own")
 @login_required
 def feed(request):
     """What the readers the signed-in reader follows did, newest first, a page at a time by a

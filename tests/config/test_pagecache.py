@@ -252,16 +252,20 @@ def test_writing_editing_and_deleting_a_review_show_at_once(visitor, book, reade
     assert "0 reviews" in deleted["book"]
 
 
-def test_a_like_shows_at_once(visitor, book, reader, other_reader, client):
+def test_a_like_shows_at_once(
+    visitor, book, reader, other_reader, client, django_assert_num_queries
+):
     review = services.review_create(user=reader, book=book, body="Worth the climb.")
-    url = book.get_absolute_url()
-    visitor.get(url)
-    assert "0 likes" in visitor.get(url).content.decode()
+    urls = (book.get_absolute_url(), reverse("reviews:detail", kwargs={"pk": review.pk}))
+    for url in urls:
+        visitor.get(url)
+        assert "0 likes" in from_cache(visitor, url, django_assert_num_queries)
     client.force_login(other_reader)
 
     client.post(reverse("reviews:like", kwargs={"pk": review.pk}))
 
-    assert "1 like" in visitor.get(url).content.decode()
+    for url in urls:
+        assert "1 like" in visitor.get(url).content.decode()
 
 
 def test_hiding_a_review_in_the_admin_shows_at_once(visitor, book, reader, admin_client):
