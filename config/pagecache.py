@@ -46,7 +46,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 from functools import cache as once
 from functools import wraps
@@ -248,6 +251,49 @@ def kept_fragments(keys: list[str | None], render) -> list:
     return parts
 
 
+# The copies of whole pages this process served last, nearer than the shared cache. A copy's
+# key names the code and the generation it was rendered under, and the generation is read
+# from the shared cache on every request, so a copy found here is the one the shared cache
+# holds under that key and another process's write is seen at once. Each copy says until when
+# the shared cache keeps it, and is not served past that.
+NEAR_COPIES = 64
+_near: OrderedDict[str, dict] = OrderedDict()
+_near_lock = threading.Lock()
+
+
+def _remember(key: str, copy: dict) -> None:
+    with _near_lock:
+        _near[key] = copy
+        _near.move_to_end(key)
+        while len(_near) > NEAR_COPIES:
+            _near.popitem(last=False)
+
+
+def _stored(key: str) -> dict | None:
+    """The copy of a page kept under ``key``: from this process's last copies, else from the
+    shared cache (and then remembered here); None when neither has it."""
+    with _near_lock:
+        copy = _near.get(key)
+    if copy is not None and copy["until"] > time.time():
+        return copy
+    copy = cache.get(key)
+    if copy is not None and "until" in copy:
+        _remember(key, copy)
+    return copy
+
+
+def _store(key: str, copy: dict, seconds: int) -> None:
+    copy["until"] = time.time() + seconds
+    cache.set(key, copy, seconds)
+    _remember(key, copy)
+
+
+def forget_near_copies() -> None:
+    """Drop this process's copies (the shared cache keeps its own)."""
+    with _near_lock:
+        _near.clear()
+
+
 def _key(request, kind: str = "pages") -> str:
     address = f"{request.get_host()} {request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
@@ -308,7 +354,7 @@ def _readers_page(view, request, *args, **kwargs):
     rendered per request. A copy that would hold anything else of one reader's (a CSRF token
     outside those parts, a cookie) is not kept."""
     key = _key(request, "reader-pages")
-    stored = cache.get(key)
+    stored = _stored(key)
     if _Missed.writes or _cache_is_down():
         return _fresh(view, request, *args, **kwargs)
     if stored is not None:
@@ -321,7 +367,7 @@ def _readers_page(view, request, *args, **kwargs):
             marked = set(_READER_PART.findall(page))
             if READER_PARTS.keys() <= marked and "csrfmiddlewaretoken" not in content:
                 stored = {"content": content, "type": response["Content-Type"]}
-                cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+                _store(key, stored, settings.PAGE_CACHE_SECONDS)
     patch_vary_headers(response, ["Cookie"])
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_store=True)
@@ -358,7 +404,7 @@ def _own_page(view, request, *args, **kwargs):
     (``_for_request``). A page that set a cookie is not kept."""
     day = timezone.localdate().isoformat()
     key = _key(request, f"own-pages:{request.user.pk}:{day}")
-    stored = cache.get(key)
+    stored = _stored(key)
     if _Missed.writes or _cache_is_down():
         return _fresh(view, request, *args, **kwargs)
     if stored is not None:
@@ -370,7 +416,7 @@ def _own_page(view, request, *args, **kwargs):
         if response.status_code == 200 and not response.streaming and not response.cookies:
             content = _TOKEN_INPUT.sub(rf"\g<1>{TOKEN_MARK}\g<2>", response.content.decode())
             headers = {name: response[name] for name in OWN_HEADERS if response.has_header(name)}
-            cache.set(key, {"content": content, "headers": headers}, settings.PAGE_CACHE_SECONDS)
+            _store(key, {"content": content, "headers": headers}, settings.PAGE_CACHE_SECONDS)
     patch_vary_headers(response, ["Cookie"])
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_store=True)
@@ -406,7 +452,7 @@ def visitor_page(view=None, *, readers: str | None = None):
         if request.user.is_authenticated:
             return serve_reader(view, request, *args, **kwargs)
         key = _key(request)
-        stored = cache.get(key)
+        stored = _stored(key)
         if _Missed.writes or _cache_is_down():
             return _fresh(view, request, *args, **kwargs)
         if stored is None:
@@ -417,7 +463,7 @@ def visitor_page(view=None, *, readers: str | None = None):
                 return response
             etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             stored = {"content": response.content, "type": response["Content-Type"], "etag": etag}
-            cache.set(key, stored, seconds)
+            _store(key, stored, seconds)
         else:
             response = HttpResponse(stored["content"], content_type=stored["type"])
             patch_vary_headers(response, ["Cookie"])

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from config.cache import FallbackRedisCache, cache_settings
+from config.pagecache import forget_near_copies
 from reviews.goodreads.page import load_page
 from reviews.goodreads.page_import import import_page
 from tests.factories import UserFactory
@@ -18,10 +19,13 @@ SOURCE_PAGE = FIXTURES / "memoirs_of_a_revolutionary.txt"
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # allauth keeps its rate limits in the cache; no test may inherit another's.
+    # allauth keeps its rate limits in the cache; no test may inherit another's. Nor may a
+    # test be served a page another kept in this process.
     cache.clear()
+    forget_near_copies()
     yield
     cache.clear()
+    forget_near_copies()
 
 
 # The suite's own Redis database; tests only ever touch keys under a prefix of their own.

@@ -458,3 +458,38 @@ def test_while_redis_is_away_pages_are_rendered_and_a_write_shows_once_it_is_bac
     assert "1 rating" in back
     assert "5.00" in back
     from_cache(visitor, url, django_assert_num_queries)
+
+
+# This process's copies, nearer than the shared cache -----------------------------------------
+
+
+def test_a_process_serves_its_last_copy_until_another_writes(visitor, book, reader):
+    url = book.get_absolute_url()
+    visitor.get(url)
+    key = pagecache._key(RequestFactory().get(url))
+    pagecache.cache.delete(key)  # the shared cache has lost it; this process has not
+
+    assert visitor.get(url).context is None
+
+    # Another process's write replaces the generation in the shared cache.
+    pagecache.cache.set(pagecache.GENERATION_KEY, uuid.uuid4().hex, None)
+    assert visitor.get(url).context is not None
+
+
+def test_a_copy_past_its_time_is_not_served(visitor, book):
+    url = book.get_absolute_url()
+    visitor.get(url)
+    key = pagecache._key(RequestFactory().get(url))
+    pagecache.cache.delete(key)
+    pagecache._near[key]["until"] = 0
+
+    assert visitor.get(url).context is not None
+
+
+def test_the_process_keeps_a_bounded_number_of_copies(visitor, book, settings):
+    for page in range(pagecache.NEAR_COPIES + 10):
+        visitor.get(reverse("books:list") + f"?page={page}")
+    assert len(pagecache._near) == pagecache.NEAR_COPIES
+    assert pagecache._key(RequestFactory().get(reverse("books:list") + "?page=0")) not in (
+        pagecache._near
+    )
