@@ -605,8 +605,13 @@ def shelf_detail(request, username, slug):
         entries = ShelfEntry.objects.none()
         if shelf.pk is not None:
             entries = ShelfEntry.objects.on_shelf(shelf).sorted_by(sort)
-        page_obj = page_of(request, entries, SHELF_PER_PAGE)
-        rows = list(page_obj.object_list)
+        # The page's keys first, then its rows with their books: sorted and cut with the
+        # books, PostgreSQL walked every book of the catalogue to join the shelf's few.
+        page_obj = page_of(request, entries.values_list("pk", flat=True), SHELF_PER_PAGE)
+        keys = list(page_obj.object_list)
+        found = ShelfEntry.objects.on_shelf(shelf).filter(pk__in=keys) if keys else []
+        by_key = {entry.pk: entry for entry in found}
+        rows = [by_key[key] for key in keys]
         prefetch_authors(entry.book for entry in rows)
         return render_to_string(
             SHELF_BODY,
