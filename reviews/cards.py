@@ -19,18 +19,20 @@ from django.db.models.fields.files import FieldFile
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.templatetags.readers import avatar
 from config.navigation import pk_url
 from config.pagecache import content_key, kept_fragments
+
+# The card's stars, date and text are drawn by the template pieces every page uses.
+from .templatetags import reading
 
 # The parts a card leaves to the reader: the like button, the own review's links, messages.
 LIKE, OWN, MESSAGES = "like", "own", "messages"
 _PART = re.compile(r"<!--reader:(like|own|messages):(\d+):(\d*)-->")
 
-# A review's card, as every reader sees it.
-CARD = "reviews/includes/_review.html"
 # Never part of what a card shows, and kept out of its key.
 UNSHOWN_COLUMNS = {"password"}
 
@@ -56,11 +58,61 @@ def card_key(review) -> str | None:
 
 def shared_cards(reviews) -> list[SafeString]:
     """The card of each of ``reviews`` (with their writers selected) as every reader sees it,
-    ``reader_part`` markers and all: from the cache where it is, rendered without a request
-    otherwise."""
-    return kept_fragments(
-        [card_key(review) for review in reviews],
-        lambda i: render_to_string(CARD, {"review": reviews[i], "shared": True}),
+    ``reader_part`` markers and all: from the cache where it is, drawn otherwise."""
+    return kept_fragments([card_key(review) for review in reviews], lambda i: card_html(reviews[i]))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{intcomma(n)} {word}{pluralize(n)}"
+
+
+def _writer(review) -> str:
+    """The card's picture and name of the review's writer, a reader or an imported reviewer
+    (with the figures the source page gave)."""
+    if review.user_id:
+        writer = review.user
+        return (
+            f"{avatar(writer, 'small', decorative=True)}\n"
+            f'      <div class="review-who"><a class="reviewer"'
+            f' href="{escape(writer.get_absolute_url())}">{escape(writer.shown_name)}</a></div>'
+        )
+    writer = review.imported_reviewer
+    name = writer.display_name
+    figures = []
+    if writer.reviews_count is not None:
+        figures.append(_count(writer.reviews_count, "review"))
+    if writer.followers_count is not None:
+        figures.append(f"· {_count(writer.followers_count, 'follower')}")
+    return (
+        f'<span class="avatar" aria-hidden="true">{escape(name[:1])}</span>\n'
+        f'      <div class="review-who"><a class="reviewer"'
+        f' href="{escape(writer.get_absolute_url())}">{escape(name)}</a>\n'
+        f'      <span class="reviewer-figures">{escape(" ".join(figures))}</span></div>'
+    )
+
+
+def card_html(review, *, whole: bool = False) -> SafeString:
+    """A review's card (``<article class="review">``) as every reader sees it, with
+    ``reader_part`` markers where the reader's own parts go: its writer, stars, shelf and
+    date, the text (clamped unless ``whole``), the likes and the comments. Written here rather
+    than by a template: a page of thirty reviews draws one for each."""
+    url = escape(review.get_absolute_url())
+    shelf = f'<span class="shelf-word">{escape(review.shelf)}</span>' if review.shelf else ""
+    own = reader_part(OWN, review) if review.user_id else ""
+    return mark_safe(  # noqa: S308 - every value is escaped or built by format_html
+        f'<article class="review" id="review-{int(review.pk)}">\n'
+        f'  <header class="review-header">\n    {_writer(review)}\n'
+        f'    <div class="review-meta">\n'
+        f"      {reading.rating_meter(review.rating)}\n      {shelf}\n"
+        f'      <a class="permalink" href="{url}">{reading.day(review.date)}</a>\n'
+        f"    </div>\n  </header>\n"
+        f"  {reader_part(MESSAGES, review)}\n"
+        f"  {reading.review_body(review, whole=whole)}\n"
+        f'  <footer class="review-footer">\n'
+        f"    {likes_count(review)}\n    {reader_part(LIKE, review)}\n"
+        f'    <a class="comments-link" href="{url}#comments">'
+        f"{_count(review.comments_count, 'comment')}</a>\n"
+        f"    {own}\n  </footer>\n</article>\n"
     )
 
 

@@ -20,6 +20,7 @@ from config.navigation import page_of, placed_messages
 from config.pagecache import fragment_key, kept_fragment, query_key, visitor_page
 
 from . import discussion, moderation
+from .cards import card_html, with_reader_parts
 from .forms import CommentForm, ReportForm
 from .models import Block, Comment, Like, Notification, Report, Review
 from .notifications import notifications_mark_read
@@ -90,11 +91,17 @@ def _review_page(request, review: Review, *, form=None, reply_form=None, reply_t
         .select_related("user")
         .order_by("-created_at", "-pk")[:LIKERS_SHOWN]
     )
+    liked_ids = Like.objects.review_ids_liked_by(request.user, [review])
     context.update(
         {
             "review": review,
+            "review_card": with_reader_parts(
+                card_html(review, whole=True),
+                request,
+                liked_ids=liked_ids,
+                placed={f"review_{review.pk}": review.placed_messages},
+            ),
             "book": review.book,
-            "liked_ids": Like.objects.review_ids_liked_by(request.user, [review]),
             "messages": other_messages,
             "comments_messages": placed.get(COMMENTS, []),
             "likers": likers,

@@ -104,23 +104,10 @@ def likes(context, review, liked_ids=None):
 
 
 @register.simple_tag
-def likes_count(review):
-    """The review's likes, the same for every reader (the button is a ``reader_part``)."""
-    return cards.likes_count(review)
-
-
-@register.simple_tag
 def comment_part(kind, comment):
     """Where a comment kept for every reader takes a part of its reader's own (see
     ``reviews.threads``)."""
     return threads.comment_part(kind, comment)
-
-
-@register.simple_tag
-def reader_part(kind, review):
-    """Where a card kept for every reader takes a part of its reader's own (see
-    ``reviews.cards``)."""
-    return cards.reader_part(kind, review)
 
 
 @register.simple_tag

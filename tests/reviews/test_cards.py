@@ -1,0 +1,52 @@
+"""A review's card as every reader sees it (reviews.cards.card_html)."""
+
+import datetime
+
+import pytest
+
+from reviews.cards import card_html
+from reviews.models import Review
+from tests.factories import (
+    ImportedReviewerFactory,
+    ImportedReviewFactory,
+    ReviewFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_readers_card_names_them_escaped_and_marks_their_own_parts():
+    writer = UserFactory(username="mallory", display_name="<b>Mallory</b>")
+    review = ReviewFactory(user=writer, body="Line one.\n\nLine <two>.", rating=4)
+    Review.objects.filter(pk=review.pk).update(comments_count=1204, likes_count=1)
+    review = Review.objects.with_authors().get(pk=review.pk)
+
+    html = card_html(review)
+
+    assert f'<article class="review" id="review-{review.pk}">' in html
+    assert "&lt;b&gt;Mallory&lt;/b&gt;</a>" in html
+    assert "<b>" not in html
+    assert "<p>Line one.</p>" in html and "Line &lt;two&gt;." in html
+    assert '<span class="likes-count">1 like</span>' in html
+    assert f'href="/reviews/{review.pk}/#comments">1,204 comments</a>' in html
+    for part in ("messages", "like", "own"):
+        assert f"<!--reader:{part}:{review.pk}:{writer.pk}-->" in html
+
+
+def test_an_imported_reviewers_card_gives_their_figures_and_no_own_part():
+    reviewer = ImportedReviewerFactory(name="Nora Morgan", reviews_count=1711, followers_count=1)
+    review = ImportedReviewFactory(
+        imported_reviewer=reviewer, shelf="to-read", date=datetime.date(2021, 3, 9), spoiler=True
+    )
+    review = Review.objects.with_authors().get(pk=review.pk)
+
+    html = card_html(review, whole=True)
+
+    assert '<span class="avatar" aria-hidden="true">N</span>' in html
+    assert '<span class="reviewer-figures">1,711 reviews · 1 follower</span>' in html
+    assert '<span class="shelf-word">to-read</span>' in html
+    assert '<time datetime="2021-03-09">March 9, 2021</time>' in html
+    assert '<details class="spoiler">' in html
+    assert "<!--reader:own:" not in html
+    assert "0 comments</a>" in html
