@@ -64,9 +64,13 @@ def pk_url(name: str, pk: int) -> str:
     return f"{before}{int(pk)}{after}"
 
 
-def page_of(request, queryset, per_page: int) -> NumberedPage:
-    """The page of ``queryset`` that ``?page=`` asks for (the last one when past the end)."""
-    return NumberedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+def page_of(request, queryset, per_page: int, *, count: int | None = None) -> NumberedPage:
+    """The page of ``queryset`` that ``?page=`` asks for (the last one when past the end).
+    ``count`` is how many rows it has, where a counter keeps that, so that none counts them."""
+    paginator = NumberedPaginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 def query_string_without_page(request) -> str:

@@ -133,6 +133,8 @@ unmute = _relation_action(
 
 
 PEOPLE_TITLES = {"followers": "Followers", "following": "Following", "friends": "Friends"}
+# The lists whose length the reader's row keeps (reviews.counters): their pages count nothing.
+PEOPLE_COUNTS = {"followers": "followers_count", "following": "following_count"}
 
 
 def people(request, username, which):
@@ -140,7 +142,9 @@ def people(request, username, which):
     other), newest first, a page at a time; friends are marked in each list."""
     reader = _visible_reader_or_404(request, username)
     listed = PEOPLE_SIDES[which][0]
-    page_obj = _page(request, Follow.objects.people_of(reader, which))
+    count = getattr(reader, PEOPLE_COUNTS[which]) if which in PEOPLE_COUNTS else None
+    rows = Follow.objects.people_of(reader, which)
+    page_obj = page_of(request, rows, READERS_PER_PAGE, count=count)
     return render(
         request,
         "reviews/people_list.html",

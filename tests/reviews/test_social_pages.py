@@ -2,6 +2,8 @@
 requests, the feed and "Friends & Following" on a book's page, each with its query budget."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -329,3 +331,18 @@ def test_the_social_pages_do_not_grow_with_their_rows(client, ana):
     assert len(last["followers"].context["people"]) == 30
     assert len(last["requests"].context["requests"]) == 30
     assert len(last["feed"].context["feed_items"]) >= 10
+
+
+def test_followers_and_following_pages_take_their_length_from_the_readers_row(client, ana):
+    for i in range(31):
+        social_services.follow_add(follower=UserFactory(username=f"fan{i}"), followed=ana)
+        social_services.follow_add(follower=ana, followed=UserFactory(username=f"star{i}"))
+    ana.refresh_from_db()
+    assert ana.followers_count == ana.following_count == 31
+
+    for name in ("reviews:followers", "reviews:following"):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url(name, ana), {"page": 2})
+        assert "Page 2 of 2" in page.content.decode()
+        assert len(page.context["people"]) == 1
+        assert not any("COUNT(" in query["sql"] for query in queries.captured_queries)
