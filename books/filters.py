@@ -29,9 +29,8 @@ def book_formats() -> dict[str, list[str]]:
     """The formats the books on this site come in, each once by its canonical name, with the
     spellings stored for it (a book written since the last normalising may spell it its own
     way)."""
-    stored = Book.objects.exclude(format="").order_by().values_list("format", flat=True).distinct()
     formats: dict[str, list[str]] = {}
-    for spelling in stored:
+    for spelling in Book.objects.stored_formats():
         formats.setdefault(clean_format(spelling), []).append(spelling)
     return dict(sorted(formats.items(), key=lambda item: item[0].casefold()))
 
