@@ -137,14 +137,12 @@ class BookQuerySet(models.QuerySet):
             return list(stored.distinct())
         table = connections[self.db].ops.quote_name(self.model._meta.db_table)
         with connections[self.db].cursor() as cursor:
-            # Asked as a SELECT around the recursive query: the page cache takes a statement
-            # that does not begin with SELECT for a write (config.pagecache.shows).
             cursor.execute(
-                f"SELECT format FROM (WITH RECURSIVE found(format) AS ("  # noqa: S608 - ours
+                f"WITH RECURSIVE found(format) AS ("  # noqa: S608 - the model's own table
                 f" (SELECT format FROM {table} WHERE format > '' ORDER BY format LIMIT 1)"
                 f" UNION ALL SELECT (SELECT format FROM {table} WHERE format > found.format"
                 f" ORDER BY format LIMIT 1) FROM found WHERE found.format IS NOT NULL"
-                f") SELECT format FROM found WHERE format IS NOT NULL) AS formats"
+                f") SELECT format FROM found WHERE format IS NOT NULL"
             )
             return [row[0] for row in cursor.fetchall()]
 

@@ -86,12 +86,18 @@ WRITTEN_TABLE = re.compile(
 # Tables no page shows.
 UNSHOWN_TABLES = ("django_session", "django_admin_log", "django_tasks")
 LAST_LOGIN = re.compile(r'\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE')
+# A statement with common table expressions (``WITH … SELECT``) reads, unless one of its
+# parts writes: PostgreSQL lets ``WITH`` carry an INSERT, UPDATE, DELETE or MERGE.
+WITH = re.compile(r"\s*WITH\b", re.IGNORECASE)
+WRITING_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
 def shows(sql: str) -> bool:
     """Whether ``sql`` may change what a page shows."""
     if sql.lstrip()[:9].upper().startswith(READS):
         return False
+    if WITH.match(sql):
+        return bool(WRITING_WORD.search(sql))
     written = WRITTEN_TABLE.match(sql)
     if written and written.group(1).lower().startswith(UNSHOWN_TABLES):
         return False

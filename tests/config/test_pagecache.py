@@ -434,6 +434,9 @@ def test_reading_pages_and_signing_in_move_nothing(visitor, book, reader):
         ('INSERT INTO "django_admin_log" ("action_time") VALUES (%s)', False),
         ('UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"."id" = %s', False),
         ('UPDATE "accounts_user" SET "first_name" = %s WHERE "accounts_user"."id" = %s', True),
+        ('WITH RECURSIVE f(x) AS (SELECT "format" FROM "books_book") SELECT x FROM f', False),
+        ('WITH gone AS (DELETE FROM "reviews_like" RETURNING "id") SELECT 1', True),
+        ('WITH "c" AS (SELECT 1) UPDATE "books_book" SET "ratings_1" = %s', True),
     ],
 )
 def test_which_statements_move_the_generation(sql, shows):
