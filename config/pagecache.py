@@ -321,13 +321,23 @@ def _for_visitor(response, etag: str) -> None:
     patch_cache_control(response, public=True, max_age=BROWSER_SECONDS, s_maxage=SHARED_SECONDS)
 
 
-def _fresh(view, request, *args, **kwargs):
-    """The page rendered for this request alone, kept by nobody."""
-    response = view(request, *args, **kwargs)
+def _private(response):
+    """``response`` as a page for one reader: varying by cookie, and kept by no browser or
+    shared cache unless the view said otherwise."""
     patch_vary_headers(response, ["Cookie"])
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _keepable(response) -> bool:
+    """Whether a reader's page may be kept: a whole page that set no cookie."""
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+def _fresh(view, request, *args, **kwargs):
+    """The page rendered for this request alone, kept by nobody."""
+    return _private(view(request, *args, **kwargs))
 
 
 # The parts of every page that are the reader's own (base.html marks them): the header's
@@ -367,17 +377,14 @@ def _readers_page(view, request, *args, **kwargs):
         response = HttpResponse(_with_reader(stored["content"], request), stored["type"])
     else:
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if _keepable(response):
             page = response.content.decode()
             content = _without_reader(page)
             marked = set(_READER_PART.findall(page))
             if READER_PARTS.keys() <= marked and "csrfmiddlewaretoken" not in content:
                 stored = {"content": content, "type": response["Content-Type"]}
                 _store(key, stored, settings.PAGE_CACHE_SECONDS)
-    patch_vary_headers(response, ["Cookie"])
-    if not response.has_header("Cache-Control"):
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    return _private(response)
 
 
 # What a reader's own page holds of the request rather than of the reader: its forms' CSRF
@@ -419,14 +426,11 @@ def _own_page(view, request, *args, **kwargs):
             response[header] = value
     else:
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if _keepable(response):
             content = _TOKEN_INPUT.sub(rf"\g<1>{TOKEN_MARK}\g<2>", response.content.decode())
             headers = {name: response[name] for name in OWN_HEADERS if response.has_header(name)}
             _store(key, {"content": content, "headers": headers}, settings.PAGE_CACHE_SECONDS)
-    patch_vary_headers(response, ["Cookie"])
-    if not response.has_header("Cache-Control"):
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    return _private(response)
 
 
 # How ``visitor_page`` serves signed-in readers: each their page rendered afresh (None), one
