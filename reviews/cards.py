@@ -63,6 +63,7 @@ def shared_cards(reviews) -> list[SafeString]:
 
 
 def _count(n: int, word: str) -> str:
+    """ "1,204 comments", "1 like": a card's figures, thousands apart."""
     return f"{intcomma(n)} {word}{pluralize(n)}"
 
 
@@ -125,10 +126,7 @@ def reader_part(kind: str, review) -> SafeString:
 
 def likes_count(review) -> SafeString:
     """ "1,204 likes", as the card shows it to everyone."""
-    count = review.likes_count
-    return format_html(
-        '<span class="likes-count">{} like{}</span>', intcomma(count), pluralize(count)
-    )
+    return format_html('<span class="likes-count">{}</span>', _count(review.likes_count, "like"))
 
 
 def like_form(review_pk: int, *, liked: bool, csrf_token: str, next_url: str) -> SafeString:
