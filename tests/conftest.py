@@ -1,4 +1,5 @@
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -26,6 +27,16 @@ def _clear_cache():
     yield
     cache.clear()
     forget_near_copies()
+
+
+# The CSRF token a page's form carries, as a browser would send it back.
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """Whole pages kept in the cache, as in production (the test settings turn that off)."""
+    settings.PAGE_CACHE_SECONDS = 600
 
 
 # The suite's own Redis database; tests only ever touch keys under a prefix of their own.

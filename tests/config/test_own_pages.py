@@ -13,18 +13,12 @@ from django.utils import timezone
 from config import pagecache
 from reviews import services, social_services
 from reviews.models import Notification, Rating
-from tests.conftest import signed_in
+from tests.conftest import CSRF_TOKEN, signed_in
 from tests.factories import AuthorFactory, BookFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 RATED_OTHER = re.compile(r'rated <a href="[^"]+">Harbour Lights</a>')
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 600
 
 
 @pytest.fixture
@@ -60,7 +54,7 @@ def kept(url: str, reader):
 
 
 def without_tokens(html: str) -> str:
-    return TOKEN.sub("", html)
+    return CSRF_TOKEN.sub("", html)
 
 
 def test_each_reader_is_served_their_own_kept_page(book, readers, django_assert_max_num_queries):
@@ -83,7 +77,7 @@ def test_each_reader_is_served_their_own_kept_page(book, readers, django_assert_
         assert "Cookie" in again["Vary"]
         assert again["Content-Type"] == first["Content-Type"]
         stored = kept(url, ana)["content"]
-        assert set(TOKEN.findall(stored)) == {pagecache.TOKEN_MARK}  # no token of its own
+        assert set(CSRF_TOKEN.findall(stored)) == {pagecache.TOKEN_MARK}  # no token of its own
 
 
 def test_the_kept_page_carries_a_token_that_works_for_its_reader_alone(book, readers):
@@ -92,7 +86,7 @@ def test_the_kept_page_carries_a_token_that_works_for_its_reader_alone(book, rea
     as_ana.get(url)
     served = as_ana.get(url)
     assert served.context is None
-    token = TOKEN.search(served.content.decode())[1]
+    token = CSRF_TOKEN.search(served.content.decode())[1]
     rate = reverse("reviews:rate", kwargs={"pk": book.pk})
 
     assert as_bo.post(rate, {"stars": "2", "csrfmiddlewaretoken": token}).status_code == 403
@@ -163,7 +157,7 @@ def test_a_message_waiting_or_another_day_renders_the_page_afresh(book, readers,
     url = reverse("home")
     as_ana.get(url)
     assert as_ana.get(url).context is None
-    token = TOKEN.search(as_ana.get(url).content.decode())[1]
+    token = CSRF_TOKEN.search(as_ana.get(url).content.decode())[1]
     as_ana.post(reverse("reviews:shelves"), {"name": "Harbours", "csrfmiddlewaretoken": token})
     with_message = as_ana.get(url)
     assert "Your shelf “Harbours” was made." in with_message.content.decode()

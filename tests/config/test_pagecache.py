@@ -24,12 +24,7 @@ from tests.admin.conftest import run_action
 from tests.conftest import REDIS_TEST_URL, SOURCE_PAGE
 from tests.factories import AuthorFactory, BookFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 600
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 @pytest.fixture

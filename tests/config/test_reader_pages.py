@@ -2,8 +2,6 @@
 for every reader, with each reader's own header (name, notifications, sign-out token) and a
 suspended reader's banner put in per request; any write shows at once."""
 
-import re
-
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
@@ -11,17 +9,10 @@ from django.urls import reverse
 from config import pagecache
 from reviews import services
 from reviews.moderation import reader_suspend
-from tests.conftest import signed_in
+from tests.conftest import CSRF_TOKEN, signed_in
 from tests.factories import AuthorFactory, BookFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 600
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 @pytest.fixture
@@ -59,7 +50,7 @@ def test_readers_share_the_page_and_each_gets_their_own_header(
             assert f'href="/readers/{theirs}/"' not in html
             assert "no-store" in response["Cache-Control"]
         # Each page's sign-out form carries its own reader's token, which works for them.
-        token = TOKEN.search(for_bo.content.decode())[1]
+        token = CSRF_TOKEN.search(for_bo.content.decode())[1]
         assert (
             as_ana.post(reverse("account_logout"), {"csrfmiddlewaretoken": token}).status_code
             == 403
@@ -98,7 +89,7 @@ def test_a_reader_with_a_message_waiting_gets_the_page_rendered_with_it(book, re
     ana, bo, as_ana, as_bo = readers
     url = reverse("books:list")
     as_ana.get(url)
-    token = TOKEN.search(as_bo.get(url).content.decode())[1]
+    token = CSRF_TOKEN.search(as_bo.get(url).content.decode())[1]
     made = as_bo.post(
         reverse("reviews:shelves"), {"name": "Harbours", "csrfmiddlewaretoken": token}
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from config.pagecache import fragment_key
 from reviews import discussion, services, social_services
-from tests.conftest import signed_in
+from tests.conftest import CSRF_TOKEN, signed_in
 from tests.factories import BookFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_a_reader_with_a_block_does_not_see_the_blocked_readers_comments(talk):
 def test_a_reply_sent_back_with_its_mistake_is_shown_open_with_it(talk):
     ana = signed_in(talk["ana"])
     page = ana.get(talk["url"]).text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = CSRF_TOKEN.search(page)[1]
     create = reverse("reviews:comment-create", kwargs={"pk": talk["review"].pk})
     response = ana.post(
         create, {"csrfmiddlewaretoken": token, "parent": talk["by_bo"].pk, "body": "   "}

@@ -7,7 +7,6 @@ Afterwards there is exactly one row per reader and book or review, every figure 
 """
 
 import http.client
-import re
 import threading
 import urllib.parse
 from decimal import Decimal
@@ -22,6 +21,7 @@ from books.models import Book
 from reviews import services
 from reviews.counters import recount
 from reviews.models import Like, Rating, Review, ShelfEntry
+from tests.conftest import CSRF_TOKEN
 
 THREADS = 8
 
@@ -240,7 +240,7 @@ class Browser:
     def get(self, path: str) -> str:
         response = self._request("GET", path)
         assert response.status == 200, path
-        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)[1]
+        self.token = CSRF_TOKEN.search(response.text)[1]
         return response.text
 
     def post(self, path: str, data: dict) -> int:
