@@ -73,6 +73,13 @@ def page_of(request, queryset, per_page: int, *, count: int | None = None) -> Nu
     return paginator.get_page(request.GET.get("page"))
 
 
+def cursor_of(request) -> int | None:
+    """The ``before`` key of a list paged by cursor (the last row the previous page showed);
+    None, the newest rows, when there is none or it is not a key."""
+    value = request.GET.get("before", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 def query_string_without_page(request) -> str:
     """The request's query string less ``page``, for links to other pages of the same list."""
     params = request.GET.copy()

@@ -16,14 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from books.models import prefetch_authors
-from config.navigation import page_of, placed_messages
+from config.navigation import cursor_of, page_of, placed_messages
 from config.pagecache import fragment_key, kept_fragment, query_key, visitor_page
 
 from . import discussion, moderation
 from .cards import card_html, with_reader_parts
 from .forms import CommentForm, ReportForm
-from .models import Block, Comment, Like, Notification, Report, Review
-from .notifications import notifications_mark_read
+from .models import Block, Comment, Like, Report, Review
+from .notifications import notifications_mark_read, notifications_page
 from .ratelimit import limit_reader_actions
 from .services import ActionRefused
 from .social import blocked_between
@@ -330,15 +330,17 @@ def review_likers(request, pk):
 @login_required
 @require_GET
 def notifications(request):
-    """The reader's notifications, newest first; those new since the last visit are marked as
-    such, and are read from then on."""
-    page_obj = page_of(request, Notification.objects.for_list(request.user), NOTIFICATIONS_PER_PAGE)
-    rows = list(page_obj.object_list)
+    """The reader's notifications, newest first, a page at a time by a cursor as the feed is;
+    those new since the last visit are marked as such, and are read from then on."""
+    before = cursor_of(request)
+    rows, next_cursor = notifications_page(request.user, before=before, size=NOTIFICATIONS_PER_PAGE)
     if request.user.unread_notifications_count or any(not row.read for row in rows):
         notifications_mark_read(user=request.user)
         request.user.unread_notifications_count = 0
     return render(
-        request, "reviews/notification_list.html", {"page_obj": page_obj, "notifications": rows}
+        request,
+        "reviews/notification_list.html",
+        {"notifications": rows, "next_cursor": next_cursor, "is_first": before is None},
     )
 
 

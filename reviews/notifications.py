@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, Subquery
 from django.urls import reverse
 
 from accounts.models import User, unsubscribe_token
@@ -50,6 +50,32 @@ def _queue_digest() -> None:
     from .tasks import send_notification_emails  # the tasks module imports the services
 
     send_notification_emails.enqueue()
+
+
+def notifications_page(
+    recipient, *, before: int | None, size: int
+) -> tuple[list[Notification], int | None]:
+    """Up to ``size`` of ``recipient``'s notifications, newest first, older than the one
+    numbered ``before`` (None: the newest); and the cursor of the next page (None: no more).
+
+    A page by cursor rather than by number: counting a reader's notifications for page links
+    read all of them (76,814 for the most told reader of the extra-large demo set), and one
+    arriving meanwhile would shift every page by a row. A cursor that is not one of the
+    reader's notifications (taken back since, or someone else's) finds nothing older.
+    """
+    rows = Notification.objects.for_list(recipient)
+    if before is not None:
+        cursor = Notification.objects.filter(recipient=recipient, pk=before)
+        at = Subquery(cursor.values("created_at")[:1])
+        # The newest-first order is (created_at, id), so older is less by the pair; the
+        # bound on created_at alone lets the list's index start at the cursor.
+        rows = rows.filter(
+            Q(created_at__lt=at) | Q(created_at=at, pk__lt=before), created_at__lte=at
+        )
+    rows = list(rows[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].pk if more else None)
 
 
 def notifications_remove(notifications) -> int:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.adapter import PENDING_ACTION_SESSION_KEY
 from books.models import prefetch_authors
-from config.navigation import page_of
+from config.navigation import cursor_of, page_of
 from config.pagecache import visitor_page
 
 from . import social_services as services
@@ -192,21 +192,16 @@ def follow_request_answer(request, username, answer):
     return HttpResponseSeeOther(reverse("reviews:follow-requests"))
 
 
-def _cursor(request) -> int | None:
-    """The ``before`` of the feed's link to older news; a bad one is the start."""
-    value = request.GET.get("before", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
-
-
 @visitor_page(readers="own")
 @login_required
 def feed(request):
     """What the readers the signed-in reader follows did, newest first, a page at a time by a
     cursor (the oldest activity shown), so that news arriving meanwhile never shifts a page."""
-    items, next_cursor = feed_page(request.user, before=_cursor(request), size=FEED_PAGE_SIZE)
+    before = cursor_of(request)
+    items, next_cursor = feed_page(request.user, before=before, size=FEED_PAGE_SIZE)
     prefetch_authors(book for item in items for book in item.books)
     return render(
         request,
         "reviews/feed.html",
-        {"feed_items": items, "next_cursor": next_cursor, "is_first": _cursor(request) is None},
+        {"feed_items": items, "next_cursor": next_cursor, "is_first": before is None},
     )

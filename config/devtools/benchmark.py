@@ -48,6 +48,7 @@ from books.models import Author, Book
 from config.devtools.demo import SIZES, Sizes  # noqa: F401 - the sizes the command measures
 from config.devtools.demo.generator import FEED_READER_FOLLOWS, LAST_DAY
 from reviews import discussion, services
+from reviews.community_views import NOTIFICATIONS_PER_PAGE
 from reviews.goodreads.library import parse_library
 from reviews.goodreads.library_import import library_import
 from reviews.language import detect_language
@@ -65,6 +66,7 @@ from reviews.models import (
     ShelfEntry,
     stars_figure,
 )
+from reviews.notifications import notifications_page
 
 SEED = 1
 # The reads (reading sessions) of the reader whose stats are measured at both sizes alike.
@@ -307,7 +309,10 @@ def _subjects() -> dict:
         .first()
     )
     notified = get_user_model().objects.get(pk=told["recipient_id"]) if told else reader
+    # Where that reader's second page of notifications begins.
+    _first, older = notifications_page(notified, before=None, size=NOTIFICATIONS_PER_PAGE)
     return {
+        "notifications_cursor": older,
         "own_shelf": own.select_related("user").first(),
         "talked": talked,
         "thread": thread,
@@ -375,7 +380,8 @@ def pages(subjects: dict) -> list[Page]:
         Page("notifications", "notifications, most told", "reviews:notifications", {},
              signed_in=True, as_reader="notified", explain=True),
         Page("notifications", "notifications, page 2", "reviews:notifications", {},
-             query="page=2", signed_in=True, as_reader="notified"),
+             query=urlencode({"before": subjects["notifications_cursor"] or ""}),
+             signed_in=True, as_reader="notified"),
         Page("library", "library, signed in", "accounts:library", {}, signed_in=True),
         Page("library", "library by rating, read", "accounts:library", {}, signed_in=True,
              query="sort=rating&shelf=read"),

@@ -153,6 +153,7 @@ def test_every_page_served_under_gunicorn_is_measured_and_signed_in_as_its_reade
     thing.user = thing
     names = "popular mid reader reviewer review active steady own_shelf talked thread friends_book"
     subjects = dict.fromkeys([*names.split(), "followed", "author", "follower", "notified"], thing)
+    subjects["notifications_cursor"] = 41
     pages = [
         {"label": page.label, "url": f"/{n}/", "as_reader": page.as_reader}
         for n, page in enumerate(benchmark.pages(subjects))

@@ -90,17 +90,71 @@ def test_the_header_shows_the_count_and_the_page_lists_and_reads_them(
     assert recount(fix=False) == []
 
 
-def test_the_notifications_page_is_paged(client, other_reader, review):
+def _older_link(page: str) -> str | None:
+    found = re.search(r'<a rel="next" href="([^"]+)">Older</a>', page)
+    return found[1].replace("&amp;", "&") if found else None
+
+
+def test_the_notifications_page_is_paged_by_cursor(client, other_reader, review):
     for i in range(35):
         services.like_add(user=UserFactory(username=f"fan{i}"), review=review)
     client.force_login(other_reader)
 
     first = client.get(reverse("reviews:notifications")).content.decode()
-    second = client.get(reverse("reviews:notifications"), {"page": 2}).content.decode()
+    older = _older_link(first)
+    # One more arrives while the reader looks: the next page neither repeats nor skips a row.
+    services.like_add(user=UserFactory(username="latecomer"), review=review)
+    second = client.get(older).content.decode()
 
-    assert "fan34" in first
-    assert "fan0<" not in first
-    assert "fan0<" in second
+    assert "fan34<" in first
+    assert "fan5<" in first
+    assert "fan4<" not in first
+    assert [f"fan{i}<" in second for i in range(6)] == [True] * 5 + [False]
+    assert "latecomer" not in second
+    assert _older_link(second) is None
+    assert ">Newest</a>" in second
+    assert ">Newest</a>" not in first
+
+
+def test_notifications_at_the_same_moment_are_paged_by_key(client, other_reader, review):
+    fans = [UserFactory(username=f"twin{i}") for i in range(31)]
+    Notification.objects.bulk_create(
+        [Notification(recipient=other_reader, actor=fan, kind="follow") for fan in fans]
+    )
+    Notification.objects.filter(recipient=other_reader).update(created_at=review.created_at)
+    client.force_login(other_reader)
+
+    first = client.get(reverse("reviews:notifications")).content.decode()
+    second = client.get(_older_link(first)).content.decode()
+
+    shown = [re.findall(r">(twin\d+)</a>", page) for page in (first, second)]
+    assert len(shown[0]) == 30
+    assert len(shown[1]) == 1
+    assert set(shown[0]) | set(shown[1]) == {fan.username for fan in fans}
+
+
+@pytest.mark.parametrize("before", ["x", "-3", "99999999999999999999"])
+def test_a_bad_cursor_shows_the_newest(client, reader, other_reader, review, before):
+    services.like_add(user=reader, review=review)
+    client.force_login(other_reader)
+
+    page = client.get(reverse("reviews:notifications"), {"before": before})
+
+    assert page.status_code == 200
+    assert "liked your review" in page.content.decode()
+
+
+def test_another_readers_cursor_finds_nothing_older(client, reader, other_reader, review):
+    services.like_add(user=reader, review=review)
+    theirs = services.review_create(user=reader, book=BookFactory(), body="Mine.")
+    services.like_add(user=other_reader, review=theirs)
+    client.force_login(other_reader)
+
+    foreign = Notification.objects.get(recipient=reader).pk
+    page = client.get(reverse("reviews:notifications"), {"before": foreign}).content.decode()
+
+    assert "Nothing older." in page
+    assert "liked your review" not in page.split("<main", 1)[1]
 
 
 def test_the_notifications_page_needs_signing_in(client):

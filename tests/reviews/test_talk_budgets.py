@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from reviews.community import Comment, Notification
+from reviews.community_views import NOTIFICATIONS_PER_PAGE
 from reviews.counters import recount
 from reviews.models import Like, Report, Review
 from tests.factories import BookFactory, UserFactory
@@ -64,7 +65,16 @@ def conversation(n: int) -> dict:
         [Report(reporter=reader, comment=threads[0], reason="spam") for reader in readers]
     )
     recount(book_ids=[review.book_id])
-    return {"writer": writer, "review": review, "comment": threads[0], "reader": readers[0]}
+    # Where the second page of the writer's notifications begins (the first, with only 5).
+    shown = Notification.objects.for_list(writer).values_list("pk", flat=True)
+    cursor = shown[min(n, NOTIFICATIONS_PER_PAGE) - 1]
+    return {
+        "writer": writer,
+        "review": review,
+        "comment": threads[0],
+        "reader": readers[0],
+        "notifications_cursor": cursor,
+    }
 
 
 def test_the_conversation_pages_do_not_grow_with_their_rows():
@@ -85,7 +95,9 @@ def test_the_conversation_pages_do_not_grow_with_their_rows():
             "a thread's replies": get(reader, replies),
             "a thread's replies, page 2": get(visitor, replies, {"page": 2}),
             "notifications": get(writer, reverse("reviews:notifications")),
-            "notifications, page 2": get(writer, reverse("reviews:notifications"), {"page": 2}),
+            "notifications, older": get(
+                writer, reverse("reviews:notifications"), {"before": data["notifications_cursor"]}
+            ),
             "notification settings": get(writer, reverse("accounts:notification-settings")),
             "comment edit": get(
                 reader, reverse("reviews:comment-edit", kwargs={"pk": data["comment"].pk})
