@@ -152,6 +152,12 @@ class BookQuerySet(models.QuerySet):
         Each book carries ``search_rank``: on PostgreSQL the full-text rank (title words weigh
         more than description words), elsewhere 0, so callers can order by it either way.
         """
+        return self.searched(query)[0]
+
+    def searched(self, query: str) -> tuple[models.QuerySet, int | None]:
+        """``search(query)``, and how many books it finds where that is known without asking
+        the database again (on PostgreSQL, the number of keys the match returned); None
+        elsewhere. Counting the keys again cost a probe of the books' index per match."""
         by_author = self.model.authors.through.objects.values("book_id")
         if search.uses_full_text(self):
             # Every word must match the book's text or one of its authors' names, each side
@@ -161,7 +167,7 @@ class BookQuerySet(models.QuerySet):
             if not words:
                 return self.annotate(
                     search_rank=models.Value(0.0, output_field=models.FloatField())
-                )
+                ), None
             matching = self.order_by()
             for word in words:
                 word_query = search.search_query(word)
@@ -182,7 +188,7 @@ class BookQuerySet(models.QuerySet):
             found = list(matching.values_list("pk", flat=True))
             return self.filter(search.key_in(found)).annotate(
                 search_rank=SearchRank(search.title_vector(), search.search_query(query))
-            )
+            ), len(found)
         # On SQLite the same match comes from a word index (books/fts.py); a word with no
         # letter or digit is looked for as it is, among the books the index found (or among
         # every book, if no other word was indexable).
@@ -202,7 +208,7 @@ class BookQuerySet(models.QuerySet):
             )
         return self.filter(condition).annotate(
             search_rank=models.Value(0.0, output_field=models.FloatField())
-        )
+        ), None
 
 
 class Book(models.Model):

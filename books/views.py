@@ -164,12 +164,11 @@ def search(request):
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     context = {"search_query": query, "page_obj": None, "books": [], "authors": []}
     if query:
-        books = (
-            Book.objects.search(query)
-            .with_authors()
-            .order_by("-search_rank", "-ratings_total", "-average_rating", "title", "pk")
+        found, count = Book.objects.searched(query)
+        books = found.with_authors().order_by(
+            "-search_rank", "-ratings_total", "-average_rating", "title", "pk"
         )
-        page_obj = page_of(request, books, settings.BOOKS_PER_PAGE)
+        page_obj = page_of(request, books, settings.BOOKS_PER_PAGE, count=count)
         context.update(
             page_obj=page_obj,
             books=page_obj.object_list,

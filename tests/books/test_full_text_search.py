@@ -159,3 +159,26 @@ def test_a_search_runs_as_many_queries_for_many_matches_as_for_few(client, shelf
         page = [sql for sql in many if "ts_rank" in sql]
         assert len(page) == 1
         assert '"books_book"."id" = ANY(' in page[0]
+
+
+@pytest.mark.django_db
+def test_the_pages_of_a_search_count_its_matches_once(client, shelf):
+    """The page links need how many books matched. On PostgreSQL the match already returned
+    their keys, and counting them again would probe the books' index once per match."""
+    for n in range(45):
+        Book.objects.create(title=f"Revolutionary Days {n}", description="Barricades.")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("books:search"), {"q": "revolutionary", "page": 2})
+
+    page_obj = response.context["page_obj"]
+    assert page_obj.paginator.count == 47
+    assert page_obj.number == 2
+    assert len(page_obj.object_list) == 47 - page_obj.paginator.per_page
+    counts = [entry["sql"] for entry in captured if 'COUNT(*) AS "__count"' in entry["sql"]]
+    if postgres():
+        assert counts == []
+        assert Book.objects.searched("revolutionary")[1] == 47
+    else:
+        assert len(counts) == 1
+        assert Book.objects.searched("revolutionary")[1] is None
