@@ -12,7 +12,12 @@ from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from config import placeholders
-from config.navigation import page_of, placed_messages, query_string_without_page
+from config.navigation import (
+    page_counting_along,
+    page_of,
+    placed_messages,
+    query_string_without_page,
+)
 from config.pagecache import fragment_key, kept_fragment, query_key, visitor_page
 from reviews.cards import shared_cards, with_reader_parts
 from reviews.filters import BookReviewFilter
@@ -164,11 +169,15 @@ def search(request):
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     context = {"search_query": query, "page_obj": None, "books": [], "authors": []}
     if query:
-        found, count = Book.objects.searched(query)
-        books = found.with_authors().order_by(
+        books = Book.objects.search(query).order_by(
             "-search_rank", "-ratings_total", "-average_rating", "title", "pk"
         )
-        page_obj = page_of(request, books, settings.BOOKS_PER_PAGE, count=count)
+        page_obj = page_counting_along(
+            request,
+            books,
+            settings.BOOKS_PER_PAGE,
+            rows=lambda keys: Book.objects.filter(pk__in=keys).with_authors(),
+        )
         context.update(
             page_obj=page_obj,
             books=page_obj.object_list,

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS, url_has_allowed_host_and_scheme
 
@@ -71,6 +72,43 @@ def page_of(request, queryset, per_page: int, *, count: int | None = None) -> Nu
     if count is not None:
         paginator.count = count
     return paginator.get_page(request.GET.get("page"))
+
+
+# Past any list's end: a larger number is not put into an OFFSET, whose integer it may
+# overflow.
+MAX_PAGE_NUMBER = 1_000_000
+
+
+def page_counting_along(request, queryset, per_page: int, *, rows=None) -> NumberedPage:
+    """``page_of`` for a list that costs as much to count as to order (a search reads every
+    match either way): the page's own query counts the rows too, with ``COUNT(*) OVER ()``,
+    rather than a query of its own reading them all again. A page past the end is the last
+    page, and a number that is not one the first, as with ``page_of``.
+
+    With ``rows`` (a function from the page's keys to its rows, in any order), the ordering
+    query reads keys alone and the page's rows come from ``rows``: thousands of whole rows
+    are slower to count and sort than their keys."""
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    if not 1 <= number <= MAX_PAGE_NUMBER:
+        return page_of(request, queryset, per_page)
+    start = (number - 1) * per_page
+    counted = queryset.annotate(rows_counted=Window(Count("*")))
+    if rows is None:
+        shown = list(counted[start : start + per_page])
+        count = shown[0].rows_counted if shown else 0
+    else:
+        keys = list(counted.values_list("pk", "rows_counted")[start : start + per_page])
+        count = keys[0][1] if keys else 0
+        by_key = {row.pk: row for row in rows([key for key, _count in keys])}
+        shown = [by_key[key] for key, _count in keys if key in by_key]
+    if not count and number > 1:
+        return page_of(request, queryset, per_page)
+    paginator = NumberedPaginator(queryset, per_page)
+    paginator.count = count
+    return paginator._get_page(shown, number, paginator)
 
 
 def cursor_of(request) -> int | None:
