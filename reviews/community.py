@@ -98,11 +98,14 @@ class Comment(models.Model):
             models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
         ]
         indexes = [
-            # A review's threads, oldest first, and each thread's replies.
+            # A review's threads, oldest first: a page of them read in order from the index.
+            # With the thread's parent among the columns, PostgreSQL sorted every thread of
+            # the review for each page (``parent IS NULL`` does not keep the order after it),
+            # 21 ms for a review with 7,775 threads.
             models.Index(
-                fields=["review", "parent", "created_at", "id"],
-                condition=Q(hidden=False),
-                name="comment_thread_idx",
+                fields=["review", "created_at", "id"],
+                condition=Q(hidden=False, parent__isnull=True),
+                name="comment_threads_idx",
             ),
         ]
 
