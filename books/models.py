@@ -115,6 +115,16 @@ class BookQuerySet(models.QuerySet):
     def with_authors(self):
         return self.prefetch_related(authorships_prefetch())
 
+    def of_author(self, author):
+        """The books ``author`` wrote. On PostgreSQL their keys are read first, as one array:
+        joined to the books instead, the planner walked the whole catalogue from the most
+        rated down until it had a page of the author's (3,869 books for an author of 673 in
+        the extra-large demo set, 5.7 ms against 2.7)."""
+        keys = self.model.authors.through.objects.filter(author=author).values("book_id")
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(search.key_among(keys))
+        return self.filter(pk__in=keys)
+
     def popular(self):
         """Most rated first."""
         return self.order_by("-ratings_total", "-average_rating", "title", "pk")

@@ -369,8 +369,8 @@ def author_detail(request, pk):
     author = Author.objects.with_books_count().filter(pk=pk).first()
     if author is None:
         return _merged_or_404(request, AuthorRedirect.objects, pk, "books:author")
-    books = author.books.with_authors().popular()
-    page_obj = page_of(request, books, settings.BOOKS_PER_PAGE)
+    books = Book.objects.of_author(author).with_authors().popular()
+    page_obj = page_of(request, books, settings.BOOKS_PER_PAGE, count=author.books_count)
     return render(
         request,
         "books/author_detail.html",

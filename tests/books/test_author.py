@@ -2,6 +2,8 @@ import itertools
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from books.models import Author, Book
@@ -92,3 +94,23 @@ def test_author_page_queries_do_not_grow_with_rows(reader_client):
     assert "Helper" in few.text
     assert "Helper" in many.text
     assert (len(few.context["books"]), len(many.context["books"])) == (5, 30)
+
+
+def test_the_authors_books_are_paged_by_the_count_the_author_row_brings(client):
+    author = Author.objects.create(name="Prolific")
+    other = Author.objects.create(name="Someone Else")
+    for n in range(33):
+        make_book(f"Book {n:02}", authors=[author], stars=(0, 0, n, 0, 0))
+    make_book("Not hers", authors=[other], stars=(0, 0, 99, 0, 0))
+
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(author.get_absolute_url(), {"page": 2})
+
+    page_obj = second.context["page_obj"]
+    assert page_obj.paginator.count == 33
+    assert [book.title for book in second.context["books"]] == ["Book 02", "Book 01", "Book 00"]
+    first = client.get(author.get_absolute_url()).context["books"]
+    assert first[0].title == "Book 32"
+    assert "Not hers" not in {book.title for book in first}
+    # The author's row counted the books; nothing counts them again.
+    assert not [entry for entry in captured if 'COUNT(*) AS "__count"' in entry["sql"]]
