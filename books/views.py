@@ -288,6 +288,8 @@ def book_detail(request, pk):
         books = books.annotate(
             reader_copies=F("own_entry__owned_copies"),
             reader_notes=F("own_entry__private_notes"),
+            # The entry itself, for the reader's tags of the book (``Shelf.objects.of_reader``).
+            reader_entry=F("own_entry__id"),
             reader_blocks=Exists(Block.objects.involving(request.user)),
         )
     book = (

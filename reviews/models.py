@@ -330,20 +330,30 @@ class ShelfQuerySet(models.QuerySet):
         for a reader who has never shelved a book), then their own by name.
 
         With ``tagging`` (a book), each says whether it is one of the book's tags
-        (``tags_book``), in the same query.
+        (``tags_book``), in the same query. A book read with the id of the reader's entry
+        for it (``reader_entry``, None when they have not shelved it) is looked up by that
+        entry: by the book, PostgreSQL walked every entry each tag holds (2 ms for a reader
+        with a few hundred tagged books), and a book on none of the reader's shelves has no
+        tags to look for.
         """
         shelves = self.filter(user=reader)
+        untagged = False
         if tagging is not None:
-            shelves = shelves.annotate(
-                tags_book=models.Exists(
-                    ShelfEntry.tags.through.objects.filter(
-                        shelf=models.OuterRef("pk"), shelfentry__book=tagging
+            entry = getattr(tagging, "reader_entry", ...)
+            untagged = entry is None
+            if not untagged:
+                # A reader's tags only ever tag the reader's own entries.
+                tagged = Q(shelfentry__book=tagging) if entry is ... else Q(shelfentry_id=entry)
+                shelves = shelves.annotate(
+                    tags_book=models.Exists(
+                        ShelfEntry.tags.through.objects.filter(tagged, shelf=models.OuterRef("pk"))
                     )
                 )
-            )
         rows = list(shelves)
         for shelf in rows:
             shelf.user = reader  # their addresses name the reader: no query for each
+            if untagged:
+                shelf.tags_book = False
         built_in = {shelf.kind: shelf for shelf in rows if shelf.is_built_in}
         return [
             *(built_in.get(kind) or Shelf.built_in_for(reader, kind) for kind in Shelf.BUILT_IN),

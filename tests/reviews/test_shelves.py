@@ -304,6 +304,30 @@ def test_the_book_page_offers_every_shelf_and_tag(reader_client, reader):
     assert list(entry.tags.all()) == [favourites]
 
 
+def test_a_books_tags_are_found_by_the_book_or_by_the_readers_entry(reader, other_reader):
+    book, other_book, unshelved = BookFactory(), BookFactory(), BookFactory()
+    favourites = services.shelf_create(user=reader, name="favourites", exclusive=False)
+    services.shelf_create(user=reader, name="book club", exclusive=False)
+    theirs = services.shelf_create(user=other_reader, name="theirs", exclusive=False)
+    entry = services.shelf_tags_set(user=reader, book=book, tags=[favourites])
+    services.shelf_tags_set(user=reader, book=other_book, tags=[favourites])
+    services.shelf_tags_set(user=other_reader, book=book, tags=[theirs])
+
+    def tags(tagging) -> dict[str, bool]:
+        shelves = Shelf.objects.of_reader(reader, tagging=tagging)
+        return {shelf.name: shelf.tags_book for shelf in shelves if not shelf.exclusive}
+
+    # As the book page reads it: with the reader's entry, or None for a book not shelved.
+    book.reader_entry, unshelved.reader_entry = entry.pk, None
+    by_entry = tags(book), tags(unshelved)
+    del book.reader_entry, unshelved.reader_entry
+    assert by_entry == (tags(book), tags(unshelved))
+    assert by_entry == (
+        {"book club": False, "favourites": True},
+        {"book club": False, "favourites": False},
+    )
+
+
 def test_a_shelf_page_lists_its_books_sorted_and_in_pages(client, reader, monkeypatch):
     monkeypatch.setattr("reviews.views.SHELF_PER_PAGE", 2)
     titles = ["Cendres", "Assommoir", "Bête humaine"]
