@@ -13,8 +13,9 @@ import unicodedata
 import zlib
 
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from config.markup import html
 
 # Background colours, each at least 7:1 against the white text drawn on it (WCAG AAA for
 # normal text, so the small print on a thumbnail stays readable). tests/test_placeholders.py
@@ -175,17 +176,17 @@ def initials_svg(art: dict, *, label: str, width: int, css_class: str) -> str:
     """Initials on a colour (``initials_layout``), as an inline SVG. Written here rather than by
     a template: a page of thirty reviews draws one for each reviewer."""
     if label:
-        said = format_html(' role="img" aria-label="{}"><title>{}</title>', label, label)
+        said = html(' role="img" aria-label="{}"><title>{}</title>', label, label)
     else:
         said = mark_safe(' aria-hidden="true" focusable="false">')  # noqa: S308 - a constant
-    return format_html(
+    return html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="{}" height="{}"'
         '{}{}<circle cx="50" cy="50" r="50" fill="{}"/><text x="50" y="50" dy="0.35em"'
         ' font-family="Helvetica, Arial, sans-serif" font-size="40" font-weight="bold" fill="{}"'
         ' text-anchor="middle">{}</text></svg>\n',
         width,
         width,
-        format_html(' class="{}"', css_class) if css_class else "",
+        html(' class="{}"', css_class) if css_class else "",
         said,
         art["background"],
         art["text"],

@@ -19,10 +19,10 @@ from django.db.models.fields.files import FieldFile
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
-from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.templatetags.readers import avatar
+from config import markup
 from config.navigation import pk_url
 from config.pagecache import content_key, kept_fragments
 
@@ -72,10 +72,11 @@ def _writer(review) -> str:
     (with the figures the source page gave)."""
     if review.user_id:
         writer = review.user
+        url, name = markup.escaped(writer.get_absolute_url()), markup.escaped(writer.shown_name)
         return (
             f"{avatar(writer, 'small', decorative=True)}\n"
             f'      <div class="review-who"><a class="reviewer"'
-            f' href="{escape(writer.get_absolute_url())}">{escape(writer.shown_name)}</a></div>'
+            f' href="{url}">{name}</a></div>'
         )
     writer = review.imported_reviewer
     name = writer.display_name
@@ -85,10 +86,10 @@ def _writer(review) -> str:
     if writer.followers_count is not None:
         figures.append(f"· {_count(writer.followers_count, 'follower')}")
     return (
-        f'<span class="avatar" aria-hidden="true">{escape(name[:1])}</span>\n'
+        f'<span class="avatar" aria-hidden="true">{markup.escaped(name[:1])}</span>\n'
         f'      <div class="review-who"><a class="reviewer"'
-        f' href="{escape(writer.get_absolute_url())}">{escape(name)}</a>\n'
-        f'      <span class="reviewer-figures">{escape(" ".join(figures))}</span></div>'
+        f' href="{markup.escaped(writer.get_absolute_url())}">{markup.escaped(name)}</a>\n'
+        f'      <span class="reviewer-figures">{markup.escaped(" ".join(figures))}</span></div>'
     )
 
 
@@ -97,10 +98,12 @@ def card_html(review, *, whole: bool = False) -> SafeString:
     ``reader_part`` markers where the reader's own parts go: its writer, stars, shelf and
     date, the text (clamped unless ``whole``), the likes and the comments. Written here rather
     than by a template: a page of thirty reviews draws one for each."""
-    url = escape(review.get_absolute_url())
-    shelf = f'<span class="shelf-word">{escape(review.shelf)}</span>' if review.shelf else ""
+    url = markup.escaped(review.get_absolute_url())
+    shelf = (
+        f'<span class="shelf-word">{markup.escaped(review.shelf)}</span>' if review.shelf else ""
+    )
     own = reader_part(OWN, review) if review.user_id else ""
-    return mark_safe(  # noqa: S308 - every value is escaped or built by format_html
+    return mark_safe(  # noqa: S308 - every value is escaped or built by markup.html
         f'<article class="review" id="review-{int(review.pk)}">\n'
         f'  <header class="review-header">\n    {_writer(review)}\n'
         f'    <div class="review-meta">\n'
@@ -126,7 +129,7 @@ def reader_part(kind: str, review) -> SafeString:
 
 def likes_count(review) -> SafeString:
     """ "1,204 likes", as the card shows it to everyone."""
-    return format_html('<span class="likes-count">{}</span>', _count(review.likes_count, "like"))
+    return markup.html('<span class="likes-count">{}</span>', _count(review.likes_count, "like"))
 
 
 def like_form(review_pk: int, *, liked: bool, csrf_token: str, next_url: str) -> SafeString:
@@ -136,7 +139,7 @@ def like_form(review_pk: int, *, liked: bool, csrf_token: str, next_url: str) ->
     button = (
         ' class="secondary" aria-pressed="true">Liked' if liked else ' aria-pressed="false">Like'
     )
-    return format_html(
+    return markup.html(
         '<form method="post" action="{}" class="inline like-form" data-like-url="{}"'
         ' data-unlike-url="{}">\n'
         '  <input type="hidden" name="csrfmiddlewaretoken" value="{}">'
@@ -155,7 +158,7 @@ def like_form(review_pk: int, *, liked: bool, csrf_token: str, next_url: str) ->
 def own_review_links(review_pk: int, next_url: str) -> SafeString:
     """ "Your review: Edit Delete" on the card of the reader's own review."""
     back = quote(next_url, safe="/")  # as the ``urlencode`` filter writes it
-    return format_html(
+    return markup.html(
         '<span class="own-review-note">Your review:</span>\n'
         '      <a href="{}?next={}">Edit</a>\n'
         '      <a href="{}?next={}">Delete</a>',
@@ -196,4 +199,4 @@ def with_reader_parts(html: str, request, *, liked_ids, placed) -> SafeString:
             review_pk, liked=review_pk in liked_ids, csrf_token=token[0], next_url=next_url
         )
 
-    return mark_safe(_PART.sub(part, html))  # noqa: S308 - parts are built with format_html
+    return mark_safe(_PART.sub(part, html))  # noqa: S308 - parts are built with markup.html

@@ -9,13 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.forms import Select
 from django.template.defaultfilters import linebreaks_filter
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from books.formats import clean_format
 from books.models import STARS
-from config import placeholders
+from config import markup, placeholders
 from config.navigation import pk_url
 
 register = template.Library()
@@ -36,13 +35,13 @@ def clamped(text, css_class, *, lines=6, lang=""):
     script (a <details> beside it; the stylesheet unclamps the text when it is open). Short
     texts are shown whole. Written here rather than by a template: a page of thirty reviews
     clamps each of them."""
-    language = format_html(' lang="{}"', lang) if lang else ""
-    paragraphs = format_html(
+    language = markup.html(' lang="{}"', lang) if lang else ""
+    paragraphs = markup.html(
         '<div class="{}"{}>{}</div>', css_class, language, linebreaks_filter(text)
     )
     if len(text) <= CLAMP_CHARACTERS and len(text.split()) <= CLAMP_WORDS:
         return paragraphs
-    return format_html(
+    return markup.html(
         '<div class="clamp{}">\n  {}\n  <details class="clamp-toggle"><summary>'
         '<span class="more">Show more</span><span class="less">Show less</span></summary>'
         "</details>\n</div>",
@@ -63,23 +62,24 @@ def choice_select(field):
     chosen = field.value()
     chosen = chosen if isinstance(chosen, list | tuple) else [chosen]
     chosen = {"" if value is None else str(value) for value in chosen}
-    options = format_html_join(
-        "\n",
-        '  <option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if str(value) in chosen else "", label)  # noqa: S308
-            for value, label in field.field.choices
-        ),
+    options = "\n".join(
+        markup.html(
+            '  <option value="{}"{}>{}</option>',
+            value,
+            mark_safe(" selected") if str(value) in chosen else "",  # noqa: S308
+            label,
+        )
+        for value, label in field.field.choices
     )
     invalid = ""
     if field.errors:
-        invalid = format_html(' aria-invalid="true" aria-describedby="{}_error"', field.auto_id)
-    return format_html(
+        invalid = markup.html(' aria-invalid="true" aria-describedby="{}_error"', field.auto_id)
+    return markup.html(
         '<select name="{}"{} id="{}">\n{}\n</select>',
         field.html_name,
         invalid,
         field.auto_id,
-        options,
+        mark_safe(options),  # noqa: S308 - each option is built by markup.html
     )
 
 

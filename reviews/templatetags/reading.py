@@ -4,7 +4,6 @@ from django import template
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.dates import MONTHS
-from django.utils.html import format_html
 
 from books.templatetags.catalog import (
     clamped,
@@ -13,6 +12,7 @@ from books.templatetags.catalog import (
     stars_context,
     summary,
 )
+from config.markup import html
 from reviews import cards, forms, models, threads
 
 register = template.Library()
@@ -28,7 +28,7 @@ def day(value):
     per-call format lookups (a page of reviews shows thirty)."""
     if not value:
         return ""
-    return format_html(
+    return html(
         '<time datetime="{}">{} {}, {}</time>',
         value.isoformat(),
         MONTHS[value.month],
@@ -64,15 +64,13 @@ def review_body(review, whole=False):
     A long text is clamped to about eight lines with "Show more", unless ``whole``.
     """
     if whole:
-        language = format_html(' lang="{}"', review.language) if review.language else ""
-        text = format_html(
-            '<div class="review-body"{}>{}</div>', language, linebreaks_filter(review.body)
-        )
+        language = html(' lang="{}"', review.language) if review.language else ""
+        text = html('<div class="review-body"{}>{}</div>', language, linebreaks_filter(review.body))
     else:
         text = clamped(review.body, "review-body", lines=8, lang=review.language)
     if not review.spoiler:
         return text
-    return format_html(
+    return html(
         '<details class="spoiler">\n  <summary>This review contains spoilers. Show it</summary>'
         "\n  {}\n</details>",
         text,
@@ -100,7 +98,7 @@ def likes(context, review, liked_ids=None):
         csrf_token=get_token(request),
         next_url=request.get_full_path(),
     )
-    return format_html("{}\n{}", count, form)
+    return html("{}\n{}", count, form)
 
 
 @register.simple_tag
@@ -118,7 +116,7 @@ def rating_meter(stars):
     if not stars:
         return ""
     figure = models.stars_figure(stars)
-    return format_html(
+    return html(
         '<span class="star-meter small {}"><span class="stars" role="img" aria-label="{}">'
         "{}★</span></span>",
         fill_class(stars),
