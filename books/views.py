@@ -245,7 +245,9 @@ def _community_reviews(request, book, key) -> dict:
         review_filter = BookReviewFilter(
             request.GET, queryset=listed.with_authors(), request=request
         )
-        page_obj = page_of(request, review_filter.qs, settings.REVIEWS_PER_PAGE)
+        # Unless the filters leave some out, the list holds all the reviews the filter counted.
+        count = None if review_filter.is_narrowed else review_filter.total
+        page_obj = page_of(request, review_filter.qs, settings.REVIEWS_PER_PAGE, count=count)
         reviews = list(page_obj.object_list)
         for review, card in zip(reviews, shared_cards(reviews), strict=True):
             review.card = card

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Count
 from django.utils.translation import get_language_info
 
 from books import search
@@ -54,13 +55,16 @@ class BookReviewFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = (
-            self.queryset.exclude(language="")
-            .order_by("language")
-            .values_list("language", flat=True)
-            .distinct()
+        # The reviews in each language, "" for none: the languages to choose from, and, in the
+        # same pass over the index on (book, language), how many reviews there are in all,
+        # which a list that leaves none out need not count again (``total``).
+        languages = dict(
+            self.queryset.order_by().values_list("language").annotate(reviews=Count("*"))
         )
-        choices = sorted(((code, language_name(code)) for code in codes), key=lambda c: c[1])
+        self.total = sum(languages.values())
+        choices = sorted(
+            ((code, language_name(code)) for code in languages if code), key=lambda c: c[1]
+        )
         self.filters["language"].extra["choices"] = choices
 
     def filter_rating(self, queryset, name, value):

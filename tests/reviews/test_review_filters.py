@@ -251,3 +251,14 @@ def test_hidden_reviews_are_never_shown_or_counted(client, source_book, other_re
     html = page(client, source_book)
     assert displaying(html) == (1, 26, 26)
     assert in_all(html) == (SOURCE_REVIEWS, SOURCE_REVIEWS - 26)
+
+
+@pytest.mark.django_db
+def test_the_count_of_an_unfiltered_list_takes_in_reviews_in_no_language(client, source_book):
+    """The languages' counts give the count of the unfiltered list, reviews in none with them."""
+    Review.objects.filter(pk__in=review_ids(page(client, source_book))[:3]).update(language="")
+    html = page(client, source_book)
+    assert displaying(html) == (1, 26, 26)
+    html = page(client, source_book, language="en")
+    english = Review.objects.filter(book=source_book, language="en").count()
+    assert displaying(html)[2] == english
