@@ -15,7 +15,7 @@ import zlib
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from config.markup import html
+from config.markup import escaped, html
 
 # Background colours, each at least 7:1 against the white text drawn on it (WCAG AAA for
 # normal text, so the small print on a thumbnail stays readable). tests/test_placeholders.py
@@ -179,16 +179,13 @@ def initials_svg(art: dict, *, label: str, width: int, css_class: str) -> str:
         said = html(' role="img" aria-label="{}"><title>{}</title>', label, label)
     else:
         said = mark_safe(' aria-hidden="true" focusable="false">')  # noqa: S308 - a constant
-    return html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="{}" height="{}"'
-        '{}{}<circle cx="50" cy="50" r="50" fill="{}"/><text x="50" y="50" dy="0.35em"'
-        ' font-family="Helvetica, Arial, sans-serif" font-size="40" font-weight="bold" fill="{}"'
-        ' text-anchor="middle">{}</text></svg>\n',
-        width,
-        width,
-        html(' class="{}"', css_class) if css_class else "",
-        said,
-        art["background"],
-        art["text"],
-        art["initials"],
+    width = int(width)
+    css_class = f' class="{escaped(css_class)}"' if css_class else ""
+    return mark_safe(  # noqa: S308 - a number and escaped values
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"'
+        f' width="{width}" height="{width}"{css_class}{said}<circle cx="50" cy="50" r="50"'
+        f' fill="{escaped(art["background"])}"/><text x="50" y="50" dy="0.35em"'
+        ' font-family="Helvetica, Arial, sans-serif" font-size="40" font-weight="bold"'
+        f' fill="{escaped(art["text"])}" text-anchor="middle">{escaped(art["initials"])}</text>'
+        "</svg>\n"
     )

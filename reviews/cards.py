@@ -12,12 +12,12 @@ in a review or a name reaches the page as ``&lt;``.
 """
 
 import re
+from functools import cache
 from urllib.parse import quote
 
-from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import FileField
 from django.db.models.fields.files import FieldFile
 from django.middleware.csrf import get_token
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -37,14 +37,24 @@ _PART = re.compile(r"<!--reader:(like|own|messages):(\d+):(\d*)-->")
 UNSHOWN_COLUMNS = {"password"}
 
 
+@cache
+def _columns(model) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The columns of ``model`` a card's key reads, and which of them hold files."""
+    fields = [
+        field for field in model._meta.concrete_fields if field.attname not in UNSHOWN_COLUMNS
+    ]
+    files = frozenset(field.attname for field in fields if isinstance(field, FileField))
+    return tuple(field.attname for field in fields), files
+
+
 def _as_read(row) -> tuple:
     """The columns of ``row`` as its query read them (a file by its name)."""
-    values = []
-    for field in row._meta.concrete_fields:
-        if field.attname in UNSHOWN_COLUMNS:
-            continue
-        value = row.__dict__.get(field.attname)
-        values.append(getattr(value, "name", value) if isinstance(value, FieldFile) else value)
+    names, files = _columns(type(row))
+    read = row.__dict__
+    values = [read.get(name) for name in names]
+    for index, name in enumerate(names):
+        if name in files and isinstance(values[index], FieldFile):
+            values[index] = values[index].name
     return (row._meta.label, *values)
 
 
@@ -63,8 +73,10 @@ def shared_cards(reviews) -> list[SafeString]:
 
 
 def _count(n: int, word: str) -> str:
-    """ "1,204 comments", "1 like": a card's figures, thousands apart."""
-    return f"{intcomma(n)} {word}{pluralize(n)}"
+    """ "1,204 comments", "1 like": a card's figures, thousands apart, as the ``intcomma`` and
+    ``pluralize`` filters write them in English (each call of which looks up the language's
+    number formats)."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _writer(review) -> str:

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import pluralize
 
-from reviews.cards import card_html
+from reviews.cards import _as_read, _count, card_html
 from reviews.models import Review
 from tests.factories import (
     ImportedReviewerFactory,
@@ -51,3 +53,20 @@ def test_an_imported_reviewers_card_gives_their_figures_and_no_own_part():
     assert '<details class="spoiler">' in html
     assert "<!--reader:own:" not in html
     assert "0 comments</a>" in html
+
+
+def test_a_cards_figures_are_written_as_intcomma_and_pluralize_write_them():
+    for n in (0, 1, 2, 999, 1000, 1204, 999_999, 12_345_678):
+        assert _count(n, "like") == f"{intcomma(n)} like{pluralize(n)}"
+
+
+def test_a_cards_key_reads_every_column_but_the_password_and_files_by_name():
+    writer = UserFactory(avatar_small="avatars/a.webp")
+    review = Review.objects.with_authors().get(pk=ReviewFactory(user=writer).pk)
+    review.user.avatar_small  # the descriptor leaves a FieldFile in the row  # noqa: B018
+
+    read = _as_read(review.user)
+    assert read[0] == "accounts.User"
+    assert "avatars/a.webp" in read
+    assert review.user.password not in read
+    assert len(read) == len(review.user._meta.concrete_fields)  # the label for the password
