@@ -242,9 +242,7 @@ def _community_reviews(request, book, key) -> dict:
         listed = listed.seen_by(request.user)
 
     def render() -> dict:
-        review_filter = BookReviewFilter(
-            request.GET, queryset=listed.with_authors(), request=request
-        )
+        review_filter = BookReviewFilter(request.GET, queryset=listed.for_cards(), request=request)
         # Unless the filters leave some out, the list holds all the reviews the filter counted.
         count = None if review_filter.is_narrowed else review_filter.total
         page_obj = page_of(request, review_filter.qs, settings.REVIEWS_PER_PAGE, count=count)

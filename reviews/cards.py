@@ -48,7 +48,8 @@ def _columns(model) -> tuple[tuple[str, ...], frozenset[str]]:
 
 
 def _as_read(row) -> tuple:
-    """The columns of ``row`` as its query read them (a file by its name)."""
+    """The columns of ``row`` as its query read them (a file by its name, a column it did not
+    read as None)."""
     names, files = _columns(type(row))
     read = row.__dict__
     values = [read.get(name) for name in names]
@@ -59,9 +60,10 @@ def _as_read(row) -> tuple:
 
 
 def card_key(review) -> str | None:
-    """The key of the review's card: a digest of every column of the review and of its
-    writer's row, so that a card is kept across writes to anything else and never outlives a
-    change to what it shows (a like moves ``likes_count``, a new name the writer's row)."""
+    """The key of the review's card: a digest of every column of the review and of those its
+    writer's row was read with (``Review.objects.for_cards``), so that a card is kept across
+    writes to anything else and never outlives a change to what it shows (a like moves
+    ``likes_count``, a new name the writer's row)."""
     writer = review.user if review.user_id else review.imported_reviewer
     return content_key("review-card", _as_read(review), _as_read(writer))
 

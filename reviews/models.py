@@ -137,6 +137,13 @@ def books_recently_reviewed(books, limit: int):
     )
 
 
+# What a review's card shows of its writer, a reader or an imported reviewer (their keys too).
+CARD_WRITER_COLUMNS = {
+    "user": ("username", "display_name", "avatar_small", "avatar_large"),
+    "imported_reviewer": ("name", "reviews_count", "followers_count"),
+}
+
+
 class ReviewQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(hidden=False)
@@ -148,6 +155,19 @@ class ReviewQuerySet(models.QuerySet):
     def with_authors(self):
         """Reviews with what a listing shows of their writer, in one query."""
         return self.select_related("user", "imported_reviewer")
+
+    def for_cards(self):
+        """``with_authors``, reading of each writer only the columns a review's card shows
+        (``reviews.cards``): turning a page of thirty readers' other columns into Python, their
+        dates and their bios among them, took half a millisecond of the book page."""
+        return self.with_authors().only(
+            *(field.name for field in self.model._meta.concrete_fields),
+            *(
+                f"{writer}__{name}"
+                for writer, names in CARD_WRITER_COLUMNS.items()
+                for name in names
+            ),
+        )
 
     def newest_of(self, writer):
         """A reader's (or an imported reviewer's) visible reviews, newest first, with books."""

@@ -70,3 +70,20 @@ def test_a_cards_key_reads_every_column_but_the_password_and_files_by_name():
     assert "avatars/a.webp" in read
     assert review.user.password not in read
     assert len(read) == len(review.user._meta.concrete_fields)  # the label for the password
+
+
+def test_cards_read_for_cards_are_drawn_alike_with_no_query_for_a_writer(
+    django_assert_num_queries,
+):
+    reader = UserFactory(username="mallory", display_name="Mallory", avatar_small="a/m.webp")
+    ReviewFactory(user=reader, body="Mine.", rating=4)
+    ImportedReviewFactory(
+        imported_reviewer=ImportedReviewerFactory(name="Nora", reviews_count=3), body="Hers."
+    )
+    whole = Review.objects.with_authors().order_by("pk")
+    expected = [card_html(review) for review in whole]
+
+    with django_assert_num_queries(1):
+        drawn = [card_html(review) for review in Review.objects.for_cards().order_by("pk")]
+
+    assert drawn == expected
