@@ -35,7 +35,26 @@ def book_formats() -> dict[str, list[str]]:
     return dict(sorted(formats.items(), key=lambda item: item[0].casefold()))
 
 
-class BookFilter(django_filters.FilterSet):
+class NarrowingFilterSet(django_filters.FilterSet):
+    """A filter set that can say whether its filters leave any row out: the list's total is
+    then a count the site keeps, rather than one of the filtered rows."""
+
+    # The filters that leave rows out (sorting alone does not).
+    NARROWING: tuple[str, ...] = ()
+
+    @property
+    def is_narrowed(self) -> bool:
+        """Whether a valid filter leaves some of the rows out."""
+        if not self.is_bound:
+            return False
+        self.form.is_valid()
+        cleaned = self.form.cleaned_data
+        return any(cleaned.get(name) not in (None, "") for name in self.NARROWING)
+
+
+class BookFilter(NarrowingFilterSet):
+    NARROWING = ("q", "min_rating", "pages_min", "pages_max", "year_min", "year_max", "format")
+
     q = django_filters.CharFilter(
         label="Title, author or description",
         method="filter_search",

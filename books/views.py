@@ -43,6 +43,7 @@ from .models import (
     Authorship,
     Book,
     BookRedirect,
+    Catalogue,
     prefetch_authors,
 )
 
@@ -148,7 +149,10 @@ def _reader_shelves(reader) -> list[dict]:
 @visitor_page(readers="alike")
 def book_list(request):
     book_filter = BookFilter(request.GET, queryset=Book.objects.with_authors())
-    page_obj = page_of(request, book_filter.qs, settings.BOOKS_PER_PAGE)
+    # Unless a filter leaves some out, the list holds the whole catalogue, which is counted
+    # as it changes rather than on each request.
+    count = None if book_filter.is_narrowed else Catalogue.books()
+    page_obj = page_of(request, book_filter.qs, settings.BOOKS_PER_PAGE, count=count)
     return render(
         request,
         "books/book_list.html",

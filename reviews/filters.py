@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import get_language_info
 
 from books import search
+from books.filters import NarrowingFilterSet
 from books.models import STARS
 
 # Languages the detector names that Django's own table does not.
@@ -17,7 +18,7 @@ def language_name(code: str) -> str:
         return EXTRA_LANGUAGE_NAMES.get(code, code)
 
 
-class BookReviewFilter(django_filters.FilterSet):
+class BookReviewFilter(NarrowingFilterSet):
     """The community reviews of one book: by stars, language and words, in a chosen order.
 
     ``queryset`` is the book's visible reviews; the language choices are those present in it.
@@ -81,12 +82,3 @@ class BookReviewFilter(django_filters.FilterSet):
     def sort_reviews(self, queryset, name, value):
         order = self.SORTS.get(value)
         return queryset.order_by(*order) if order else queryset
-
-    @property
-    def is_narrowed(self) -> bool:
-        """Whether a valid filter leaves some of the reviews out (sorting alone does not)."""
-        if not self.is_bound:
-            return False
-        self.form.is_valid()
-        cleaned = self.form.cleaned_data
-        return any(cleaned.get(name) not in (None, "") for name in self.NARROWING)
