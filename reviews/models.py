@@ -595,6 +595,8 @@ class ShelfEntry(models.Model):
             ),
             # A shelf's page in its default order, newest added first.
             models.Index(fields=["shelf", "-date_added", "-id"], name="shelf_entry_added_idx"),
+            # A reader's library in its default order comes from an index the migration
+            # reviews/0017 writes by hand, as SQLite and PostgreSQL each put nulls last.
         ]
 
     def __str__(self):
