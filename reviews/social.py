@@ -237,7 +237,13 @@ class ActivityQuerySet(models.QuerySet):
         followed = Follow.objects.followed_ids(reader)
         if reader.following_count >= FEED_SCAN_FROM_FOLLOWS:
             # ``actor_id + 0`` is not the indexed column: the newest rows are walked instead.
-            activities = self.alias(actor_plain=F("actor_id") + 0).filter(actor_plain__in=followed)
+            # Asked as "not (not in)", the readers followed are read once into a hash and each
+            # row walked is a probe of it; asked as "in", PostgreSQL joined each row to the
+            # follow index. For the 7,406 rows walked to fill a page of a reader following
+            # 1,000 of the extra-large set's 200,000 readers: 8.4 ms against 1.2.
+            activities = self.alias(actor_plain=F("actor_id") + 0).exclude(
+                ~Q(actor_plain__in=followed)
+            )
         else:
             activities = self.filter(actor__in=followed)
         return (

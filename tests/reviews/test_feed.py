@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -155,3 +156,42 @@ def test_grouping_keeps_shelves_apart():
         (1, "reviewed", 1),
         (1, "reviewed", 1),
     ]
+
+
+def _parent_of(node: str, plan: str) -> str:
+    """The line of ``plan`` (PostgreSQL's EXPLAIN) under which the line holding ``node`` sits."""
+    lines = plan.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if node in line]
+
+    def indent(line):
+        return len(line) - len(line.lstrip(" ->"))
+
+    return next(line for line in reversed(lines[:at]) if indent(line) < indent(lines[at]))
+
+
+def test_the_walk_of_the_newest_rows_probes_the_readers_followed_as_a_hash(monkeypatch, ana, bo):
+    """A reader following many has the newest activities walked; each row walked is checked
+    against the readers followed, read once, rather than joined to the follow index."""
+    monkeypatch.setattr(social, "FEED_SCAN_FROM_FOLLOWS", 0)
+    social_services.follow_add(follower=ana, followed=bo)
+    services.rating_set(user=bo, book=BookFactory(), stars=4)
+    ana.refresh_from_db()
+    sql, params = Activity.objects.feed_for(ana).values("pk")[:31].query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SET enable_seqscan = on")
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+    if connection.vendor == "postgresql":
+        assert "Index Scan Backward using reviews_activity_pkey" in plan
+        # The follows are read by a subplan (hashed), not joined: a join probed their index
+        # once for each row walked.
+        assert _parent_of("on reviews_follow", plan).strip().startswith("SubPlan")
+    else:
+        assert "SCAN reviews_activity" in plan
+        assert "LIST SUBQUERY" in plan
