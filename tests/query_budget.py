@@ -83,3 +83,22 @@ def assert_queries_do_not_grow(
         f"{name}:\n  " + "\n  ".join(sql) for name, sql in largest.items()
     )
     return results
+
+
+def plan_of(queryset, *, avoid: tuple[str, ...] = ("seqscan",)) -> str:
+    """How the database would read ``queryset``: PostgreSQL's ``EXPLAIN`` with the planner
+    told to avoid ``avoid`` (``enable_seqscan`` and the like, so that a few test rows do not
+    make a scan cheaper than an index), or SQLite's ``EXPLAIN QUERY PLAN``."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            return "\n".join(str(row[-1]) for row in cursor.fetchall())
+        for method in avoid:
+            cursor.execute(f"SET enable_{method} = off")
+        try:
+            cursor.execute("EXPLAIN " + sql, params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            for method in avoid:
+                cursor.execute(f"SET enable_{method} = on")

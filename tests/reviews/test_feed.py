@@ -11,6 +11,7 @@ from reviews import services, social, social_services
 from reviews.models import Activity
 from reviews.social import feed_page, group_feed
 from tests.factories import BookFactory, UserFactory
+from tests.query_budget import plan_of
 
 pytestmark = pytest.mark.django_db
 
@@ -176,16 +177,7 @@ def test_the_walk_of_the_newest_rows_probes_the_readers_followed_as_a_hash(monke
     social_services.follow_add(follower=ana, followed=bo)
     services.rating_set(user=bo, book=BookFactory(), stars=4)
     ana.refresh_from_db()
-    sql, params = Activity.objects.feed_for(ana).values("pk")[:31].query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql, params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            cursor.execute("SET enable_seqscan = on")
-        else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    plan = plan_of(Activity.objects.feed_for(ana).values("pk")[:31])
 
     if connection.vendor == "postgresql":
         assert "Index Scan Backward using reviews_activity_pkey" in plan
