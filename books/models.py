@@ -230,9 +230,9 @@ class Catalogue(models.Model):
         return f"{self.books_count} books"
 
     @classmethod
-    def books(cls, using: str = "default") -> int:
+    def books(cls) -> int:
         """How many books there are."""
-        stored = cls.objects.using(using).filter(pk=cls.ROW).values_list("books_count", flat=True)
+        stored = cls.objects.filter(pk=cls.ROW).values_list("books_count", flat=True)
         return stored.first() or 0
 
 

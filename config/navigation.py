@@ -79,15 +79,14 @@ def page_of(request, queryset, per_page: int, *, count: int | None = None) -> Nu
 MAX_PAGE_NUMBER = 1_000_000
 
 
-def page_counting_along(request, queryset, per_page: int, *, rows=None) -> NumberedPage:
+def page_counting_along(request, queryset, per_page: int, *, rows) -> NumberedPage:
     """``page_of`` for a list that costs as much to count as to order (a search reads every
-    match either way): the page's own query counts the rows too, with ``COUNT(*) OVER ()``,
-    rather than a query of its own reading them all again. A page past the end is the last
-    page, and a number that is not one the first, as with ``page_of``.
-
-    With ``rows`` (a function from the page's keys to its rows, in any order), the ordering
-    query reads keys alone and the page's rows come from ``rows``: thousands of whole rows
-    are slower to count and sort than their keys."""
+    match either way): the query that orders the rows reads their keys alone and counts them
+    too, with ``COUNT(*) OVER ()``, rather than a query of its own reading them all again
+    (thousands of whole rows are slower to count and sort than their keys); the page's rows
+    come from ``rows``, a function from the page's keys to their rows in any order. A page
+    past the end is the last page, and a number that is not one the first, as with
+    ``page_of``."""
     try:
         number = int(request.GET.get("page") or 1)
     except ValueError:
@@ -96,14 +95,10 @@ def page_counting_along(request, queryset, per_page: int, *, rows=None) -> Numbe
         return page_of(request, queryset, per_page)
     start = (number - 1) * per_page
     counted = queryset.annotate(rows_counted=Window(Count("*")))
-    if rows is None:
-        shown = list(counted[start : start + per_page])
-        count = shown[0].rows_counted if shown else 0
-    else:
-        keys = list(counted.values_list("pk", "rows_counted")[start : start + per_page])
-        count = keys[0][1] if keys else 0
-        by_key = {row.pk: row for row in rows([key for key, _count in keys])}
-        shown = [by_key[key] for key, _count in keys if key in by_key]
+    keys = list(counted.values_list("pk", "rows_counted")[start : start + per_page])
+    count = keys[0][1] if keys else 0
+    by_key = {row.pk: row for row in rows([key for key, _count in keys])}
+    shown = [by_key[key] for key, _count in keys if key in by_key]
     if not count and number > 1:
         return page_of(request, queryset, per_page)
     paginator = NumberedPaginator(queryset, per_page)
